@@ -1,0 +1,36 @@
+# casegraph: `make demo` sets everything up and runs the main job on the example;
+# `make test` runs the whole test suite. Both install what is missing first.
+SHARED   ?= ../shared
+ESTATE   := $(SHARED)/corpus/epstein-estate
+SEEDS    := $(SHARED)/corpus/seeds
+DEMO_DB  ?= out/demo.db
+SAMPLE   ?= 60
+CG       := .venv/bin/casegraph --db $(DEMO_DB)
+
+.PHONY: setup demo test bench lock clean
+
+setup:
+	@bash scripts/setup.sh
+
+demo: setup
+	@mkdir -p out && rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	$(CG) ingest $(SEEDS) --kind article
+	$(CG) ingest "$(ESTATE)/HOUSE_OVERSIGHT_009_REPORT.csv" "$(ESTATE)/Emails" "$(ESTATE)/Merged Documents" --kind source --max-files $(SAMPLE)
+	$(CG) docs
+	$(CG) analyze
+	$(CG) info
+	$(CG) check "$(SEEDS)/000_91a462219fb05cc3.txt" --format html -o out/report.html
+	@echo "HTML report: out/report.html"
+
+test: setup
+	.venv/bin/python -m pytest -q
+
+bench: setup
+	for b in benchmarks/*_bench.py; do .venv/bin/python $$b || exit 1; done
+
+# Re-pin requirements.lock (hashes included) from requirements.in.
+lock:
+	.venv/bin/pip install -q pip-tools && .venv/bin/pip-compile --quiet --generate-hashes --allow-unsafe -o requirements.lock requirements.in
+
+clean:
+	rm -rf out .pytest_cache

@@ -1,0 +1,3 @@
+from casegraph.cli import run
+
+run()

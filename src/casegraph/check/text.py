@@ -1,0 +1,112 @@
+"""Text helpers of the check stage: sentences with offsets, word normalisation, overlap.
+
+Documents are OCR text with hard line breaks inside sentences, so sentence splitting here
+treats a single newline as a space and a blank line as a boundary. Comparisons work on a
+folded form (lower case, ASCII quotes, collapsed whitespace) and never change offsets.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+
+# A sentence ends at . ! ? (optionally followed by closing quotes/brackets) before white
+# space and an upper-case letter, digit or opening quote; or at a blank line.
+_BOUNDARY = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])|\n\s*\n")
+_ABBREVIATIONS = {
+    "mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov", "gen", "st", "jr", "sr", "inc", "co", "corp",
+    "ltd", "no", "vs", "u.s", "e.g", "i.e", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
+    "sept", "oct", "nov", "dec", "a", "b", "c", "d", "e", "f", "g", "h", "j", "k", "l", "m", "n", "p",
+    "r", "s", "t", "v", "w",
+}
+MAX_SENTENCE = 600  # characters: OCR tables without punctuation are cut into windows of this size
+
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
+STOPWORDS = frozenset(
+    """a about above after again against all also am an and any are as at be because been before being
+    below between both but by can could did do does doing down during each either few for from further had
+    has have having he her here hers herself him himself his how i if in into is it its itself just let me
+    more most my myself no nor not now of off on once only or other our ours ourselves out over own same
+    she should so some such than that the their theirs them themselves then there these they this those
+    through to too under until up very was we were what when where which while who whom why will with
+    would you your yours yourself yourselves said says say told wrote writes according stated noted added
+    one also mr mrs ms dr us s t don didn doesn isn wasn weren won wouldn shouldn couldn""".split()
+)
+
+
+def fold(text: str) -> str:
+    """Lower case, ASCII quotes and dashes, no accents, whitespace collapsed: for comparing."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = text.translate(_QUOTES).lower()
+    return " ".join(text.split())
+
+
+_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "—": "-", "–": "-"})
+
+
+def sentences(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, int]]:
+    """(start, end) offsets of the sentences of text[start:end], stripped of outer white space."""
+    end = len(text) if end is None else end
+    cursor = start
+    for match in _BOUNDARY.finditer(text, start, end):
+        cut = match.start()
+        paragraph_break = match.group(0).count("\n") >= 2
+        if not paragraph_break and _ends_with_abbreviation(text, cursor, cut):
+            continue
+        yield from _trimmed(text, cursor, cut)
+        cursor = match.end()
+    yield from _trimmed(text, cursor, end)
+
+
+def _ends_with_abbreviation(text: str, start: int, cut: int) -> bool:
+    words = text[start:cut].rstrip("\"'”’)]").rsplit(None, 1)
+    return bool(words) and words[-1].rstrip(".").lower() in _ABBREVIATIONS
+
+
+def _trimmed(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end - start < 3:
+        return
+    # Unpunctuated OCR (tables, lists) would make huge "sentences": cut them at white space.
+    while end - start > MAX_SENTENCE:
+        cut = text.rfind(" ", start, start + MAX_SENTENCE)
+        cut = cut if cut > start else start + MAX_SENTENCE
+        yield start, cut
+        start = cut + 1
+    yield start, end
+
+
+def words(text: str) -> list[str]:
+    return [w.lower().replace("’", "'") for w in _WORD.findall(text)]
+
+
+def stem(word: str) -> str:
+    """A crude stem (first 6 letters) so that paraphrases sharing a root still overlap."""
+    return word[:6]
+
+
+def content_terms(text: str) -> list[str]:
+    """Words that carry content: no stop words, no one-letter tokens; stems, in order, unique."""
+    seen: dict[str, None] = {}
+    for word in words(text):
+        if word in STOPWORDS or len(word) < 2 or (len(word) < 3 and not word.isdigit()):
+            continue
+        seen.setdefault(stem(word), None)
+    return list(seen)
+
+
+def coverage(item_terms: list[str], other_text: str) -> float:
+    """Share of the item's content terms that appear in the other text."""
+    if not item_terms:
+        return 0.0
+    other = {stem(w) for w in words(other_text)}
+    return sum(1 for t in item_terms if t in other) / len(item_terms)
+
+
+def strip_quotes(text: str) -> str:
+    return text.strip().strip("\"'“”‘’«» ").strip()

@@ -1,0 +1,3 @@
+"""CLI commands of the analyze stage."""
+
+from __future__ import annotations

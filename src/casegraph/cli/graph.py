@@ -1,0 +1,3 @@
+"""CLI commands of the graph stage."""
+
+from __future__ import annotations

@@ -1,0 +1,44 @@
+"""The part of the public API (casegraph.api.Case) for ingest, listing, showing and search."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from casegraph.errors import NotFoundError
+from casegraph.store import SQLiteStore
+
+
+class IngestAPI:
+    store: SQLiteStore
+
+    def ingest(self, paths: Iterable[str | Path], kind: str = "source", **options: Any) -> dict[str, Any]:
+        """Ingest files, folders and archives. Returns the run summary (counts by outcome and
+        the list of files that were skipped or failed, each with its reason)."""
+        from casegraph.ingest.pipeline import ingest_paths
+
+        return ingest_paths(self.store, [str(p) for p in paths], kind=kind, **options)
+
+    def docs(self, kind: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+        return self.store.list_documents(kind=kind, limit=limit)
+
+    def show(self, key: str) -> dict[str, Any]:
+        """One document, by id, Bates number or path: metadata, text, segments' counts."""
+        doc = self.store.find_document(key)
+        if doc is None:
+            raise NotFoundError(f"no document {key!r} (give an id, a Bates number or a path as ingested)")
+        doc["paths"] = self.store.document_paths(doc["id"])
+        doc["children"] = [d["id"] for d in self.store.list_documents(parent_id=doc["id"])]
+        doc["near_duplicates"] = self.store.near_duplicates(doc["id"])
+        doc["pages"] = len(self.store.segments(doc["id"], "page"))
+        return doc
+
+    def search(self, query: str, **filters: Any) -> list[dict[str, Any]]:
+        """Full-text search with BM25 ranking and highlighted snippets, best first.
+        Filters: kind, mime, date_from, date_to, custodian, limit."""
+        return self.store.search(query, **filters)
+
+    def ingest_log(self, status: str | None = None) -> list[dict[str, Any]]:
+        """What happened to every input file: ingested, duplicate, skipped or failed, and why."""
+        return self.store.file_log(status)

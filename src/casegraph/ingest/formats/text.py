@@ -1,0 +1,32 @@
+"""Plain text and Markdown (and any other text in an 8-bit or UTF encoding)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from casegraph.errors import EmptyFile
+from casegraph.ingest.normalize import decode
+from casegraph.ingest.registry import Context, Extracted, Ingestor, register
+from casegraph.ingest.sniff import looks_textual
+from casegraph.ingest.source import Source
+
+TEXT_EXTENSIONS = {".txt", ".text", ".md", ".markdown", ".csv", ".tsv", ".log", ".rst"}
+
+
+@register
+class TextIngestor(Ingestor):
+    name = "text"
+    mime = "text/plain"
+
+    def score(self, source: Source) -> int:
+        if not looks_textual(source.head()):
+            return 0
+        return 30 if source.suffix in TEXT_EXTENSIONS else 15
+
+    def extract(self, source: Source, ctx: Context) -> Iterator[Extracted]:
+        data = source.read(ctx.limits.max_file_size)
+        if not data.strip():
+            raise EmptyFile(source.path, "empty file")
+        text, encoding = decode(data)
+        mime = "text/markdown" if source.suffix in (".md", ".markdown") else self.mime
+        yield Extracted(text=text, mime=mime, meta={"encoding": encoding})

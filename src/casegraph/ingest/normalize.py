@@ -1,0 +1,78 @@
+"""Bytes to the normalised text the store keeps; every offset refers to that text.
+
+decode (UTF-8, else charset-normalizer's best guess, else cp1252) → ftfy mojibake repair →
+NFC → line endings and trailing blanks tidied. Language detection uses lingua on a
+restricted set of languages, with the detector built once per process.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import ftfy
+
+LANGUAGES = ("ENGLISH", "RUSSIAN", "KAZAKH", "GERMAN", "FRENCH", "SPANISH", "ITALIAN", "UKRAINIAN")
+_FTFY = ftfy.TextFixerConfig(uncurl_quotes=False, fix_character_width=False, explain=False)
+_TRAILING = re.compile(r"[ \t\u00a0]+$", re.M)
+_MANY_BLANKS = re.compile(r"\n{4,}")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """(text, encoding). Never raises: undecodable bytes become U+FFFD."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace"), "utf-16"
+    from charset_normalizer import from_bytes
+
+    # charset-normalizer is slow on big inputs; its guess from the first MiB is as good.
+    best = from_bytes(data[: 1 << 20]).best()
+    if best is not None and best.encoding:
+        encoding = best.encoding
+        # latin-1 guesses are nearly always cp1252 in practice (curly quotes in 0x80-0x9f)
+        if encoding in ("latin_1", "iso8859_1"):
+            encoding = "cp1252"
+        try:
+            return data.decode(encoding), encoding
+        except (UnicodeDecodeError, LookupError):
+            pass
+    return data.decode("cp1252", errors="replace"), "cp1252"
+
+
+def normalise(text: str) -> str:
+    """Repair mojibake, NFC, unify line endings, drop control characters and trailing blanks."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.isascii():
+        text = ftfy.fix_text(text, _FTFY)
+    text = unicodedata.normalize("NFC", text)
+    text = _CONTROL.sub("", text.replace("\f", "\n\n"))
+    text = _TRAILING.sub("", text)
+    text = _MANY_BLANKS.sub("\n\n\n", text)
+    return text.strip()
+
+
+@lru_cache(maxsize=1)
+def _detector():
+    from lingua import Language, LanguageDetectorBuilder
+
+    languages = [getattr(Language, name) for name in LANGUAGES]
+    return LanguageDetectorBuilder.from_languages(*languages).with_minimum_relative_distance(0.1).build()
+
+
+def detect_language(text: str, sample: int = 2000) -> str:
+    """ISO 639-1 code of the text's main language, or '' when unsure or too short."""
+    letters = sum(c.isalpha() for c in text[: sample * 2])
+    if letters < 20:
+        return ""
+    # a sample from the middle avoids headers and address blocks at the top
+    middle = max(0, len(text) // 2 - sample // 2)
+    chunk = text[middle : middle + sample] if len(text) > 2 * sample else text[:sample]
+    language = _detector().detect_language_of(chunk)
+    return language.iso_code_639_1.name.lower() if language is not None else ""

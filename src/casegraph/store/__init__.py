@@ -1,0 +1,29 @@
+"""The store: one schema behind one interface. SQLite is the default backend.
+
+Use `open_store(path)`; stages call the returned object's methods and never write SQL.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from casegraph.store.annotations import AnnotationStore
+from casegraph.store.checks import CheckStore
+from casegraph.store.documents import DocumentStore, fts_query
+from casegraph.store.entities import EntityStore
+
+
+class SQLiteStore(DocumentStore, AnnotationStore, EntityStore, CheckStore):
+    """The SQLite backend: a single file, WAL journal, FTS5 full-text index."""
+
+
+def default_db_path() -> str:
+    return os.environ.get("CASEGRAPH_DB") or "casegraph.db"
+
+
+def open_store(path: str | Path | None = None) -> SQLiteStore:
+    return SQLiteStore(path or default_db_path())
+
+
+__all__ = ["SQLiteStore", "default_db_path", "fts_query", "open_store"]

@@ -1,0 +1,266 @@
+"""Documents, their segments, the ingest log, duplicates and full-text search."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from casegraph.models import Document, Segment
+from casegraph.store.base import StoreBase, dumps, loads
+
+DOC_COLUMNS = "id, sha256, kind, path, title, author, date, custodian, mime, lang, parent_id, meta, size"
+
+
+def _doc_row(row: dict[str, Any]) -> dict[str, Any]:
+    row["meta"] = loads(row.get("meta"), {})
+    return row
+
+
+class DocumentStore(StoreBase):
+    # -- writing ----------------------------------------------------------------------
+
+    def add_document(self, doc: Document, size: int = 0) -> bool:
+        """Store a document with its segments. Returns False, storing nothing new, when a
+        document with the same content hash exists (its other path is remembered)."""
+        with self.transaction() as conn:
+            existing = self.document_id_for_sha256(doc.sha256)
+            if existing is not None:
+                conn.execute("INSERT OR IGNORE INTO document_paths(doc_id, path) VALUES (?, ?)", (existing, doc.path))
+                return False
+            conn.execute(
+                "INSERT INTO documents(id, sha256, kind, path, title, author, date, custodian, mime, lang,"
+                " parent_id, meta, text, size) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    doc.id, doc.sha256, doc.kind, doc.path, doc.title, doc.author, doc.date, doc.custodian,
+                    doc.mime, doc.lang, doc.parent_id, dumps(doc.meta), doc.text, size,
+                ),
+            )
+            conn.execute("INSERT OR IGNORE INTO document_paths(doc_id, path) VALUES (?, ?)", (doc.id, doc.path))
+            self.replace_segments(doc.id, doc.segments)
+            return True
+
+    def replace_segments(self, doc_id: str, segments: list[Segment]) -> None:
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM segments WHERE doc_id = ?", (doc_id,))
+            conn.executemany(
+                "INSERT INTO segments(doc_id, kind, number, start, end, boilerplate) VALUES (?,?,?,?,?,?)",
+                [(doc_id, s.kind, s.number, s.start, s.end, int(s.boilerplate)) for s in segments],
+            )
+
+    def update_document_meta(self, doc_id: str, **fields: Any) -> None:
+        """Merge fields into a document: known columns are set, anything else goes into meta."""
+        columns = {"title", "author", "date", "custodian", "lang", "mime"}
+        with self.transaction() as conn:
+            row = self.query_one("SELECT meta FROM documents WHERE id = ?", (doc_id,))
+            if row is None:
+                return
+            meta = loads(row["meta"], {})
+            for key, value in fields.items():
+                if key in columns:
+                    conn.execute(f"UPDATE documents SET {key} = ? WHERE id = ?", (value, doc_id))
+                else:
+                    meta[key] = value
+            conn.execute("UPDATE documents SET meta = ? WHERE id = ?", (dumps(meta), doc_id))
+
+    def link_near_duplicate(self, a: str, b: str, similarity: float) -> None:
+        a, b = sorted((a, b))
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO near_duplicates(a, b, similarity) VALUES (?, ?, ?)", (a, b, similarity)
+            )
+
+    def set_boilerplate(self, lines: list[tuple[str, str, int]]) -> None:
+        """Replace the production's boilerplate lines: (hash, text, number of documents)."""
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM boilerplate")
+            conn.executemany("INSERT INTO boilerplate(hash, text, documents) VALUES (?,?,?)", lines)
+
+    def mark_boilerplate_segments(self, doc_id: str, numbers: list[int], kind: str = "paragraph") -> None:
+        with self.transaction() as conn:
+            conn.execute("UPDATE segments SET boilerplate = 0 WHERE doc_id = ? AND kind = ?", (doc_id, kind))
+            conn.executemany(
+                "UPDATE segments SET boilerplate = 1 WHERE doc_id = ? AND kind = ? AND number = ?",
+                [(doc_id, kind, n) for n in numbers],
+            )
+
+    # -- the ingest log -----------------------------------------------------------------
+
+    def record_file(
+        self, path: str, size: int, mtime: float, status: str, reason: str = "",
+        sha256: str | None = None, doc_id: str | None = None,
+    ) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO files(path, size, mtime, sha256, status, reason, doc_id)"
+                " VALUES (?,?,?,?,?,?,?)",
+                (path, size, mtime, sha256, status, reason, doc_id),
+            )
+
+    def file_record(self, path: str) -> dict[str, Any] | None:
+        return self.query_one("SELECT * FROM files WHERE path = ?", (path,))
+
+    def file_log(self, status: str | None = None) -> list[dict[str, Any]]:
+        if status:
+            return self.query("SELECT * FROM files WHERE status = ? ORDER BY path", (status,))
+        return self.query("SELECT * FROM files ORDER BY path")
+
+    # -- reading ------------------------------------------------------------------------
+
+    def document_id_for_sha256(self, sha256: str) -> str | None:
+        return self.scalar("SELECT id FROM documents WHERE sha256 = ?", (sha256,))
+
+    def get_document(self, doc_id: str, with_text: bool = True) -> dict[str, Any] | None:
+        columns = DOC_COLUMNS + (", text" if with_text else "")
+        row = self.query_one(f"SELECT {columns} FROM documents WHERE id = ?", (doc_id,))
+        return _doc_row(row) if row else None
+
+    def find_document(self, key: str) -> dict[str, Any] | None:
+        """By id, id prefix, Bates number or path as ingested."""
+        row = self.get_document(key)
+        if row:
+            return row
+        doc_id = (
+            self.scalar("SELECT doc_id FROM document_paths WHERE path = ? LIMIT 1", (key,))
+            or self.scalar("SELECT id FROM documents WHERE json_extract(meta, '$.bates_begin') = ? LIMIT 1", (key,))
+            or (
+                self.scalar("SELECT id FROM documents WHERE id LIKE ? || '%' LIMIT 1", (key,))
+                if len(key) >= 6 else None
+            )
+        )
+        return self.get_document(doc_id) if doc_id else None
+
+    def list_documents(
+        self, kind: str | None = None, parent_id: str | None = None, limit: int | None = None, offset: int = 0
+    ) -> list[dict[str, Any]]:
+        where, params = _document_filters(kind=kind)
+        if parent_id is not None:
+            where.append("parent_id = ?")
+            params.append(parent_id)
+        sql = f"SELECT {DOC_COLUMNS} FROM documents"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY path, id"
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            params += [limit, offset]
+        return [_doc_row(r) for r in self.query(sql, params)]
+
+    def iter_document_texts(self, kind: str | None = None, batch: int = 200) -> Iterator[tuple[str, str]]:
+        """(id, text) of every document, streamed in batches to keep memory bounded."""
+        last = 0
+        where = " AND kind = ?" if kind else ""
+        while True:
+            rows = self.conn.execute(
+                f"SELECT rowid, id, text FROM documents WHERE rowid > ?{where} ORDER BY rowid LIMIT ?",
+                (last, kind, batch) if kind else (last, batch),
+            ).fetchall()
+            if not rows:
+                return
+            for row in rows:
+                yield row["id"], row["text"]
+            last = rows[-1]["rowid"]
+
+    def document_paths(self, doc_id: str) -> list[str]:
+        return [r["path"] for r in self.query("SELECT path FROM document_paths WHERE doc_id = ? ORDER BY path", (doc_id,))]
+
+    def segments(self, doc_id: str, kind: str | None = None) -> list[dict[str, Any]]:
+        if kind:
+            return self.query(
+                "SELECT * FROM segments WHERE doc_id = ? AND kind = ? ORDER BY start", (doc_id, kind)
+            )
+        return self.query("SELECT * FROM segments WHERE doc_id = ? ORDER BY kind, start", (doc_id,))
+
+    def near_duplicates(self, doc_id: str) -> list[dict[str, Any]]:
+        return self.query(
+            "SELECT CASE WHEN a = ? THEN b ELSE a END AS doc_id, similarity FROM near_duplicates"
+            " WHERE a = ? OR b = ? ORDER BY similarity DESC",
+            (doc_id, doc_id, doc_id),
+        )
+
+    def boilerplate_lines(self) -> list[dict[str, Any]]:
+        return self.query("SELECT hash, text, documents FROM boilerplate ORDER BY documents DESC")
+
+    # -- search -------------------------------------------------------------------------
+
+    def search(
+        self,
+        query: str,
+        *,
+        kind: str | None = None,
+        mime: str | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
+        custodian: str | None = None,
+        limit: int = 20,
+    ) -> list[dict[str, Any]]:
+        """Full-text search, best first (BM25, title weighted above body), with snippets."""
+        match = fts_query(query)
+        if not match:
+            return []
+        where, params = _document_filters(kind, mime, date_from, date_to, custodian, prefix="d.")
+        sql = (
+            "SELECT d.id AS doc_id, d.path, d.title, d.kind, d.date,"
+            " -bm25(documents_fts, 5.0, 1.0) AS score,"
+            " snippet(documents_fts, 1, '[', ']', ' … ', 24) AS snippet"
+            " FROM documents_fts JOIN documents d ON d.rowid = documents_fts.rowid"
+            " WHERE documents_fts MATCH ?"
+        )
+        if where:
+            sql += " AND " + " AND ".join(where)
+        sql += " ORDER BY bm25(documents_fts, 5.0, 1.0) LIMIT ?"
+        return self.query(sql, [match, *params, limit])
+
+
+def _document_filters(
+    kind: str | None = None,
+    mime: str | None = None,
+    date_from: str | None = None,
+    date_to: str | None = None,
+    custodian: str | None = None,
+    prefix: str = "",
+) -> tuple[list[str], list[Any]]:
+    where: list[str] = []
+    params: list[Any] = []
+    if kind:
+        where.append(f"{prefix}kind = ?")
+        params.append(kind)
+    if mime:
+        where.append(f"{prefix}mime LIKE ?")
+        params.append(f"%{mime}%")
+    if date_from:
+        where.append(f"{prefix}date >= ?")
+        params.append(date_from)
+    if date_to:
+        # "2016" or "2016-12" as an upper bound includes the whole period
+        where.append(f"substr({prefix}date, 1, ?) <= ?")
+        params += [len(date_to), date_to]
+    if custodian:
+        where.append(f"{prefix}custodian LIKE ?")
+        params.append(f"%{custodian}%")
+    return where, params
+
+
+_TOKEN = re.compile(r'"[^"]*"|\S+')
+_OPERATORS = {"AND", "OR", "NOT"}
+
+
+def fts_query(text: str) -> str:
+    """Turn what a person types into a safe FTS5 query: "quoted phrases", words (all
+    required), OR / NOT / AND between them, and a trailing * for a prefix. Nothing the user
+    types can produce an FTS5 syntax error."""
+    parts: list[str] = []
+    for token in _TOKEN.findall(text):
+        if token in _OPERATORS:
+            if parts and parts[-1] not in _OPERATORS:
+                parts.append(token)
+            continue
+        prefix = token.endswith("*") and not token.startswith('"')
+        words = re.findall(r"\w+", token)
+        if not words:
+            continue
+        phrase = '"' + " ".join(words) + '"'
+        parts.append(phrase + ("*" if prefix else ""))
+    while parts and parts[-1] in _OPERATORS:
+        parts.pop()
+    return " ".join(parts)

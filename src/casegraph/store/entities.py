@@ -1,0 +1,289 @@
+"""Store methods for entities, mention-to-entity links, human corrections and the graph
+(resolve and graph stages). Only this module speaks SQL for those tables."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from casegraph.store.base import StoreBase, dumps, loads
+
+# Labels that name a thing worth resolving (numbers, dates and amounts are not entities).
+NAME_LABELS = ("PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EMAIL")
+
+
+def _entity_row(row: dict[str, Any]) -> dict[str, Any]:
+    row["aliases"] = loads(row.get("aliases"), [])
+    if "meta" in row:
+        row["meta"] = loads(row.get("meta"), {})
+    return row
+
+
+class EntityStore(StoreBase):
+    # -- input of resolution ------------------------------------------------------------
+
+    def iter_name_mentions(self, batch: int = 20000) -> Iterator[dict[str, Any]]:
+        """Mentions that name a person, organisation or place, streamed in id order."""
+        labels = ",".join("?" * len(NAME_LABELS))
+        last = -1
+        while True:
+            rows = self.query(
+                f"SELECT id, doc_id, start, end, text, label, cluster FROM mentions"
+                f" WHERE id > ? AND label IN ({labels}) ORDER BY id LIMIT ?",
+                (last, *NAME_LABELS, batch),
+            )
+            if not rows:
+                return
+            yield from rows
+            last = rows[-1]["id"]
+
+    def email_documents(self) -> list[dict[str, Any]]:
+        """Documents whose metadata names e-mail parties, with the start of their text."""
+        return self.query(
+            "SELECT id, substr(text, 1, 4000) AS head, meta FROM documents"
+            " WHERE json_extract(meta, '$.email_from') IS NOT NULL"
+            " OR json_extract(meta, '$.email_to') IS NOT NULL"
+        )
+
+    def replace_email_parties(self, parties: Sequence[dict[str, Any]]) -> None:
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM email_parties")
+            conn.executemany(
+                "INSERT INTO email_parties(doc_id, role, name, address, start, end, text)"
+                " VALUES (:doc_id, :role, :name, :address, :start, :end, :text)",
+                parties,
+            )
+
+    def email_parties(self, doc_id: str | None = None) -> list[dict[str, Any]]:
+        if doc_id:
+            return self.query("SELECT * FROM email_parties WHERE doc_id = ? ORDER BY id", (doc_id,))
+        return self.query("SELECT * FROM email_parties ORDER BY id")
+
+    # -- output of resolution -----------------------------------------------------------
+
+    def replace_entities(
+        self,
+        entities: Sequence[dict[str, Any]],
+        mention_links: Iterable[tuple[str | None, int]],
+        party_links: Iterable[tuple[str | None, int]],
+    ) -> None:
+        """Replace all machine entities and links in one transaction: readers never see half."""
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM entities")
+            conn.executemany(
+                "INSERT INTO entities(id, name, type, aliases, meta) VALUES (?,?,?,?,?)",
+                [(e["id"], e["name"], e["type"], dumps(e["aliases"]), dumps(e.get("meta", {}))) for e in entities],
+            )
+            conn.execute("UPDATE mentions SET entity_id = NULL WHERE entity_id IS NOT NULL")
+            conn.executemany("UPDATE mentions SET entity_id = ? WHERE id = ?", mention_links)
+            conn.executemany("UPDATE email_parties SET entity_id = ? WHERE id = ?", party_links)
+
+    # -- reading entities ---------------------------------------------------------------
+
+    def list_entities(self, type: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+        """Entities with their mention and document counts, most mentioned first."""
+        sql = (
+            "SELECT e.id, e.name, e.type, e.aliases,"
+            " coalesce(m.mentions, 0) AS mentions, coalesce(m.documents, 0) AS documents"
+            " FROM entities e LEFT JOIN (SELECT entity_id, count(*) AS mentions,"
+            " count(DISTINCT doc_id) AS documents FROM mentions WHERE entity_id IS NOT NULL"
+            " GROUP BY entity_id) m ON m.entity_id = e.id"
+        )
+        params: list[Any] = []
+        if type:
+            sql += " WHERE e.type = ?"
+            params.append(type)
+        sql += " ORDER BY mentions DESC, e.name, e.id"
+        if limit:
+            sql += " LIMIT ?"
+            params.append(limit)
+        return [_entity_row(r) for r in self.query(sql, params)]
+
+    def get_entity(self, entity_id: str) -> dict[str, Any] | None:
+        row = self.query_one("SELECT * FROM entities WHERE id = ?", (entity_id,))
+        return _entity_row(row) if row else None
+
+    def entity_names(self) -> list[dict[str, Any]]:
+        """(id, name, type, aliases, mentions) of every entity: the lookup table for names."""
+        return self.list_entities()
+
+    def entity_mentions(self, entity_id: str, limit: int | None = None) -> list[dict[str, Any]]:
+        sql = (
+            "SELECT m.id, m.doc_id, m.start, m.end, m.text, m.label, d.title, d.date, d.path"
+            " FROM mentions m JOIN documents d ON d.id = m.doc_id WHERE m.entity_id = ?"
+            " ORDER BY d.date, m.doc_id, m.start"
+        )
+        params: list[Any] = [entity_id]
+        if limit:
+            sql += " LIMIT ?"
+            params.append(limit)
+        return self.query(sql, params)
+
+    def mentions_of_entities(self, entity_ids: Sequence[str]) -> list[dict[str, Any]]:
+        marks = ",".join("?" * len(entity_ids))
+        return self.query(
+            f"SELECT id, doc_id, start, end, text, label, entity_id FROM mentions WHERE entity_id IN ({marks})",
+            list(entity_ids),
+        )
+
+    def entity_quotes(self, entity_id: str, limit: int = 200) -> list[dict[str, Any]]:
+        """Quotes whose speaker resolved to the entity."""
+        return self.query(
+            "SELECT q.doc_id, q.start, q.end, q.text, q.cue, q.direct FROM quotes q"
+            " JOIN mentions m ON m.id = q.speaker_mention WHERE m.entity_id = ?"
+            " ORDER BY q.doc_id, q.start LIMIT ?",
+            (entity_id, limit),
+        )
+
+    def quotes_about(self, entity_id: str, limit: int = 200) -> list[dict[str, Any]]:
+        """Quotes whose text contains a mention of the entity."""
+        return self.query(
+            "SELECT DISTINCT q.doc_id, q.start, q.end, q.text, q.cue, q.direct FROM quotes q"
+            " JOIN mentions m ON m.doc_id = q.doc_id AND m.start >= q.start AND m.end <= q.end"
+            " WHERE m.entity_id = ? ORDER BY q.doc_id, q.start LIMIT ?",
+            (entity_id, limit),
+        )
+
+    def documents_meta(self, doc_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        out: dict[str, dict[str, Any]] = {}
+        ids = list(doc_ids)
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self.query(
+                f"SELECT id, title, date, path, kind, mime FROM documents WHERE id IN ({marks})", chunk
+            ):
+                out[row["id"]] = row
+        return out
+
+    def document_text(self, doc_id: str) -> str:
+        return self.scalar("SELECT text FROM documents WHERE id = ?", (doc_id,)) or ""
+
+    def sentence_segments(self, doc_id: str) -> list[tuple[int, int]]:
+        return [
+            (r["start"], r["end"])
+            for r in self.query(
+                "SELECT start, end FROM segments WHERE doc_id = ? AND kind = 'sentence' ORDER BY start", (doc_id,)
+            )
+        ]
+
+    def sentence_segments_all(self) -> Iterator[tuple[str, int, int]]:
+        for row in self.conn.execute(
+            "SELECT doc_id, start, end FROM segments WHERE kind = 'sentence' ORDER BY doc_id, start"
+        ):
+            yield row[0], row[1], row[2]
+
+    def resolved_mentions(self) -> Iterator[tuple[int, str, int, int, str]]:
+        """(id, doc_id, start, end, entity_id) of resolved mentions, by document and offset."""
+        for row in self.conn.execute(
+            "SELECT id, doc_id, start, end, entity_id FROM mentions WHERE entity_id IS NOT NULL"
+            " ORDER BY doc_id, start"
+        ):
+            yield row[0], row[1], row[2], row[3], row[4]
+
+    def typed_relations(self) -> Iterator[dict[str, Any]]:
+        """Relations (except co-occurrence) with both ends resolved to entities."""
+        sql = (
+            "SELECT r.id, r.doc_id, r.kind, r.predicate, r.start, r.end, r.text, r.confidence,"
+            " r.negated, r.hedged,"
+            " coalesce(r.subject_entity, ms.entity_id) AS a, coalesce(r.object_entity, mo.entity_id) AS b"
+            " FROM relations r"
+            " LEFT JOIN mentions ms ON ms.id = r.subject_mention"
+            " LEFT JOIN mentions mo ON mo.id = r.object_mention"
+            " WHERE r.kind != 'mentioned_with'"
+        )
+        for row in self.conn.execute(sql):
+            yield dict(row)
+
+    # -- corrections ----------------------------------------------------------------------
+
+    def add_correction(self, action: str, payload: dict[str, Any]) -> int:
+        with self.transaction() as conn:
+            cur = conn.execute("INSERT INTO corrections(action, payload) VALUES (?, ?)", (action, dumps(payload)))
+            return int(cur.lastrowid)
+
+    def corrections(self, include_undone: bool = False) -> list[dict[str, Any]]:
+        sql = "SELECT * FROM corrections"
+        if not include_undone:
+            sql += " WHERE undone = 0"
+        rows = self.query(sql + " ORDER BY id")
+        for row in rows:
+            row["payload"] = loads(row["payload"], {})
+            row["undone"] = bool(row["undone"])
+        return rows
+
+    def set_correction_undone(self, correction_id: int, undone: bool = True) -> bool:
+        with self.transaction() as conn:
+            cur = conn.execute("UPDATE corrections SET undone = ? WHERE id = ?", (int(undone), correction_id))
+            return cur.rowcount > 0
+
+    # -- the materialised graph -------------------------------------------------------------
+
+    def replace_graph(self, edges: Sequence[dict[str, Any]]) -> None:
+        """Replace all edges; each edge dict has a, b, kind, predicate, directed, count,
+        documents, strength and `evidence` (list of dicts doc_id, start, end, text, relation_id)."""
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM edge_evidence")
+            conn.execute("DELETE FROM graph_edges")
+            for i, edge in enumerate(edges, start=1):
+                conn.execute(
+                    "INSERT INTO graph_edges(id, a, b, kind, predicate, directed, count, documents, strength)"
+                    " VALUES (?,?,?,?,?,?,?,?,?)",
+                    (i, edge["a"], edge["b"], edge["kind"], edge.get("predicate", ""), int(edge.get("directed", 0)),
+                     edge["count"], edge["documents"], edge["strength"]),
+                )
+                conn.executemany(
+                    "INSERT INTO edge_evidence(edge_id, doc_id, start, end, text, relation_id, confidence)"
+                    " VALUES (?,?,?,?,?,?,?)",
+                    [(i, ev["doc_id"], ev["start"], ev["end"], ev.get("text", ""), ev.get("relation_id"),
+                      ev.get("confidence", 0.5)) for ev in edge["evidence"]],
+                )
+            conn.execute(
+                "INSERT INTO graph_state(key, value) VALUES ('version', '1')"
+                " ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+            )
+
+    def graph_version(self) -> int:
+        return int(self.scalar("SELECT value FROM graph_state WHERE key = 'version'") or 0)
+
+    def graph_edge_rows(self) -> list[tuple[int, str, str, str, int, int, float, int]]:
+        """(id, a, b, kind, count, documents, strength, directed) of every edge."""
+        return [
+            tuple(r)  # type: ignore[misc]
+            for r in self.conn.execute(
+                "SELECT id, a, b, kind, count, documents, strength, directed FROM graph_edges ORDER BY id"
+            )
+        ]
+
+    def edges_of(self, entity_id: str) -> list[dict[str, Any]]:
+        return self.query(
+            "SELECT * FROM graph_edges WHERE a = ? OR b = ? ORDER BY strength DESC", (entity_id, entity_id)
+        )
+
+    def edge_evidence(self, edge_ids: Sequence[int], per_edge: int = 5) -> dict[int, list[dict[str, Any]]]:
+        """Up to `per_edge` evidence spans for each edge, most confident first."""
+        out: dict[int, list[dict[str, Any]]] = {int(i): [] for i in edge_ids}
+        ids = list(out)
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = self.query(
+                "SELECT edge_id, doc_id, start, end, text, relation_id, confidence FROM ("
+                " SELECT *, row_number() OVER (PARTITION BY edge_id ORDER BY confidence DESC, doc_id, start) AS rn"
+                f" FROM edge_evidence WHERE edge_id IN ({marks})) WHERE rn <= ?",
+                (*chunk, per_edge),
+            )
+            for row in rows:
+                out[row.pop("edge_id")].append(row)
+        return out
+
+    def set_state(self, key: str, value: Any) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO graph_state(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, dumps(value)),
+            )
+
+    def get_state(self, key: str, default: Any = None) -> Any:
+        value = self.scalar("SELECT value FROM graph_state WHERE key = ?", (key,))
+        return loads(value, default) if value is not None else default

@@ -1,0 +1,45 @@
+"""Shared fixtures: the real corpus and evaluation data beside the checkout, and fresh
+databases in temporary folders. Nothing here is mocked."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("CASEGRAPH_SHARED", ROOT.parent / "shared"))
+CORPUS = SHARED / "corpus"
+EVAL = SHARED / "eval"
+SEEDS = CORPUS / "seeds"
+ESTATE = CORPUS / "epstein-estate"
+SEED_KAZAKH = SEEDS / "000_91a462219fb05cc3.txt"  # Nazarbayev, Aliyev, diplomats, lobbyist
+SEED_BIDEN = SEEDS / "002_bc91926ff72eec43.txt"  # speculation about Hunter Biden, Rakishev, Massimov
+
+
+@pytest.fixture(scope="session")
+def corpus() -> Path:
+    if not CORPUS.is_dir():
+        pytest.fail(f"the corpus is missing: expected {CORPUS} (set CASEGRAPH_SHARED)")
+    return CORPUS
+
+
+@pytest.fixture(scope="session")
+def eval_dir() -> Path:
+    if not EVAL.is_dir():
+        pytest.fail(f"the evaluation data is missing: expected {EVAL} (set CASEGRAPH_SHARED)")
+    return EVAL
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "case.db"
+
+
+@pytest.fixture
+def case(db_path: Path):
+    from casegraph.api import Case
+
+    with Case(db_path) as c:
+        yield c
