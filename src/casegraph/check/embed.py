@@ -17,6 +17,8 @@ from casegraph.errors import ModelError
 
 MODEL_NAME = "all-MiniLM-L6-v2"
 DIMENSIONS = 384
+MAX_TOKENS = 128
+STORE_KEY = f"{MODEL_NAME}/{MAX_TOKENS}"  # the `model` column of stored vectors
 _lock = threading.Lock()
 _model: Any = None
 
@@ -42,8 +44,17 @@ def load() -> Any:
             os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
             from sentence_transformers import SentenceTransformer
 
+            try:  # the weights-loading progress bar would clutter stderr of every command
+                from transformers.utils import logging as hf_logging
+
+                hf_logging.disable_progress_bar()
+            except ImportError:  # pragma: no cover
+                pass
+
             try:
                 _model = SentenceTransformer(model_path(), device="cpu", local_files_only=True)
+                # 128 word pieces cover a sentence; longer OCR runs cost time and add little.
+                _model.max_seq_length = MAX_TOKENS
             except Exception as exc:  # noqa: BLE001 - any loading failure is a model error to the user
                 raise ModelError(f"cannot load the embedding model {MODEL_NAME}: {exc}") from exc
     return _model
@@ -54,7 +65,7 @@ def encode(texts: list[str], batch_size: int = 64) -> np.ndarray:
     if not texts:
         return np.zeros((0, DIMENSIONS), dtype=np.float32)
     # Long OCR windows cost time and add nothing past the model's 256 word pieces.
-    clipped = [" ".join(t.split())[:1200] for t in texts]
+    clipped = [" ".join(t.split())[:800] for t in texts]
     vectors = load().encode(clipped, batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True)
     return np.asarray(vectors, dtype=np.float32)
 

@@ -92,6 +92,8 @@ class Date:
 def _words_to_number(text: str) -> float | None:
     total, current = 0.0, 0.0
     found = False
+    if not any(w in _UNITS for w in re.split(r"[\s-]+", text.lower())):
+        return None  # "billions of dollars", "hundreds": no amount
     for word in re.split(r"[\s-]+", text.lower()):
         if not word or word == "and":
             continue
@@ -196,7 +198,8 @@ def conflicts(item: str, evidence: str) -> list[str]:
     evidence_numbers = [q for q in quantities(evidence) if q.kind == "number"]
     for q in item_numbers:
         same_unit = [e for e in evidence_numbers if q.unit and e.unit == q.unit]
-        rivals = same_unit or (evidence_numbers if len(item_numbers) == len(evidence_numbers) == 1 else [])
+        lone = len(item_numbers) == len(evidence_numbers) == 1 and not (q.unit and evidence_numbers[0].unit)
+        rivals = same_unit or (evidence_numbers if lone else [])
         if rivals and not any(abs(e.value - q.value) < 1e-9 for e in rivals):
             reasons.append(f"number {q.text!r} vs {rivals[0].text!r} in the source")
             break

@@ -85,8 +85,16 @@ def words(text: str) -> list[str]:
     return [w.lower().replace("’", "'") for w in _WORD.findall(text)]
 
 
+_SUFFIXES = ("ations", "ation", "ments", "ment", "ingly", "ings", "ing", "edly", "ed", "es", "ers", "er", "ly", "s")
+
+
 def stem(word: str) -> str:
-    """A crude stem (first 6 letters) so that paraphrases sharing a root still overlap."""
+    """A crude stem (common suffix off, then the first 6 letters) so that paraphrases sharing
+    a root still overlap ("negotiated" / "negotiation"); always a prefix of the word."""
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            word = word[: -len(suffix)]
+            break
     return word[:6]
 
 

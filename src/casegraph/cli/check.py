@@ -1,3 +1,87 @@
-"""CLI commands of the check stage."""
+"""CLI commands of the check stage: `check` and `eval wice`."""
 
 from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from casegraph.cli import case_of, emit, eval_group, json_option, main, table
+
+
+@main.command()
+@click.argument("article")
+@click.option("--format", "fmt", type=click.Choice(["md", "html"]), default=None,
+              help="Write the report as Markdown or self-contained HTML (to -o, else stdout).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="File to write the report to (format from --format, else from the suffix).")
+@click.option("--no-save", is_flag=True, help="Do not store the report in the database.")
+@json_option
+@click.pass_context
+def check(ctx: click.Context, article: str, fmt: str | None, output: Path | None, no_save: bool, as_json: bool) -> None:
+    """Check ARTICLE's quotes and claims against the source documents.
+
+    ARTICLE is a document id, a path as ingested, or a file to ingest as an article first.
+    With --json the report is printed on stdout; with -o it is written to a file and the
+    summary printed; otherwise the summary and one line per item are printed."""
+    from casegraph.check.report import render, summary_line
+
+    report = case_of(ctx).check(article, save=not no_save)
+    if output is not None and fmt is None:
+        fmt = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}.get(output.suffix.lower())
+        if fmt is None:
+            raise click.BadParameter("give --format md|html for this file name", param_hint="-o")
+    if output is not None:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(render(report, fmt or "html"), encoding="utf-8")
+    if as_json:
+        emit(report, True)
+        if output is not None:
+            click.echo(f"report written to {output}", err=True)
+        return
+    if fmt and output is None:
+        click.echo(render(report, fmt), nl=False)
+        return
+    click.echo(summary_line(report))
+    if output is not None:
+        click.echo(f"report written to {output}")
+        return
+    click.echo(table([_row(i) for i in report["items"]], ["status", "score", "kind", "text", "evidence"]))
+
+
+def _row(item: dict[str, Any]) -> dict[str, Any]:
+    ev = item["evidence"][0] if item["evidence"] else None
+    where = (ev.get("bates") or ev.get("title") or ev["doc_id"]) if ev else ""
+    return {"status": item["status"], "score": f"{item['score']:.2f}", "kind": item["kind"], "text": item["text"], "evidence": where}
+
+
+@eval_group.command("wice")
+@click.option("--data", type=click.Path(path_type=Path), default=None,
+              help="WiCE dev.jsonl or the eval folder (default: ../shared/eval or $CASEGRAPH_EVAL).")
+@click.option("--limit", type=int, default=None, help="Only the first N claims of the report split.")
+@json_option
+def eval_wice(data: Path | None, limit: int | None, as_json: bool) -> None:
+    """Support-score accuracy on WiCE's report split against a TF-IDF similarity baseline."""
+    from casegraph.check.api import evaluate_wice
+
+    emit(evaluate_wice(data, limit), as_json, render=_render_wice)
+
+
+def _render_wice(r: dict[str, Any]) -> str:
+    b, t, any_ = r["supported_vs_rest"], r["three_way"], r["any_support_incl_unrelated_pages"]
+    h = r["evidence_hit"]
+    return "\n".join(
+        [
+            f"WiCE {r['split']}: {r['examples']} claims {r['labels']}",
+            f"supported vs rest   accuracy casegraph {b['casegraph']['accuracy']:.3f} (balanced {b['casegraph']['balanced_accuracy']:.3f})"
+            f"  baseline tf-idf {b['baseline_tfidf']['accuracy']:.3f} (balanced {b['baseline_tfidf']['balanced_accuracy']:.3f})"
+            f"  majority {b['majority']['accuracy']:.3f}",
+            f"three-way           accuracy casegraph {t['casegraph']:.3f}  baseline {t['baseline_tfidf']:.3f}  majority {t['majority']:.3f}",
+            f"any support (+{any_['examples'] - r['examples']} unrelated pages) accuracy casegraph {any_['casegraph']['accuracy']:.3f}"
+            f"  baseline {any_['baseline_tfidf']['accuracy']:.3f}",
+            f"evidence sentence hit@1 casegraph {h['casegraph_at_1']:.3f} baseline {h['baseline_at_1']:.3f};"
+            f" hit@3 {h['casegraph_at_3']:.3f} / {h['baseline_at_3']:.3f}",
+            f"{r['seconds']} s",
+        ]
+    )

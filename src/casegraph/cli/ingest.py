@@ -16,18 +16,24 @@ from casegraph.cli import case_of, emit, json_option, main
 @click.option("--ocr/--no-ocr", default=False, help="OCR scanned PDFs with tesseract (slow).")
 @click.option("--ocr-lang", default="eng", show_default=True, help="Tesseract language(s), e.g. eng+rus.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal).")
+@click.option("--max-files", type=click.IntRange(min=0), default=None,
+              help="Ingest only the first N files in sorted walk order (a sample); load files are always applied.")
 @json_option
 @click.pass_context
 def ingest(ctx: click.Context, paths: tuple[str, ...], kind: str, ocr: bool, ocr_lang: str,
-           progress: bool | None, as_json: bool) -> None:
-    """Ingest files, folders and archives. Bad files are reported on stderr and skipped."""
-    summary = case_of(ctx).ingest(paths, kind=kind, ocr=ocr, ocr_lang=ocr_lang, progress=progress)
+           progress: bool | None, max_files: int | None, as_json: bool) -> None:
+    """Ingest files, folders and archives. Bad files are reported on stderr and skipped;
+    a run that was interrupted resumes where it stopped."""
+    summary = case_of(ctx).ingest(paths, kind=kind, ocr=ocr, ocr_lang=ocr_lang, progress=progress,
+                                  max_files=max_files)
     emit(summary, as_json, render=_render_summary)
 
 
 def _render_summary(summary: dict[str, Any]) -> str:
     counts = summary.get("counts", {})
     line = ", ".join(f"{counts.get(k, 0)} {k}" for k in ("ingested", "duplicate", "skipped", "failed"))
+    if counts.get("unchanged"):
+        line += f", {counts['unchanged']} unchanged since an earlier run"
     return f"{line} ({summary.get('documents', 0)} documents in the database)"
 
 

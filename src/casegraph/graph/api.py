@@ -2,8 +2,256 @@
 
 from __future__ import annotations
 
+import time
+from pathlib import Path
+from typing import Any
+
+from casegraph.errors import CasegraphError, NotFoundError
 from casegraph.store import SQLiteStore
 
 
 class GraphAPI:
     store: SQLiteStore
+
+    # -- resolution ----------------------------------------------------------------------
+
+    def resolve(self) -> dict[str, Any]:
+        """Resolve all name mentions into corpus entities, re-apply human corrections and
+        rebuild the graph. Safe to run again at any time (analyze calls it at the end)."""
+        from casegraph.graph.build import build_graph
+        from casegraph.resolve.run import resolve_store
+
+        summary = resolve_store(self.store)
+        started = time.perf_counter()
+        summary.update(build_graph(self.store))
+        summary["graph_seconds"] = round(time.perf_counter() - started, 3)
+        self._lookup_cache = None
+        return summary
+
+    def entities(self, type: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+        """Resolved entities, most mentioned first: id, name, type, aliases, mentions, documents."""
+        return self.store.list_entities(type=type, limit=limit)
+
+    def find_entity(self, name_or_id: str) -> dict[str, Any]:
+        """The entity a person means by an id, a name, an alias, a surname or a misspelling."""
+        from casegraph.graph.lookup import EntityLookup
+
+        direct = self.store.entity_by_id_or_name(name_or_id.strip())
+        if direct is not None:
+            return direct
+        cache = getattr(self, "_lookup_cache", None)
+        version = self.store.graph_version()
+        if cache is None or cache[0] != version:
+            cache = (version, EntityLookup(self.store.list_entities()))
+            self._lookup_cache = cache
+        return cache[1].find(name_or_id)
+
+    def entity(self, name_or_id: str) -> dict[str, Any]:
+        """Profile: aliases, why they were merged, mentions by document, relations, quotes by
+        and about the entity, dated events."""
+        from casegraph.graph.timeline import timeline
+
+        found = self.find_entity(name_or_id)
+        full = self.store.get_entity(found["id"]) or {}
+        by_doc: dict[str, dict[str, Any]] = {}
+        for m in self.store.entity_mentions(found["id"], limit=2000):
+            doc = by_doc.setdefault(m["doc_id"], {"doc_id": m["doc_id"], "title": m["title"], "date": m["date"],
+                                                  "path": m["path"], "mentions": []})
+            doc["mentions"].append({"start": m["start"], "end": m["end"], "text": m["text"], "label": m["label"]})
+        meta = full.get("meta", {})
+        return {
+            **_ref(found), "aliases": found["aliases"], "mentions": found["mentions"], "documents": found["documents"],
+            "emails": meta.get("emails", []), "labels": meta.get("labels", {}), "reasons": meta.get("reasons", []),
+            "corrections": meta.get("corrections", []),
+            "mentions_by_document": list(by_doc.values()),
+            "relations": self.neighbors(found["id"], limit=25)["neighbors"],
+            "quotes_by": self.store.entity_quotes(found["id"]),
+            "quotes_about": self.store.quotes_about(found["id"]),
+            "events": timeline(self.store, found["id"])[:100],
+        }
+
+    # -- the graph -----------------------------------------------------------------------
+
+    def graph_index(self):
+        from casegraph.graph.index import GraphIndex
+
+        version = self.store.graph_version()
+        index = getattr(self, "_graph_index", None)
+        if index is None or index.version != version:
+            index = GraphIndex.from_store(self.store)
+            self._graph_index = index
+        return index
+
+    def neighbors(self, name_or_id: str, limit: int = 25, kind: str | None = None) -> dict[str, Any]:
+        """Entities connected to this one, strongest evidence first (typed relations count
+        more than co-occurrence), each with its relations and evidence spans."""
+        from casegraph.graph.index import kind_cost
+
+        found = self.find_entity(name_or_id)
+        by_other: dict[str, list[dict[str, Any]]] = {}
+        for edge in self.store.edges_of(found["id"]):
+            if kind and edge["kind"] != kind:
+                continue
+            other = edge["b"] if edge["a"] == found["id"] else edge["a"]
+            by_other.setdefault(other, []).append(edge)
+        # evidence strength, typed relations weighing up to four times co-occurrence
+        scored = sorted(
+            ((sum(e["strength"] * 4.0 / kind_cost(e["kind"]) for e in edges), other) for other, edges in by_other.items()),
+            key=lambda t: (-t[0], t[1]),
+        )[:limit]
+        edge_ids = [e["id"] for _, other in scored for e in by_other[other]]
+        evidence = self.store.edge_evidence(edge_ids, per_edge=3)
+        names = self._names([other for _, other in scored])
+        out = []
+        for score, other in scored:
+            relations = [_relation(e, found["id"], evidence.get(e["id"], [])) for e in by_other[other]]
+            relations.sort(key=lambda r: (kind_cost(r["kind"]), -r["count"]))
+            out.append({"entity": names.get(other, {"id": other, "name": other, "type": ""}),
+                        "score": round(score, 4), "relations": relations})
+        return {"entity": _ref(found), "neighbors": out}
+
+    def path(self, a: str, b: str, k: int = 3, max_hops: int = 6) -> dict[str, Any]:
+        """Shortest connections between two entities, typed relations and strong evidence
+        preferred, hubs avoided; each step with the sentences that show it."""
+        src, dst = self.find_entity(a), self.find_entity(b)
+        found = self.graph_index().paths(src["id"], dst["id"], k=k, max_hops=max_hops)
+        names = self._names({x for steps in found for s in steps for x in s[:2]})
+        paths = []
+        for steps in found:
+            out_steps = []
+            for frm, to, cost, strength in steps:
+                edges = self.store.edges_between(frm, to)
+                evidence = self.store.edge_evidence([e["id"] for e in edges], per_edge=3)
+                relations = sorted((_relation(e, frm, evidence.get(e["id"], [])) for e in edges),
+                                   key=lambda r: (_cost(r["kind"]), -r["strength"]))
+                best = relations[0]
+                out_steps.append({
+                    "from": names[frm], "to": names[to], "relation": best["kind"], "predicate": best["predicate"],
+                    "direction": best["direction"], "strength": round(strength, 4), "cost": round(cost, 4),
+                    "evidence": best["evidence"], "other_relations": relations[1:],
+                })
+            paths.append({"hops": len(out_steps), "cost": round(sum(s[2] for s in steps), 4), "steps": out_steps})
+        return {"from": _ref(src), "to": _ref(dst), "paths": paths}
+
+    def timeline(self, name_or_id: str) -> dict[str, Any]:
+        """Dated statements about the entity, in date order, each with its span."""
+        from casegraph.graph.timeline import timeline
+
+        found = self.find_entity(name_or_id)
+        return {"entity": _ref(found), "events": timeline(self.store, found["id"])}
+
+    def communities(self, min_size: int = 2) -> list[dict[str, Any]]:
+        """Groups of closely connected entities (Louvain over evidence strength)."""
+        groups = self.graph_index().communities(min_size=min_size)
+        names = self._names({x for g in groups for x in g})
+        return [{"id": i, "size": len(g), "members": [names[x] for x in g]} for i, g in enumerate(groups)]
+
+    # -- corrections -----------------------------------------------------------------------
+
+    def merge(self, *names_or_ids: str) -> dict[str, Any]:
+        """Make several entities one (the first keeps its id). Stored, re-applied after every resolve."""
+        from casegraph.resolve.corrections import reference
+
+        entities = self._full(names_or_ids)
+        if len({e["id"] for e in entities}) < 2:
+            raise CasegraphError("merge needs at least two different entities")
+        cid = self.store.add_correction("merge", {"entities": [reference(e) for e in entities]})
+        return {"correction": cid, **self.resolve_after_correction()}
+
+    def split(self, name_or_id: str, *parts: str) -> dict[str, Any]:
+        """Move the mentions written as each of `parts` (aliases) out into an entity of their own."""
+        from casegraph.resolve.corrections import reference
+        from casegraph.resolve.names import parse_name
+
+        if not parts:
+            raise CasegraphError("split needs the aliases to move out, e.g. split ID 'Hunter Biden'")
+        entity = self._full([name_or_id])[0]
+        known = {parse_name(a, entity["type"]).key for a in [entity["name"], *entity["aliases"]]}
+        missing = [p for p in parts if parse_name(p, entity["type"]).key not in known]
+        if missing:
+            raise CasegraphError(f"{entity['id']} ({entity['name']}) has no alias {missing[0]!r}; its aliases: "
+                                 + ", ".join(entity["aliases"][:20]))
+        cid = self.store.add_correction("split", {"entity": reference(entity), "parts": list(parts)})
+        return {"correction": cid, **self.resolve_after_correction()}
+
+    def rename(self, name_or_id: str, name: str, type: str | None = None) -> dict[str, Any]:
+        from casegraph.resolve.corrections import reference
+
+        entity = self._full([name_or_id])[0]
+        cid = self.store.add_correction("rename", {"entity": reference(entity), "name": name, "type": type})
+        return {"correction": cid, **self.resolve_after_correction()}
+
+    def delete_entity(self, name_or_id: str) -> dict[str, Any]:
+        """Drop a false entity (its mentions stay, unlinked)."""
+        from casegraph.resolve.corrections import reference
+
+        entity = self._full([name_or_id])[0]
+        cid = self.store.add_correction("delete", {"entity": reference(entity)})
+        return {"correction": cid, **self.resolve_after_correction()}
+
+    def corrections(self, include_undone: bool = True) -> list[dict[str, Any]]:
+        return self.store.corrections(include_undone=include_undone)
+
+    def undo(self, correction_id: int) -> dict[str, Any]:
+        if not self.store.set_correction_undone(int(correction_id), True):
+            raise NotFoundError(f"no correction {correction_id} (see `casegraph corrections`)")
+        return {"undone": int(correction_id), **self.resolve_after_correction()}
+
+    def resolve_after_correction(self) -> dict[str, Any]:
+        summary = self.resolve()
+        return {"entities": summary["entities"], "corrections_applied": summary["corrections_applied"]}
+
+    # -- exports and registers ---------------------------------------------------------------
+
+    def export(self, format: str, out: str | Path) -> dict[str, Any]:
+        """Write the graph as gexf, graphml, ftm (FollowTheMoney JSON lines), csv or neo4j."""
+        from casegraph.graph.export import export
+
+        return export(self.store, format, Path(out))
+
+    def ingest_fara(self, path: str | Path) -> dict[str, Any]:
+        """Load FARA bulk CSVs (registrants and foreign principals) as register documents with
+        entities and `represents` / `lobbied` relations, then resolve."""
+        from casegraph.graph.fara import ingest_fara
+
+        summary = ingest_fara(self.store, Path(path))
+        summary["resolve"] = self.resolve()
+        return summary
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def _full(self, names_or_ids) -> list[dict[str, Any]]:
+        out = []
+        for key in names_or_ids:
+            found = self.find_entity(key)
+            full = self.store.get_entity(found["id"])
+            if full is None:
+                raise NotFoundError(f"no entity {key!r}")
+            full["anchors"] = full["meta"].get("anchors", [])
+            out.append(full)
+        return out
+
+    def _names(self, ids) -> dict[str, dict[str, Any]]:
+        return {e["id"]: _ref(e) for e in self.store.entities_by_id(list(ids))}
+
+
+def _ref(entity: dict[str, Any]) -> dict[str, Any]:
+    return {"id": entity["id"], "name": entity["name"], "type": entity["type"]}
+
+
+def _cost(kind: str) -> float:
+    from casegraph.graph.index import kind_cost
+
+    return kind_cost(kind)
+
+
+def _relation(edge: dict[str, Any], seen_from: str, evidence: list[dict[str, Any]]) -> dict[str, Any]:
+    if edge["directed"]:
+        direction = "out" if edge["a"] == seen_from else "in"
+    else:
+        direction = "both"
+    return {
+        "kind": edge["kind"], "predicate": edge["predicate"], "direction": direction, "count": edge["count"],
+        "documents": edge["documents"], "strength": edge["strength"],
+        "evidence": [{"doc_id": e["doc_id"], "start": e["start"], "end": e["end"], "text": e["text"]} for e in evidence],
+    }

@@ -15,8 +15,16 @@ import ftfy
 
 LANGUAGES = ("ENGLISH", "RUSSIAN", "KAZAKH", "GERMAN", "FRENCH", "SPANISH", "ITALIAN", "UKRAINIAN")
 _FTFY = ftfy.TextFixerConfig(uncurl_quotes=False, fix_character_width=False, explain=False)
+# lead bytes of UTF-8 sequences (Â Ã â Ð Ñ Ø Ù ...) as cp1252/latin-1, then a continuation byte
+_MOJIBAKE_HINT = re.compile(
+    "[\u00c2-\u00df\u00e0-\u00ef][\u0080-\u00bf\u20ac\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030"
+    "\u0160\u2039\u0152\u017d\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153"
+    "\u017e\u0178]"
+)
 _TRAILING = re.compile(r"[ \t\u00a0]+$", re.M)
 _MANY_BLANKS = re.compile(r"\n{4,}")
+_LATIN_FAMILY = {"latin_1", "iso8859_1", "cp1250", "cp1252", "iso8859_15", "iso8859_2", "mac_roman",
+                 "iso8859_9", "cp1254", "iso8859_3", "iso8859_4", "iso8859_10", "iso8859_13", "iso8859_14", "cp1257"}
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
@@ -36,9 +44,13 @@ def decode(data: bytes) -> tuple[str, str]:
     best = from_bytes(data[: 1 << 20]).best()
     if best is not None and best.encoding:
         encoding = best.encoding
-        # latin-1 guesses are nearly always cp1252 in practice (curly quotes in 0x80-0x9f)
-        if encoding in ("latin_1", "iso8859_1"):
-            encoding = "cp1252"
+        # Guesses among Western single-byte code pages are unreliable on short texts; cp1252
+        # is by far the most common of them (and a superset of latin-1's printable range).
+        if encoding in _LATIN_FAMILY:
+            try:
+                return data.decode("cp1252"), "cp1252"
+            except UnicodeDecodeError:
+                pass
         try:
             return data.decode(encoding), encoding
         except (UnicodeDecodeError, LookupError):
@@ -49,7 +61,8 @@ def decode(data: bytes) -> tuple[str, str]:
 def normalise(text: str) -> str:
     """Repair mojibake, NFC, unify line endings, drop control characters and trailing blanks."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if not text.isascii():
+    # ftfy is slow on big texts: run it only where UTF-8-read-as-cp1252/latin-1 pairs appear
+    if not text.isascii() and _MOJIBAKE_HINT.search(text):
         text = ftfy.fix_text(text, _FTFY)
     text = unicodedata.normalize("NFC", text)
     text = _CONTROL.sub("", text.replace("\f", "\n\n"))

@@ -17,6 +17,8 @@ from casegraph.models import Segment
 PAGE_STAMP = re.compile(r"^[ \t]*[A-Z][A-Z&.-]*(?:[ _][A-Z&.-]+)*[ _]\d{5,}[ \t]*$", re.M)
 _BLANK = re.compile(r"\n[ \t]*\n\s*")
 _LINE_START_NEW = re.compile(r"^\s*(?:[•\-*–·▪●]|\d{1,3}[.)]\s|[A-Z][A-Za-z-]{1,20}:\s|#{1,6}\s|\|)")
+# e-mail header lines as OCR'd from printed messages: each is a paragraph of its own
+_HEADER_LINE = re.compile(r"^\s*(?:From|Sent|To|Cc|Bcc|Subject|Date|Attachments|Importance):\s", re.I)
 _ABBREVIATIONS = {
     "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "vs", "etc", "inc", "ltd", "co", "corp", "no", "nos",
     "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "gen", "gov",
@@ -170,7 +172,7 @@ def _line_shape_paragraphs(text: str) -> list[tuple[int, int]]:
             cur = None
         cur = (s, e) if cur is None else (cur[0], e)
         stripped = line.rstrip()
-        prev_ends_para = stamp or (
+        prev_ends_para = stamp or bool(_HEADER_LINE.match(line)) or (
             stripped.endswith((".", "!", "?", ":", '"', "”")) and len(stripped) < 0.75 * full
         )
     if cur:

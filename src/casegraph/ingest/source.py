@@ -23,7 +23,7 @@ CHUNK = 1 << 20
 class Limits:
     """Safety limits. Sizes in bytes."""
 
-    max_file_size: int = 512 << 20  # a single file or member we are willing to read
+    max_file_size: int = 256 << 20  # a single file we are willing to read into memory
     max_text_chars: int = 50_000_000  # extracted text per document
     max_member_size: int = 256 << 20  # one archive member, uncompressed
     max_archive_total: int = 2 << 30  # all members of one archive, uncompressed

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from rigour.names.org_types import remove_org_types
 from rigour.names.prefix import remove_person_prefixes
@@ -44,25 +44,26 @@ class ParsedName:
     display: str
     tokens: tuple[str, ...]
     suffixes: tuple[str, ...] = field(default=())
+    plain: str = ""  # the display form without titles, cased as written
 
-    @property
+    @cached_property
     def key(self) -> str:
         return " ".join(self.tokens)
 
-    @property
+    @cached_property
     def surname(self) -> str:
         return self.tokens[-1] if self.tokens else ""
 
-    @property
+    @cached_property
     def given(self) -> tuple[str, ...]:
         return self.tokens[:-1]
 
-    @property
+    @cached_property
     def is_full(self) -> bool:
         """A given name (not only an initial) plus a surname."""
-        return len(self.tokens) >= 2 and any(len(t) > 1 for t in self.given)
+        return len(self.tokens) >= 2 and len(self.surname) > 1 and any(len(t) > 1 for t in self.given)
 
-    @property
+    @cached_property
     def is_single(self) -> bool:
         return len(self.tokens) == 1
 
@@ -84,7 +85,7 @@ def invert_comma_name(text: str) -> str:
 
 @lru_cache(maxsize=200_000)
 def parse_person(text: str) -> ParsedName:
-    display = clean_display(text)
+    display = invert_comma_name(clean_display(text))
     stripped = _ROLE_PREFIX.sub("", remove_person_prefixes(display)).strip()
     if not stripped:  # the whole thing was a title ("the President"): keep it as written
         stripped = display
@@ -92,7 +93,9 @@ def parse_person(text: str) -> ParsedName:
     tokens = [re.sub(r"[^a-z0-9]", "", t) for t in tokens]
     suffixes = tuple(t for t in tokens if t in _SUFFIXES)
     core = tuple(t for t in tokens if t and t not in _SUFFIXES)
-    return ParsedName(display=display, tokens=core or tuple(t for t in tokens if t), suffixes=suffixes)
+    return ParsedName(
+        display=display, tokens=core or tuple(t for t in tokens if t), suffixes=suffixes, plain=stripped
+    )
 
 
 @lru_cache(maxsize=200_000)
@@ -101,9 +104,28 @@ def parse_other(text: str) -> ParsedName:
     display = clean_display(text)
     folded = ascii_text(display).lower()
     folded = re.sub(r"^the\s+", "", folded)
+    folded = re.sub(r"(\w)'(s)\b", r"\1\2", folded)  # "People's" = "Peoples"
     stripped = remove_org_types(folded).strip(" ,.")
     tokens = tuple(t for t in re.split(r"[^a-z0-9]+", stripped or folded) if t)
-    return ParsedName(display=display, tokens=tokens)
+    tokens = _join_initials(tokens)
+    return ParsedName(display=display, tokens=tokens, plain=re.sub(r"^(?i:the)\s+", "", display))
+
+
+def _join_initials(tokens: tuple[str, ...]) -> tuple[str, ...]:
+    """"U.S." and "US" are one token: runs of single letters are an acronym."""
+    out: list[str] = []
+    run = ""
+    for token in tokens:
+        if len(token) == 1 and token.isalpha():
+            run += token
+            continue
+        if run:
+            out.append(run)
+            run = ""
+        out.append(token)
+    if run:
+        out.append(run)
+    return tuple(out)
 
 
 def parse_name(text: str, label: str) -> ParsedName:

@@ -105,6 +105,101 @@ class DocumentStore(StoreBase):
             return self.query("SELECT * FROM files WHERE status = ? ORDER BY path", (status,))
         return self.query("SELECT * FROM files ORDER BY path")
 
+    # -- load files (production metadata by Bates number) -------------------------------
+
+    def save_load_rows(self, rows: list[dict[str, Any]], source: str) -> list[dict[str, Any]]:
+        """Store load-file rows by Bates number, merged into what earlier load files said
+        (a later file adds fields, it does not erase them). Returns the merged rows."""
+        merged = []
+        with self.transaction() as conn:
+            for row in rows:
+                old = self.load_row(row["bates_begin"]) or {}
+                both = {**old, **row}
+                conn.execute(
+                    "INSERT OR REPLACE INTO loadfile_rows(bates, row, source) VALUES (?, ?, ?)",
+                    (row["bates_begin"], dumps(both), source),
+                )
+                merged.append(both)
+        return merged
+
+    def load_row(self, bates: str) -> dict[str, Any] | None:
+        return loads(self.scalar("SELECT row FROM loadfile_rows WHERE bates = ?", (bates,)))
+
+    def documents_by_bates(self, bates: str) -> list[dict[str, Any]]:
+        return [_doc_row(r) for r in self.query(
+            f"SELECT {DOC_COLUMNS} FROM documents WHERE json_extract(meta, '$.bates_begin') = ? ORDER BY rowid",
+            (bates,),
+        )]
+
+    # -- near-duplicates (MinHash bands) and boilerplate line counts ---------------------
+
+    def documents_without_minhash(self, batch: int = 200) -> Iterator[tuple[str, str]]:
+        """(id, text) of documents not yet MinHashed, in batches (bounded memory)."""
+        last = 0
+        while True:
+            rows = self.conn.execute(
+                "SELECT d.rowid, d.id, d.text FROM documents d LEFT JOIN minhashes m ON m.doc_id = d.id"
+                " WHERE m.doc_id IS NULL AND d.rowid > ? ORDER BY d.rowid LIMIT ?", (last, batch),
+            ).fetchall()
+            if not rows:
+                return
+            for row in rows:
+                yield row["id"], row["text"]
+            last = rows[-1]["rowid"]
+
+    def minhash_candidates(self, bands: list[tuple[int, int]]) -> list[str]:
+        if not bands:
+            return []
+        clause = " OR ".join(["(band = ? AND key = ?)"] * len(bands))
+        params = [v for pair in bands for v in pair]
+        return [r[0] for r in self.conn.execute(f"SELECT DISTINCT doc_id FROM minhash_bands WHERE {clause}", params)]
+
+    def minhash_signature(self, doc_id: str) -> bytes | None:
+        return self.scalar("SELECT signature FROM minhashes WHERE doc_id = ?", (doc_id,))
+
+    def save_minhash(self, doc_id: str, signature: bytes, bands: list[tuple[int, int]]) -> None:
+        with self.transaction() as conn:
+            conn.execute("INSERT OR REPLACE INTO minhashes(doc_id, signature) VALUES (?, ?)", (doc_id, signature))
+            conn.executemany(
+                "INSERT OR IGNORE INTO minhash_bands(band, key, doc_id) VALUES (?, ?, ?)",
+                [(b, k, doc_id) for b, k in bands],
+            )
+
+    def documents_without_line_counts(self, batch: int = 200) -> Iterator[tuple[str, str]]:
+        last = 0
+        while True:
+            rows = self.conn.execute(
+                "SELECT d.rowid, d.id, d.text FROM documents d LEFT JOIN line_counted c ON c.doc_id = d.id"
+                " WHERE c.doc_id IS NULL AND d.rowid > ? ORDER BY d.rowid LIMIT ?", (last, batch),
+            ).fetchall()
+            if not rows:
+                return
+            for row in rows:
+                yield row["id"], row["text"]
+            last = rows[-1]["rowid"]
+
+    def add_line_counts(self, doc_id: str, lines: dict[int, str]) -> None:
+        """Count each distinct normalised line of one document once (by its 63-bit hash)."""
+        with self.transaction() as conn:
+            # the text is kept from a line's second document on: most lines occur once, and
+            # storing all of them would double the database
+            conn.executemany(
+                "INSERT INTO line_counts(hash, documents, text) VALUES (?1, 1, '')"
+                " ON CONFLICT(hash) DO UPDATE SET documents = documents + 1,"
+                " text = CASE WHEN text = '' THEN ?2 ELSE text END",
+                list(lines.items()),
+            )
+            conn.execute("INSERT OR IGNORE INTO line_counted(doc_id) VALUES (?)", (doc_id,))
+
+    def frequent_lines(self, min_documents: int) -> list[tuple[int, str, int]]:
+        return [(r[0], r[1], r[2]) for r in self.conn.execute(
+            "SELECT hash, text, documents FROM line_counts WHERE documents >= ? ORDER BY documents DESC",
+            (min_documents,),
+        )]
+
+    def count_documents(self) -> int:
+        return int(self.scalar("SELECT count(*) FROM documents"))
+
     # -- reading ------------------------------------------------------------------------
 
     def document_id_for_sha256(self, sha256: str) -> str | None:

@@ -37,21 +37,30 @@ class EntityStore(StoreBase):
             yield from rows
             last = rows[-1]["id"]
 
-    def email_documents(self) -> list[dict[str, Any]]:
-        """Documents whose metadata names e-mail parties, with the start of their text."""
-        return self.query(
-            "SELECT id, substr(text, 1, 4000) AS head, meta FROM documents"
-            " WHERE json_extract(meta, '$.email_from') IS NOT NULL"
-            " OR json_extract(meta, '$.email_to') IS NOT NULL"
-        )
+    def iter_email_documents(self, batch: int = 200) -> Iterator[dict[str, Any]]:
+        """Documents whose metadata names e-mail parties or whose text has a From: line
+        (id, text, meta), streamed in batches."""
+        last = 0
+        while True:
+            rows = self.query(
+                "SELECT rowid, id, text, meta FROM documents WHERE rowid > ? AND ("
+                " json_extract(meta, '$.email_from') IS NOT NULL OR json_extract(meta, '$.email_to') IS NOT NULL"
+                " OR instr(text, 'From:') > 0 OR instr(text, 'FROM:') > 0 OR instr(text, 'from:') > 0)"
+                " ORDER BY rowid LIMIT ?",
+                (last, batch),
+            )
+            if not rows:
+                return
+            yield from rows
+            last = rows[-1]["rowid"]
 
     def replace_email_parties(self, parties: Sequence[dict[str, Any]]) -> None:
         with self.transaction() as conn:
             conn.execute("DELETE FROM email_parties")
             conn.executemany(
-                "INSERT INTO email_parties(doc_id, role, name, address, start, end, text)"
-                " VALUES (:doc_id, :role, :name, :address, :start, :end, :text)",
-                parties,
+                "INSERT INTO email_parties(doc_id, role, name, address, start, end, text, block)"
+                " VALUES (:doc_id, :role, :name, :address, :start, :end, :text, :block)",
+                [{"block": -1, **p} for p in parties],
             )
 
     def email_parties(self, doc_id: str | None = None) -> list[dict[str, Any]]:
@@ -98,6 +107,31 @@ class EntityStore(StoreBase):
             sql += " LIMIT ?"
             params.append(limit)
         return [_entity_row(r) for r in self.query(sql, params)]
+
+    def entity_by_id_or_name(self, key: str) -> dict[str, Any] | None:
+        """The entity with this id, else the most mentioned one with exactly this name
+        (case-insensitive); None when neither exists. The fast path of name lookup."""
+        row = self.query_one("SELECT id FROM entities WHERE id = ?", (key,))
+        if row is None:
+            row = self.query_one(
+                "SELECT e.id FROM entities e WHERE e.name = ? COLLATE NOCASE ORDER BY"
+                " (SELECT count(*) FROM mentions m WHERE m.entity_id = e.id) DESC, e.id LIMIT 1",
+                (key,),
+            )
+        if row is None:
+            return None
+        return self.entity_summary(row["id"])
+
+    def entity_summary(self, entity_id: str) -> dict[str, Any] | None:
+        """id, name, type, aliases, mentions, documents of one entity."""
+        row = self.query_one(
+            "SELECT e.id, e.name, e.type, e.aliases,"
+            " (SELECT count(*) FROM mentions m WHERE m.entity_id = e.id) AS mentions,"
+            " (SELECT count(DISTINCT doc_id) FROM mentions m WHERE m.entity_id = e.id) AS documents"
+            " FROM entities e WHERE e.id = ?",
+            (entity_id,),
+        )
+        return _entity_row(row) if row else None
 
     def get_entity(self, entity_id: str) -> dict[str, Any] | None:
         row = self.query_one("SELECT * FROM entities WHERE id = ?", (entity_id,))
@@ -195,6 +229,33 @@ class EntityStore(StoreBase):
         for row in self.conn.execute(sql):
             yield dict(row)
 
+    # -- structured registers (FARA) -----------------------------------------------------
+
+    def add_register_annotations(
+        self, doc_id: str, mentions: Sequence[dict[str, Any]], relations: Sequence[dict[str, Any]],
+        model: str, version: str,
+    ) -> None:
+        """Mentions and relations read from a register rather than found by NLP; the document
+        is marked analysed by `model` so that `analyze` does not run the NLP pipeline on it.
+        Relations refer to mentions by their index in `mentions`."""
+        with self.transaction() as conn:
+            ids = []
+            for m in mentions:
+                cur = conn.execute(
+                    "INSERT INTO mentions(doc_id, start, end, text, label, cluster) VALUES (?,?,?,?,?,?)",
+                    (doc_id, m["start"], m["end"], m["text"], m["label"], m.get("cluster", "")),
+                )
+                ids.append(cur.lastrowid)
+            conn.executemany(
+                "INSERT INTO relations(doc_id, subject_mention, object_mention, kind, predicate, start, end, text,"
+                " confidence, meta) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                [(doc_id, ids[r["subject"]], ids[r["object"]], r["kind"], r.get("predicate", ""), r["start"],
+                  r["end"], r["text"], r.get("confidence", 0.95), dumps(r.get("meta", {}))) for r in relations],
+            )
+            conn.execute(
+                "INSERT OR REPLACE INTO analyses(doc_id, model, version) VALUES (?, ?, ?)", (doc_id, model, version)
+            )
+
     # -- corrections ----------------------------------------------------------------------
 
     def add_correction(self, action: str, payload: dict[str, Any]) -> int:
@@ -225,19 +286,18 @@ class EntityStore(StoreBase):
         with self.transaction() as conn:
             conn.execute("DELETE FROM edge_evidence")
             conn.execute("DELETE FROM graph_edges")
-            for i, edge in enumerate(edges, start=1):
-                conn.execute(
-                    "INSERT INTO graph_edges(id, a, b, kind, predicate, directed, count, documents, strength)"
-                    " VALUES (?,?,?,?,?,?,?,?,?)",
-                    (i, edge["a"], edge["b"], edge["kind"], edge.get("predicate", ""), int(edge.get("directed", 0)),
-                     edge["count"], edge["documents"], edge["strength"]),
-                )
-                conn.executemany(
-                    "INSERT INTO edge_evidence(edge_id, doc_id, start, end, text, relation_id, confidence)"
-                    " VALUES (?,?,?,?,?,?,?)",
-                    [(i, ev["doc_id"], ev["start"], ev["end"], ev.get("text", ""), ev.get("relation_id"),
-                      ev.get("confidence", 0.5)) for ev in edge["evidence"]],
-                )
+            conn.executemany(
+                "INSERT INTO graph_edges(id, a, b, kind, predicate, directed, count, documents, strength)"
+                " VALUES (?,?,?,?,?,?,?,?,?)",
+                ((i, e["a"], e["b"], e["kind"], e.get("predicate", ""), int(e.get("directed", 0)), e["count"],
+                  e["documents"], e["strength"]) for i, e in enumerate(edges, start=1)),
+            )
+            conn.executemany(
+                "INSERT INTO edge_evidence(edge_id, doc_id, start, end, text, relation_id, confidence)"
+                " VALUES (?,?,?,?,?,?,?)",
+                ((i, ev["doc_id"], ev["start"], ev["end"], ev.get("text", ""), ev.get("relation_id"),
+                  ev.get("confidence", 0.5)) for i, e in enumerate(edges, start=1) for ev in e["evidence"]),
+            )
             conn.execute(
                 "INSERT INTO graph_state(key, value) VALUES ('version', '1')"
                 " ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1"
@@ -254,6 +314,16 @@ class EntityStore(StoreBase):
                 "SELECT id, a, b, kind, count, documents, strength, directed FROM graph_edges ORDER BY id"
             )
         ]
+
+    def graph_link_rows(self) -> list[tuple[str, str, str, float]]:
+        """(a, b, kind, strength) of every edge: what routing needs, nothing more."""
+        return self.conn.execute("SELECT a, b, kind, strength FROM graph_edges").fetchall()
+
+    def edges_between(self, a: str, b: str) -> list[dict[str, Any]]:
+        return self.query(
+            "SELECT * FROM graph_edges WHERE (a = ? AND b = ?) OR (a = ? AND b = ?) ORDER BY strength DESC",
+            (a, b, b, a),
+        )
 
     def edges_of(self, entity_id: str) -> list[dict[str, Any]]:
         return self.query(
@@ -276,6 +346,36 @@ class EntityStore(StoreBase):
             for row in rows:
                 out[row.pop("edge_id")].append(row)
         return out
+
+    def graph_edges_by_id(self, edge_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+        out: dict[int, dict[str, Any]] = {}
+        ids = sorted(set(int(i) for i in edge_ids))
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self.query(f"SELECT * FROM graph_edges WHERE id IN ({marks})", chunk):
+                out[row["id"]] = row
+        return out
+
+    def entity_types(self) -> dict[str, str]:
+        return {row[0]: row[1] for row in self.conn.execute("SELECT id, type FROM entities")}
+
+    def entities_by_id(self, entity_ids: Sequence[str]) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        ids = sorted(set(entity_ids))
+        for i in range(0, len(ids), 500):
+            chunk = ids[i : i + 500]
+            marks = ",".join("?" * len(chunk))
+            out += [_entity_row(r) for r in self.query(f"SELECT id, name, type, aliases FROM entities WHERE id IN ({marks})", chunk)]
+        return out
+
+    def iter_graph_edges(self) -> Iterator[dict[str, Any]]:
+        for row in self.conn.execute("SELECT * FROM graph_edges ORDER BY id"):
+            yield dict(row)
+
+    def all_edge_evidence(self) -> Iterator[dict[str, Any]]:
+        for row in self.conn.execute("SELECT * FROM edge_evidence ORDER BY edge_id"):
+            yield dict(row)
 
     def set_state(self, key: str, value: Any) -> None:
         with self.transaction() as conn:

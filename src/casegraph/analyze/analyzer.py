@@ -1,0 +1,134 @@
+"""Running the analysis: one document's annotations from its parsed chunks (`analyse_parsed`),
+and batches of documents through one pipeline per process (`analyse_batch`), so that the main
+process only reads documents and writes results."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+from casegraph.analyze import checkworthy, rhetoric
+from casegraph.analyze.claims import find_claims
+from casegraph.analyze.context import DocContext
+from casegraph.analyze.email import header_end, header_mentions
+from casegraph.analyze.entities import cluster, find_mentions
+from casegraph.analyze.pipeline import allowed_ranges, chunk_ranges, load_nlp, Chunk
+from casegraph.analyze.quotes import find_quotes
+from casegraph.analyze.relations import co_occurrences, find_relations
+from casegraph.models import Claim, Mention, Quote, Relation, Rhetoric, Span
+
+VERSION = "1"  # bump when extraction changes so that users know to re-analyse
+
+
+@dataclass
+class Payload:
+    """What a worker needs to analyse one document (plain data: crosses process borders)."""
+
+    doc_id: str
+    text: str
+    meta: dict[str, Any]
+    paragraphs: list[dict[str, Any]]
+
+
+@dataclass
+class DocAnalysis:
+    """Everything found in one document. Mention references are indexes into `mentions`."""
+
+    doc_id: str
+    mentions: list[Mention] = field(default_factory=list)
+    quotes: list[Quote] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    relations: list[Relation] = field(default_factory=list)
+    rhetoric: list[Rhetoric] = field(default_factory=list)
+    words: int = 0
+    error: str = ""
+
+
+def plan(payload: Payload) -> tuple[int, list[tuple[int, int]]]:
+    """(end of e-mail header, chunks to parse) for a document."""
+    hend = header_end(payload.text, payload.meta)
+    ranges = allowed_ranges(payload.text, payload.paragraphs, skip_until=hend)
+    return hend, chunk_ranges(payload.text, ranges)
+
+
+def analyse_parsed(payload: Payload, hend: int, chunks: list[Chunk], ranges: list[tuple[int, int]]) -> DocAnalysis:
+    ctx = DocContext(payload.doc_id, payload.text, chunks, payload.meta)
+    find_mentions(ctx)
+    relations = header_mentions(ctx, hend) if hend else []
+    quotes = find_quotes(ctx, ranges)
+    cluster(ctx)  # speakers found by the quote finder join their clusters
+    claims = find_claims(ctx, quotes, _scorer())
+    relations += find_relations(ctx)
+    relations += co_occurrences(ctx)
+    found = _rhetoric(ctx)
+    mentions = [Mention(ctx.doc_id, m.start, m.end, m.text, m.label, m.cluster) for m in ctx.mentions]
+    words = sum(len(c.doc) for c in chunks)
+    return DocAnalysis(ctx.doc_id, mentions, quotes, claims, relations, found, words)
+
+
+def _rhetoric(ctx: DocContext) -> list[Rhetoric]:
+    det = _detector()
+    out = []
+    for sent in ctx.sents:
+        text = ctx.text[sent.start : sent.end]
+        if len(text.split()) < 4:
+            continue
+        for technique, score in det.detect(text):
+            out.append(Rhetoric(Span(ctx.doc_id, sent.start, sent.end, text.strip()), technique, score))
+    return out
+
+
+_cache: dict[str, Any] = {}
+
+
+def _scorer() -> Any:
+    if "scorer" not in _cache:
+        _cache["scorer"] = checkworthy.scorer()
+    return _cache["scorer"]
+
+
+def _detector() -> Any:
+    if "detector" not in _cache:
+        _cache["detector"] = rhetoric.detector()
+    return _cache["detector"]
+
+
+def analyse_batch(payloads: list[Payload], model: str | None = None, batch_size: int = 32) -> list[DocAnalysis]:
+    """Parse the chunks of several documents in one nlp.pipe stream (batching across
+    documents is what keeps small paragraphs fast), then analyse each document."""
+    nlp = load_nlp(model)
+    plans = []
+    items = []
+    for di, p in enumerate(payloads):
+        hend, chunks = plan(p)
+        plans.append((hend, chunks))
+        items += [(p.text[s:e], (di, s)) for s, e in chunks]
+    parsed: list[list[Chunk]] = [[] for _ in payloads]
+    for doc, (di, offset) in nlp.pipe(items, as_tuples=True, batch_size=batch_size):
+        parsed[di].append(Chunk(doc, offset))
+    out = []
+    for di, p in enumerate(payloads):
+        hend, chunks = plans[di]
+        try:
+            out.append(analyse_parsed(p, hend, parsed[di], chunks))
+        except Exception as exc:  # one bad document must not stop the run: report it and go on
+            out.append(DocAnalysis(p.doc_id, error=f"{type(exc).__name__}: {exc}"))
+        parsed[di] = []  # free the Docs as soon as the document is done
+    return out
+
+
+# -- worker processes -------------------------------------------------------------------
+
+_worker_model: str | None = None
+
+
+def _init_worker(model: str | None) -> None:
+    global _worker_model
+    _worker_model = model
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    load_nlp(model)
+
+
+def _work(payloads: list[Payload]) -> list[DocAnalysis]:
+    return analyse_batch(payloads, _worker_model)

@@ -1,0 +1,82 @@
+"""What gets checked: the article's quotes and its check-worthy claims, each with the
+speaker or source the article names, the entities it mentions and the article's own
+hedges, boosters, claim type and rhetoric around it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from casegraph.check.text import strip_quotes
+
+# Claims about what documents contain are checked whatever their check-worthiness score.
+DOCUMENT_CLAIM = re.compile(
+    r"\b(documents?|materials?|correspondence|files?|records?|e-?mails?|letters?|cables?|papers?|memos?)\b"
+    r"[^.;:]{0,60}?\b(state[sd]?|show(?:s|ed)?|reveal(?:s|ed)?|say|says|said|indicate[sd]?|describe[sd]?|"
+    r"mention(?:s|ed)?|contain(?:s|ed)?|suggest(?:s|ed)?|confirm(?:s|ed)?|note[sd]?)\b"
+    r"|\b(according to|from|in) the (documents|materials|correspondence|files|records|e-?mails|letters)\b",
+    re.IGNORECASE,
+)
+# "The documents state that X" / "According to the correspondence, X": X is what is checked.
+_ATTRIBUTION_PREFIX = re.compile(
+    r"^\s*(?:according to [^,]{1,80},\s*|(?:[^.;:\"“]{0,100}?\b(?:state[sd]?|show(?:s|ed)?|reveal(?:s|ed)?|"
+    r"say|says|said|indicate[sd]?|claim(?:s|ed)?|suggest(?:s|ed)?|confirm(?:s|ed)?|wrote|writes|note[sd]?)"
+    r"\s+that\s+))",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Speaker:
+    """Who the article says spoke: the mention's text, its resolved entity and that entity's names."""
+
+    text: str
+    entity_id: str | None = None
+    names: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.names[0] if self.names else self.text, "entity_id": self.entity_id, "text": self.text}
+
+
+@dataclass
+class Item:
+    kind: str  # "quote" | "claim"
+    start: int
+    end: int
+    text: str  # as the article has it
+    core: str  # the words looked for in the sources (no quote marks, no "the documents state that")
+    speaker: Speaker | None = None
+    entity_ids: list[str] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)  # names mentioned in the item
+    claim_type: str = ""
+    checkworthiness: float | None = None
+    hedges: list[dict[str, Any]] = field(default_factory=list)
+    boosters: list[dict[str, Any]] = field(default_factory=list)
+    rhetoric: list[dict[str, Any]] = field(default_factory=list)
+    about_documents: bool = False
+
+    @property
+    def speculative(self) -> bool:
+        return self.claim_type == "speculation" or bool(self.hedges)
+
+
+def claim_core(text: str) -> str:
+    """The checkable content of a claim, without its attribution prefix."""
+    core = _ATTRIBUTION_PREFIX.sub("", text, count=1).strip()
+    return core if len(core.split()) >= 3 else text.strip()
+
+
+def quote_core(text: str) -> str:
+    return strip_quotes(text)
+
+
+def overlaps(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
+    return a_start < b_end and b_start < a_end
+
+
+def contained(inner: tuple[int, int], outer: tuple[int, int], share: float = 0.8) -> bool:
+    """Whether most of `inner` lies inside `outer`."""
+    length = max(1, inner[1] - inner[0])
+    common = min(inner[1], outer[1]) - max(inner[0], outer[0])
+    return common >= share * length

@@ -1,0 +1,215 @@
+"""Finding candidate evidence for an item among the source documents.
+
+Narrow first, then embed (measured in benchmarks/check_bench.py: embedding every sentence of
+the estate corpus once would take hours on these CPUs, while a check embeds a few hundred
+candidate sentences, cached in the `embeddings` table for the next check):
+
+1. documents: full-text search (BM25) on the item's rarest words, OR-ed so that a paraphrase
+   sharing only some words still matches; an exact phrase search for quotes; and the source
+   documents that mention the item's resolved entities;
+2. sentences of those documents that contain the item's words (stems, so "negotiated" meets
+   "negotiate"), weighted by rarity; quoted passages inside them become candidates too;
+3. embeddings (all-MiniLM-L6-v2) of the item and the best candidates: cosine similarity
+   catches paraphrases and back-translations that share few words.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from casegraph.check import embed
+from casegraph.check.items import Item
+from casegraph.check.text import STOPWORDS, fold, sentences, stem, words
+from casegraph.store import SQLiteStore
+
+_QUOTED = re.compile(r"[\"“]([^\"“”]{20,600})[\"”]")
+
+
+@dataclass
+class Candidate:
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    lexical: float = 0.0  # rarity-weighted share of the item's words found here
+    cosine: float = 0.0
+    score: float = 0.0  # calibrated support score in [0, 1]
+    verbatim: float = 0.0  # 0-100: how closely the item's words appear here in order
+    via: list[str] = field(default_factory=list)  # how the document was found
+
+    @property
+    def key(self) -> tuple[str, int, int]:
+        return (self.doc_id, self.start, self.end)
+
+
+@dataclass
+class Search:
+    """What was searched for one item: said in not_found reasons."""
+
+    terms: list[str]
+    entities: list[str]
+    documents: int
+    sentences: int
+
+
+class Retriever:
+    """Candidate evidence for items, with per-run caches of documents and sentences."""
+
+    def __init__(
+        self,
+        store: SQLiteStore,
+        *,
+        documents_per_item: int = 20,
+        sentences_per_item: int = 12,
+        exclude: str | None = None,
+    ):
+        self.store = store
+        self.documents_per_item = documents_per_item
+        self.sentences_per_item = sentences_per_item
+        self.exclude = exclude
+        self._docs: dict[str, dict[str, Any]] = {}
+        self._sentences: dict[str, tuple[list[int], list[tuple[int, int]]]] = {}
+        self._df: dict[str, int] = {}
+        self._n = max(1, store.document_count())
+
+    # -- step 1: documents ------------------------------------------------------------------
+
+    def idf(self, word: str) -> float:
+        df = self._df.get(word, 0)
+        return math.log((self._n + 1) / (df + 0.5))
+
+    def prepare(self, items: list[Item]) -> None:
+        """Look up the rarity of every word of every item at once."""
+        vocabulary = {w for item in items for w in _query_words(item.core + " " + " ".join(item.names))}
+        self._df.update(self.store.term_document_counts(sorted(vocabulary - set(self._df))))
+
+    def documents(self, item: Item) -> tuple[dict[str, list[str]], list[str]]:
+        """Candidate source documents -> how each was found; and the words searched."""
+        present = [w for w in _query_words(item.core) if self._df.get(w, 0) > 0]
+        ranked = sorted(set(present), key=lambda w: (-self.idf(w), w))[:12]
+        found: dict[str, list[str]] = {}
+        if ranked:
+            match = " OR ".join(f'"{w}"' for w in ranked)
+            for row in self.store.fts_sources(match, self.documents_per_item, self.exclude):
+                found.setdefault(row["doc_id"], []).append("words")
+        phrase = _phrase(item.core)
+        if item.kind == "quote" and phrase:
+            for row in self.store.fts_sources(phrase, 5, self.exclude):
+                found.setdefault(row["doc_id"], []).insert(0, "phrase")
+        if item.entity_ids:
+            for row in self.store.sources_mentioning(item.entity_ids, self.documents_per_item // 2):
+                found.setdefault(row["doc_id"], []).append("entities")
+        return found, ranked
+
+    # -- step 2: sentences ------------------------------------------------------------------
+
+    def _document(self, doc_id: str) -> dict[str, Any]:
+        if doc_id not in self._docs:
+            self._docs.update(self.store.documents_for_check([doc_id]))
+        return self._docs[doc_id]
+
+    def _sentence_index(self, doc_id: str) -> tuple[list[int], list[tuple[int, int]]]:
+        if doc_id not in self._sentences:
+            spans = self.store.sentence_spans(doc_id) or list(sentences(self._document(doc_id)["text"]))
+            self._sentences[doc_id] = ([s for s, _ in spans], spans)
+        return self._sentences[doc_id]
+
+    def candidates(self, item: Item) -> tuple[list[Candidate], Search]:
+        """The best sentences (and quoted passages) for the item, by weighted word overlap."""
+        docs, searched = self.documents(item)
+        stems = {stem(w): self.idf(w) for w in _query_words(item.core)}
+        total = sum(stems.values()) or 1.0
+        pattern = _stem_pattern(list(stems))
+        scored: list[Candidate] = []
+        for doc_id, via in docs.items():
+            text = self._document(doc_id)["text"]
+            starts, spans = self._sentence_index(doc_id)
+            hits: dict[int, set[str]] = {}
+            for m in pattern.finditer(text) if pattern else ():
+                i = bisect.bisect_right(starts, m.start()) - 1
+                if i >= 0 and m.start() < spans[i][1]:
+                    hits.setdefault(i, set()).add(stem(m.group(0).lower()))
+            for i, found in hits.items():
+                weight = sum(stems.get(s, 0.0) for s in found) / total
+                start, end = spans[i]
+                scored.append(Candidate(doc_id, start, end, text[start:end], lexical=weight, via=via))
+        scored.sort(key=lambda c: (-c.lexical, c.doc_id, c.start))
+        best = _diverse(scored, self.sentences_per_item)
+        best += self._quoted_parts(best, stems, total)
+        search = Search(searched, list(item.names), len(docs), len(scored))
+        return best, search
+
+    def _quoted_parts(self, chosen: list[Candidate], stems: dict[str, float], total: float) -> list[Candidate]:
+        """Quoted passages inside candidate sentences, and the sentence pair a quote may span."""
+        extra: list[Candidate] = []
+        for c in chosen:
+            for m in _QUOTED.finditer(c.text):
+                start, end = c.start + m.start(1), c.start + m.end(1)
+                extra.append(Candidate(c.doc_id, start, end, m.group(1), lexical=_weight(m.group(1), stems, total), via=c.via))
+            starts, spans = self._sentence_index(c.doc_id)
+            i = bisect.bisect_left(starts, c.start)
+            if i + 1 < len(spans) and c.text.lstrip()[:1] in "\"“":  # a quote running on into the next sentence
+                text = self._document(c.doc_id)["text"]
+                end = spans[i + 1][1]
+                extra.append(Candidate(c.doc_id, c.start, end, text[c.start:end], lexical=_weight(text[c.start:end], stems, total), via=c.via))
+        return extra
+
+    def document(self, doc_id: str) -> dict[str, Any]:
+        return self._document(doc_id)
+
+    # -- step 3: embeddings -------------------------------------------------------------------
+
+    def embed_spans(self, spans: list[tuple[str, int, int, str]]) -> dict[tuple[str, int, int], np.ndarray]:
+        """Vectors of (doc_id, start, end, text) spans: stored ones reused, new ones stored."""
+        keys = list({(d, s, e): t for d, s, e, t in spans}.items())
+        stored = self.store.get_embeddings([k for k, _ in keys], embed.STORE_KEY)
+        vectors = {k: embed.from_blob(v) for k, v in stored.items()}
+        missing = [(k, t) for k, t in keys if k not in vectors]
+        if missing:
+            fresh = embed.encode([t for _, t in missing])
+            self.store.put_embeddings([(*k, embed.to_blob(v)) for (k, _), v in zip(missing, fresh)], embed.STORE_KEY)
+            vectors.update({k: v for (k, _), v in zip(missing, fresh)})
+        return vectors
+
+
+def _query_words(text: str) -> list[str]:
+    return [w for w in words(text) if w not in STOPWORDS and len(w) >= 3 and not w.isdigit() or (w.isdigit() and len(w) == 4)]
+
+
+def _phrase(text: str, size: int = 8) -> str:
+    """An FTS5 phrase of the item's first words (enough to find a verbatim quote)."""
+    tokens = re.findall(r"\w+", fold(text))
+    return '"' + " ".join(tokens[:size]) + '"' if len(tokens) >= 4 else ""
+
+
+def _stem_pattern(stems: list[str]) -> re.Pattern[str] | None:
+    if not stems:
+        return None
+    alternatives = "|".join(re.escape(s) for s in sorted(stems, key=len, reverse=True))
+    return re.compile(r"\b(?:" + alternatives + r")\w*", re.IGNORECASE)
+
+
+def _weight(text: str, stems: dict[str, float], total: float) -> float:
+    present = {stem(w) for w in words(text)}
+    return sum(v for s, v in stems.items() if s in present) / total
+
+
+def _diverse(scored: list[Candidate], limit: int, per_document: int = 4) -> list[Candidate]:
+    """The best candidates, at most `per_document` from one document (near-duplicate
+    documents and long reports must not crowd out the rest)."""
+    chosen: list[Candidate] = []
+    counts: dict[str, int] = {}
+    for c in scored:
+        if len(chosen) >= limit:
+            break
+        if counts.get(c.doc_id, 0) >= per_document or len(c.text.split()) < 4:
+            continue
+        counts[c.doc_id] = counts.get(c.doc_id, 0) + 1
+        chosen.append(c)
+    return chosen

@@ -1,0 +1,159 @@
+"""Building the entity graph from the store after resolution.
+
+Three sources of edges, kept apart by `kind`:
+- typed relations from analysis and registers (family, role, met, paid, lobbied, represents...),
+  directed subject → object, negated statements left out, hedged ones weaker;
+- `communicated`: e-mail sender → each recipient, from the header block;
+- `mentioned_with`: two entities named in one sentence, weighted down in long lists.
+Each edge keeps its evidence spans (capped per edge; `count` keeps the full number).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from itertools import combinations
+from typing import Any
+
+MAX_EVIDENCE = 20
+# Sentences naming more entities than this are lists (distribution lists, indexes), not statements.
+MAX_SENTENCE_ENTITIES = 25
+_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|\n|$)")
+
+
+@dataclass
+class EdgeDraft:
+    a: str
+    b: str
+    kind: str
+    directed: bool
+    count: int = 0
+    strength: float = 0.0
+    documents: set[str] = field(default_factory=set)
+    predicates: dict[str, int] = field(default_factory=dict)
+    evidence: list[dict[str, Any]] = field(default_factory=list)
+
+    def add(self, doc_id: str, start: int, end: int, text: str, confidence: float, relation_id: int | None = None,
+            predicate: str = "") -> None:
+        self.count += 1
+        self.strength += confidence
+        self.documents.add(doc_id)
+        if predicate:
+            self.predicates[predicate] = self.predicates.get(predicate, 0) + 1
+        if len(self.evidence) < MAX_EVIDENCE:
+            self.evidence.append({"doc_id": doc_id, "start": start, "end": end, "text": text,
+                                  "relation_id": relation_id, "confidence": round(confidence, 4)})
+
+    def row(self) -> dict[str, Any]:
+        predicate = max(self.predicates, key=self.predicates.__getitem__) if self.predicates else ""
+        return {"a": self.a, "b": self.b, "kind": self.kind, "predicate": predicate, "directed": self.directed,
+                "count": self.count, "documents": len(self.documents), "strength": round(self.strength, 4),
+                "evidence": self.evidence}
+
+
+class EdgeSet:
+    def __init__(self) -> None:
+        self.edges: dict[tuple[str, str, str], EdgeDraft] = {}
+
+    def get(self, a: str, b: str, kind: str, directed: bool) -> EdgeDraft:
+        if not directed and b < a:
+            a, b = b, a
+        key = (a, b, kind)
+        edge = self.edges.get(key)
+        if edge is None:
+            edge = self.edges[key] = EdgeDraft(a, b, kind, directed)
+        return edge
+
+
+def add_typed_relations(store: Any, edges: EdgeSet) -> None:
+    for r in store.typed_relations():
+        a, b = r["a"], r["b"]
+        if not a or not b or a == b or r["negated"]:
+            continue
+        confidence = float(r["confidence"] or 0.5) * (0.5 if r["hedged"] else 1.0)
+        start, end = r["start"] or 0, r["end"] or 0
+        edges.get(a, b, r["kind"], directed=True).add(
+            r["doc_id"] or "", start, end, r["text"] or "", confidence, r["id"], r["predicate"] or ""
+        )
+
+
+def add_communications(store: Any, edges: EdgeSet) -> None:
+    by_block: dict[tuple[str, int], list[dict[str, Any]]] = defaultdict(list)
+    for p in store.email_parties():
+        if p["entity_id"]:
+            by_block[(p["doc_id"], p["block"])].append(p)
+    for (doc_id, _), parties in by_block.items():
+        senders = [p for p in parties if p["role"] == "from"]
+        for sender in senders:
+            for rcpt in parties:
+                if rcpt["role"] == "from" or rcpt["entity_id"] == sender["entity_id"]:
+                    continue
+                span = rcpt if rcpt["end"] > rcpt["start"] else sender
+                edges.get(sender["entity_id"], rcpt["entity_id"], "communicated", directed=True).add(
+                    doc_id, span["start"], span["end"], span["text"], 0.8, None, f"e-mail {rcpt['role']}"
+                )
+
+
+def sentences_of(text: str, segments: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    if segments:
+        return segments
+    return [(m.start(), m.end()) for m in _SENTENCE.finditer(text) if m.group(0).strip()]
+
+
+def add_cooccurrence(store: Any, edges: EdgeSet) -> None:
+    """Entities named in the same sentence: one `mentioned_with` piece of evidence per sentence,
+    except where a typed relation between the two already rests on that sentence."""
+    typed = {
+        (min(e.a, e.b), max(e.a, e.b), ev["doc_id"], ev["start"])
+        for e in edges.edges.values() for ev in e.evidence
+    }
+    doc_mentions: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+    for _, doc_id, start, end, entity_id in store.resolved_mentions():
+        doc_mentions[doc_id].append((start, end, entity_id))
+    for doc_id, mentions in doc_mentions.items():
+        if len({m[2] for m in mentions}) < 2:
+            continue
+        text = store.document_text(doc_id)
+        sentences = sentences_of(text, store.sentence_segments(doc_id))
+        i = 0
+        for s_start, s_end in sentences:
+            while i < len(mentions) and mentions[i][0] < s_start:
+                i += 1
+            j = i
+            inside: dict[str, tuple[int, int]] = {}
+            while j < len(mentions) and mentions[j][1] <= s_end:
+                inside.setdefault(mentions[j][2], (mentions[j][0], mentions[j][1]))
+                j += 1
+            n = len(inside)
+            if n < 2 or n > MAX_SENTENCE_ENTITIES:
+                continue
+            weight = min(1.0, 3.0 / (n - 1)) * 0.3
+            for a, b in combinations(sorted(inside), 2):
+                if (a, b, doc_id, s_start) in typed:
+                    continue
+                start, end = _window(s_start, s_end, inside[a], inside[b])
+                edges.get(a, b, "mentioned_with", directed=False).add(doc_id, start, end, text[start:end], weight)
+
+
+def _window(s_start: int, s_end: int, a: tuple[int, int], b: tuple[int, int], limit: int = 600) -> tuple[int, int]:
+    """The sentence, or for very long ones (OCR without stops) a window around both names."""
+    if s_end - s_start <= limit:
+        return s_start, s_end
+    lo, hi = min(a[0], b[0]), max(a[1], b[1])
+    pad = max(0, (limit - (hi - lo)) // 2)
+    return max(s_start, lo - pad), min(s_end, hi + pad)
+
+
+def build_graph(store: Any) -> dict[str, int]:
+    edges = EdgeSet()
+    add_typed_relations(store, edges)
+    add_communications(store, edges)
+    add_cooccurrence(store, edges)
+    rows = [e.row() for e in edges.edges.values()]
+    rows.sort(key=lambda r: (r["a"], r["b"], r["kind"]))
+    store.replace_graph(rows)
+    kinds: dict[str, int] = defaultdict(int)
+    for r in rows:
+        kinds[r["kind"]] += 1
+    return {"edges": len(rows), **{f"edges_{k}": v for k, v in sorted(kinds.items())}}

@@ -1,0 +1,204 @@
+"""Exports of the entity graph: GEXF and GraphML (Gephi, networkx, igraph), FollowTheMoney
+JSON lines (Aleph / OpenAleph), CSV of nodes and edges, and Neo4j LOAD CSV files.
+
+Every edge carries its kind, evidence count and the documents of its evidence; the
+FollowTheMoney export links each relationship to Document entities through `proof`.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from casegraph.errors import CasegraphError
+
+FORMATS = ("gexf", "graphml", "ftm", "csv", "neo4j")
+
+
+def export(store: Any, fmt: str, out: Path) -> dict[str, Any]:
+    if fmt not in FORMATS:
+        raise CasegraphError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    nodes = store.list_entities()
+    edges = list(store.iter_graph_edges())
+    evidence = _evidence_by_edge(store)
+    writer = {"gexf": write_gexf, "graphml": write_graphml, "ftm": write_ftm, "csv": write_csv, "neo4j": write_neo4j}[fmt]
+    files = writer(store, nodes, edges, evidence, out)
+    return {"format": fmt, "nodes": len(nodes), "edges": len(edges), "files": [str(f) for f in files]}
+
+
+def _evidence_by_edge(store: Any, per_edge: int = 5) -> dict[int, list[dict[str, Any]]]:
+    out: dict[int, list[dict[str, Any]]] = {}
+    for ev in store.all_edge_evidence():
+        bucket = out.setdefault(ev["edge_id"], [])
+        if len(bucket) < per_edge:
+            bucket.append(ev)
+    return out
+
+
+def _edge_docs(evidence: list[dict[str, Any]]) -> str:
+    return " ".join(sorted({e["doc_id"] for e in evidence}))
+
+
+def _edge_text(evidence: list[dict[str, Any]]) -> str:
+    return evidence[0]["text"][:500] if evidence else ""
+
+
+def _prepare(path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+# -- GEXF -------------------------------------------------------------------------------------
+
+NODE_ATTRS = [("type", "string"), ("mentions", "integer"), ("documents", "integer"), ("aliases", "string")]
+EDGE_ATTRS = [("kind", "string"), ("predicate", "string"), ("directed", "boolean"), ("count", "integer"),
+              ("documents", "integer"),
+              ("evidence_docs", "string"), ("evidence", "string")]
+
+
+def write_gexf(store, nodes, edges, evidence, out: Path) -> list[Path]:
+    # GEXF 1.2 is what Gephi and networkx read and write by default
+    root = ET.Element("gexf", {"xmlns": "http://www.gexf.net/1.2draft", "version": "1.2"})
+    meta = ET.SubElement(root, "meta")
+    ET.SubElement(meta, "creator").text = "casegraph"
+    # one edge type for the whole file (networkx rejects mixed graphs); co-occurrence edges
+    # carry directed=false as an attribute
+    graph = ET.SubElement(root, "graph", {"defaultedgetype": "directed", "mode": "static"})
+    for cls, attrs in (("node", NODE_ATTRS), ("edge", EDGE_ATTRS)):
+        block = ET.SubElement(graph, "attributes", {"class": cls})
+        for i, (name, kind) in enumerate(attrs):
+            ET.SubElement(block, "attribute", {"id": str(i), "title": name, "type": kind})
+    xml_nodes = ET.SubElement(graph, "nodes")
+    known = set()
+    for n in nodes:
+        known.add(n["id"])
+        node = ET.SubElement(xml_nodes, "node", {"id": n["id"], "label": n["name"]})
+        values = ET.SubElement(node, "attvalues")
+        for i, (name, _) in enumerate(NODE_ATTRS):
+            value = "; ".join(n["aliases"]) if name == "aliases" else n[name]
+            ET.SubElement(values, "attvalue", {"for": str(i), "value": str(value)})
+    xml_edges = ET.SubElement(graph, "edges")
+    for e in edges:
+        if e["a"] not in known or e["b"] not in known:
+            continue
+        ev = evidence.get(e["id"], [])
+        attrs = {"id": str(e["id"]), "source": e["a"], "target": e["b"], "label": e["kind"],
+                 "weight": str(e["strength"])}
+        edge = ET.SubElement(xml_edges, "edge", attrs)
+        values = ET.SubElement(edge, "attvalues")
+        row = {**e, "directed": "true" if e["directed"] else "false", "evidence_docs": _edge_docs(ev),
+               "evidence": _edge_text(ev)}
+        for i, (name, _) in enumerate(EDGE_ATTRS):
+            ET.SubElement(values, "attvalue", {"for": str(i), "value": str(row[name])})
+    path = _prepare(out)
+    ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
+    return [path]
+
+
+# -- GraphML -----------------------------------------------------------------------------------
+
+GRAPHML_NS = "http://graphml.graphdrawing.org/xmlns"
+GRAPHML_NODE = [("label", "string"), ("type", "string"), ("mentions", "int"), ("documents", "int"), ("aliases", "string")]
+GRAPHML_EDGE = [("kind", "string"), ("predicate", "string"), ("directed", "boolean"), ("count", "int"),
+                ("documents", "int"), ("weight", "double"), ("evidence_docs", "string"), ("evidence", "string")]
+
+
+def write_graphml(store, nodes, edges, evidence, out: Path) -> list[Path]:
+    """GraphML with the entity ids as node ids (igraph's writer would renumber them)."""
+    root = ET.Element("graphml", {"xmlns": GRAPHML_NS})
+    for scope, attrs, prefix in (("node", GRAPHML_NODE, "n_"), ("edge", GRAPHML_EDGE, "e_")):
+        for name, kind in attrs:
+            ET.SubElement(root, "key", {"id": prefix + name, "for": scope, "attr.name": name, "attr.type": kind})
+    graph = ET.SubElement(root, "graph", {"id": "casegraph", "edgedefault": "directed"})
+    known = set()
+    for n in nodes:
+        known.add(n["id"])
+        node = ET.SubElement(graph, "node", {"id": n["id"]})
+        row = {**n, "label": n["name"], "aliases": "; ".join(n["aliases"])}
+        for name, _ in GRAPHML_NODE:
+            ET.SubElement(node, "data", {"key": "n_" + name}).text = str(row[name])
+    for e in edges:
+        if e["a"] not in known or e["b"] not in known:
+            continue
+        ev = evidence.get(e["id"], [])
+        edge = ET.SubElement(graph, "edge", {"id": f"e{e['id']}", "source": e["a"], "target": e["b"]})
+        row = {**e, "directed": "true" if e["directed"] else "false", "weight": e["strength"],
+               "evidence_docs": _edge_docs(ev), "evidence": _edge_text(ev)}
+        for name, _ in GRAPHML_EDGE:
+            ET.SubElement(edge, "data", {"key": "e_" + name}).text = str(row[name])
+    path = _prepare(out)
+    ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
+    return [path]
+
+
+# -- CSV and Neo4j ----------------------------------------------------------------------------
+
+
+def _node_rows(nodes) -> Iterator[list[Any]]:
+    for n in nodes:
+        yield [n["id"], n["name"], n["type"], "; ".join(n["aliases"]), n["mentions"], n["documents"]]
+
+
+def _edge_rows(edges, evidence, known) -> Iterator[list[Any]]:
+    for e in edges:
+        if e["a"] in known and e["b"] in known:
+            ev = evidence.get(e["id"], [])
+            yield [e["a"], e["b"], e["kind"], e["predicate"], int(e["directed"]), e["count"], e["documents"],
+                   e["strength"], _edge_docs(ev), _edge_text(ev)]
+
+
+def write_csv(store, nodes, edges, evidence, out: Path) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    known = {n["id"] for n in nodes}
+    node_path, edge_path = out / "nodes.csv", out / "edges.csv"
+    with node_path.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["id", "name", "type", "aliases", "mentions", "documents"])
+        w.writerows(_node_rows(nodes))
+    with edge_path.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["source", "target", "kind", "predicate", "directed", "count", "documents", "strength",
+                    "evidence_docs", "evidence"])
+        w.writerows(_edge_rows(edges, evidence, known))
+    return [node_path, edge_path]
+
+
+NEO4J_SCRIPT = """// Load with: copy nodes.csv and relationships.csv into Neo4j's import folder, then run this file.
+CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (e:Entity) REQUIRE e.id IS UNIQUE;
+LOAD CSV WITH HEADERS FROM 'file:///nodes.csv' AS row
+MERGE (e:Entity {id: row.id})
+SET e.name = row.name, e.type = row.type, e.aliases = split(row.aliases, '; '),
+    e.mentions = toInteger(row.mentions), e.documents = toInteger(row.documents);
+LOAD CSV WITH HEADERS FROM 'file:///relationships.csv' AS row
+MATCH (a:Entity {id: row.source}), (b:Entity {id: row.target})
+CREATE (a)-[r:RELATED {kind: row.kind, predicate: row.predicate, directed: toInteger(row.directed) = 1,
+    count: toInteger(row.count), documents: toInteger(row.documents), strength: toFloat(row.strength),
+    evidence_docs: split(row.evidence_docs, ' '), evidence: row.evidence}]->(b);
+"""
+
+
+def write_neo4j(store, nodes, edges, evidence, out: Path) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    files = write_csv(store, nodes, edges, evidence, out)
+    rel_path = out / "relationships.csv"
+    files[1].replace(rel_path)
+    script = out / "load.cypher"
+    script.write_text(NEO4J_SCRIPT, encoding="utf-8")
+    return [files[0], rel_path, script]
+
+
+# -- FollowTheMoney ---------------------------------------------------------------------------
+
+
+def write_ftm(store, nodes, edges, evidence, out: Path) -> list[Path]:
+    from casegraph.graph.ftm import ftm_entities
+
+    path = _prepare(out)
+    with path.open("w", encoding="utf-8") as f:
+        for proxy in ftm_entities(store, nodes, edges, evidence):
+            f.write(json.dumps(proxy.to_dict(), ensure_ascii=False, sort_keys=True) + "\n")
+    return [path]

@@ -1,0 +1,483 @@
+"""Corpus-level resolution: mentions → entities.
+
+1. Group mentions within each document (analysis' `cluster`, else the same normalised name;
+   a lone surname joins the one full name in the document that carries it).
+2. Join groups across documents: same name; same e-mail address; compatible full names found
+   by blocking + matching (variant spellings, initials, transliteration, OCR noise); a lone
+   surname joins the one person who carries it, or, when several do (Joe / Hunter Biden),
+   the one whose company in other documents the document shares, else stays apart.
+3. Vote each entity's type over its mentions, pick its name, derive a stable id.
+Every union between different names records its rule and score in the entity's meta.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from casegraph.resolve.blocking import candidate_pairs, other_keys, person_keys
+from casegraph.resolve.matching import compare_others, compare_persons, given_compatible, tokens_equal
+from casegraph.resolve.names import ParsedName, parse_name, parse_person
+
+FAMILY = {"PERSON": "PO", "ORG": "PO", "GPE": "G", "LOC": "G", "FAC": "G", "NORP": "N", "EMAIL": "E"}
+TYPE_ORDER = ["PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EMAIL"]
+MAX_REASONS = 40
+MAX_ANCHORS = 40
+
+
+@dataclass
+class Group:
+    """Mentions (and e-mail parties) of one thing inside one document."""
+
+    gid: int
+    doc_id: str
+    mentions: list[int] = field(default_factory=list)
+    parties: list[int] = field(default_factory=list)
+    names: Counter = field(default_factory=Counter)  # plain display form → count
+    parsed: dict[str, ParsedName] = field(default_factory=dict)  # key → parsed
+    labels: Counter = field(default_factory=Counter)
+    addresses: set[str] = field(default_factory=set)
+    anchors: list[tuple[str, int, int]] = field(default_factory=list)
+    _best: ParsedName | None = None
+
+    def add_name(self, parsed: ParsedName, label: str, weight: float = 1.0) -> None:
+        self._best = None
+        self.names[parsed.plain or parsed.display] += 1
+        self.parsed.setdefault(parsed.key, parsed)
+        if label:
+            self.labels[label] += weight
+
+    @property
+    def family(self) -> str:
+        if not self.labels:
+            return "E"
+        label = max(self.labels, key=lambda lab: (self.labels[lab], -TYPE_ORDER.index(lab)))
+        return FAMILY.get(label, "O")
+
+    @property
+    def is_person(self) -> bool:
+        return self.labels.get("PERSON", 0) >= max(self.labels.values(), default=0) and bool(self.labels)
+
+    def best(self) -> ParsedName | None:
+        """The fullest name of the group (most tokens, then alphabetical for stability)."""
+        if not self.parsed:
+            return None
+        if self._best is None:
+            self._best = max(self.parsed.values(), key=lambda p: (p.is_full, len(p.tokens), p.key))
+        return self._best
+
+
+class UnionFind:
+    def __init__(self) -> None:
+        self.parent: dict[int, int] = {}
+
+    def find(self, x: int) -> int:
+        parent = self.parent
+        parent.setdefault(x, x)
+        root = x
+        while parent[root] != root:
+            root = parent[root]
+        while parent[x] != root:
+            parent[x], x = root, parent[x]
+        return root
+
+    def union(self, a: int, b: int) -> int:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            if rb < ra:
+                ra, rb = rb, ra
+            self.parent[rb] = ra
+        return ra
+
+
+def _usable(parsed: ParsedName) -> bool:
+    letters = sum(c.isalpha() for c in parsed.key)
+    return letters >= 2 and len(parsed.display) <= 80 and len(parsed.tokens) <= 8
+
+
+# -- 1. groups within documents -------------------------------------------------------------
+
+
+def build_groups(mentions: list[dict[str, Any]], parties: list[dict[str, Any]]) -> list[Group]:
+    groups: dict[tuple, Group] = {}
+    by_doc: dict[str, list[Group]] = defaultdict(list)
+
+    def group_for(key: tuple, doc_id: str) -> Group:
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = Group(gid=len(groups), doc_id=doc_id)
+            by_doc[doc_id].append(group)
+        return group
+
+    for m in mentions:
+        label = m["label"]
+        if label == "EMAIL":
+            from casegraph.resolve.emails import valid_address
+
+            address = valid_address(m["text"])
+            if not address:
+                continue
+            group = group_for((m["doc_id"], "@", address), m["doc_id"])
+            group.addresses.add(address)
+            group.labels["EMAIL"] += 1
+        else:
+            parsed = parse_name(m["text"], label)
+            if not _usable(parsed):
+                continue
+            if m.get("cluster"):
+                key = (m["doc_id"], "c", m["cluster"])
+            else:
+                key = (m["doc_id"], FAMILY.get(label, "O"), parsed.key)
+            group = group_for(key, m["doc_id"])
+            # NER is surer of types on full names than on lone words ("Nazarbayev" as ORG)
+            group.add_name(parsed, label, weight=2.0 if len(parsed.tokens) > 1 else 1.0)
+        group.mentions.append(m["id"])
+        if len(group.anchors) < MAX_ANCHORS:
+            group.anchors.append((m["doc_id"], m["start"], m["end"]))
+
+    for p in parties:
+        parsed = parse_person(_display_name(p["name"])) if p["name"] else None
+        group = None
+        if parsed is not None and _usable(parsed):
+            group = groups.get((p["doc_id"], "PO", parsed.key))
+        if group is None and p["address"]:
+            group = groups.get((p["doc_id"], "@", p["address"]))
+        if group is None:
+            if parsed is not None and _usable(parsed):
+                group = group_for((p["doc_id"], "PO", parsed.key), p["doc_id"])
+            elif p["address"]:
+                group = group_for((p["doc_id"], "@", p["address"]), p["doc_id"])
+            else:
+                continue
+        if parsed is not None and _usable(parsed):
+            group.add_name(parsed, "PERSON", weight=0.5)
+        if p["address"]:
+            group.addresses.add(p["address"])
+        group.parties.append(p["id"])
+
+    _attach_local_surnames(by_doc)
+    return [g for g in groups.values() if g.mentions or g.parties]
+
+
+def _display_name(name: str) -> str:
+    from casegraph.resolve.names import invert_comma_name
+
+    return invert_comma_name(name)
+
+
+def _attach_local_surnames(by_doc: dict[str, list[Group]]) -> None:
+    """Inside one document a lone surname ("Nazarbayev", "Mr. Aliyev") is the full name that
+    carries it when exactly one person in the document does."""
+    for doc_groups in by_doc.values():
+        full = [g for g in doc_groups if g.family == "PO" and (b := g.best()) is not None and b.is_full and g.is_person]
+        if not full:
+            continue
+        for group in doc_groups:
+            best = group.best()
+            if best is None or not best.is_single or group.family != "PO" or not group.mentions:
+                continue
+            owners = [f for f in full if f is not group and tokens_equal(f.best().surname, best.key)[0]]
+            if not owners:  # a first name alone ("Kevan" after "Kevan Soto")
+                owners = [f for f in full if f is not group and f.best().given and f.best().given[0] == best.key]
+            owners = _distinct_people(owners)
+            if len(owners) == 1:
+                target = owners[0]
+                target.mentions += group.mentions
+                target.parties += group.parties
+                target.names.update(group.names)
+                target.labels.update(group.labels)
+                target.addresses |= group.addresses
+                target.anchors += group.anchors[: max(0, MAX_ANCHORS - len(target.anchors))]
+                for key, parsed in group.parsed.items():
+                    target.parsed.setdefault(key, parsed)
+                target._best = None
+                group.mentions, group.parties = [], []
+
+
+def _distinct_people(groups: list[Group]) -> list[Group]:
+    """Drop groups that are only another spelling of a fuller group in the list."""
+    out: list[Group] = []
+    for group in sorted(groups, key=lambda g: -len(g.best().tokens)):
+        if not any(compare_persons(group.best(), kept.best()).same for kept in out):
+            out.append(group)
+    return out
+
+
+# -- 2. joining across documents --------------------------------------------------------------
+
+
+class Clusters:
+    """Union-find over groups that refuses unions joining people with different given names."""
+
+    def __init__(self, groups: list[Group]):
+        self.groups = groups
+        self.by_gid = {g.gid: g for g in groups}
+        self.uf = UnionFind()
+        self.full: dict[int, dict[str, ParsedName]] = {}
+        for g in groups:
+            self.uf.find(g.gid)
+            self.full[g.gid] = {k: p for k, p in g.parsed.items() if p.is_full and g.is_person}
+        self.reasons: dict[int, list[dict[str, Any]]] = defaultdict(list)
+
+    def root(self, gid: int) -> int:
+        return self.uf.find(gid)
+
+    def compatible(self, a: int, b: int) -> bool:
+        ra, rb = self.root(a), self.root(b)
+        if ra == rb:
+            return True
+        for x in self.full[ra].values():
+            for y in self.full[rb].values():
+                if tokens_equal(x.surname, y.surname)[0] and not (
+                    given_compatible(x.given, y.given) and (not x.suffixes or not y.suffixes or x.suffixes == y.suffixes)
+                ):
+                    return False
+        return True
+
+    def union(self, a: int, b: int, rule: str, score: float, names: tuple[str, str], force: bool = False) -> bool:
+        ra, rb = self.root(a), self.root(b)
+        if ra == rb:
+            return False
+        if not force and not self.compatible(ra, rb):
+            return False
+        root = self.uf.union(ra, rb)
+        other = rb if root == ra else ra
+        self.full[root].update(self.full.pop(other))
+        reasons = self.reasons[root] + self.reasons.pop(other, [])
+        if names[0] != names[1] and len(reasons) < MAX_REASONS:
+            reasons.append({"rule": rule, "a": names[0], "b": names[1], "score": round(score, 3)})
+        self.reasons[root] = reasons
+        return True
+
+
+def join_groups(groups: list[Group]) -> Clusters:
+    clusters = Clusters(groups)
+    singles: list[Group] = []
+    by_key: dict[tuple, list[Group]] = defaultdict(list)
+    for g in groups:
+        best = g.best()
+        if best is None:
+            continue
+        if best.is_single and g.family == "PO":
+            singles.append(g)
+            continue
+        family = "PO" if len(best.tokens) > 1 and g.family in ("PO", "G") else g.family
+        by_key[(family, best.key)].append(g)
+
+    # a. the same name
+    for members in by_key.values():
+        for other in members[1:]:
+            clusters.union(members[0].gid, other.gid, "same name", 1.0, (members[0].best().plain, other.best().plain))
+
+    # b. the same e-mail address (the documents put name and address together)
+    by_address: dict[str, list[Group]] = defaultdict(list)
+    for g in groups:
+        for address in g.addresses:
+            by_address[address].append(g)
+    for address, members in by_address.items():
+        for other in members[1:]:
+            a, b = members[0], other
+            clusters.union(a.gid, b.gid, f"same e-mail address {address}", 1.0, (_label(a), _label(b)), force=True)
+
+    # c. compatible full names (spelling variants, initials, transliterations, OCR)
+    reps: dict[str, tuple[int, ParsedName]] = {}
+    others: dict[str, tuple[int, ParsedName]] = {}
+    for (family, key), members in by_key.items():
+        best = members[0].best()
+        if family == "PO" and members[0].is_person and best.is_full:
+            reps.setdefault(key, (members[0].gid, best))
+        elif family in ("PO", "G"):
+            others.setdefault(key, (members[0].gid, best))
+    _join_fuzzy(clusters, reps, person_keys, compare_persons, given_initial=True)
+    _join_fuzzy(clusters, others, other_keys, compare_others, given_initial=False)
+
+    # d. lone surnames
+    _join_singles(clusters, singles, reps)
+    return clusters
+
+
+def _label(g: Group) -> str:
+    best = g.best()
+    return best.plain if best is not None else sorted(g.addresses)[0]
+
+
+def _join_fuzzy(clusters: Clusters, reps: dict[str, tuple[int, ParsedName]], keys_of, compare, given_initial: bool) -> None:
+    items = list(reps.values())
+
+    def keyed():
+        for i, (_, parsed) in enumerate(items):
+            keys = keys_of(parsed)
+            if given_initial and parsed.given:
+                keys = {f"{k}|{parsed.given[0][0]}" for k in keys}
+            yield i, keys
+
+    judged = []
+    for i, j in candidate_pairs(keyed()):
+        (ga, pa), (gb, pb) = items[i], items[j]
+        if clusters.root(ga) == clusters.root(gb):
+            continue
+        verdict = compare(pa, pb)
+        if verdict.same:
+            judged.append((verdict.score, ga, gb, verdict.reason, pa.plain, pb.plain))
+    for score, ga, gb, reason, na, nb in sorted(judged, key=lambda t: (-t[0], t[4], t[5])):
+        clusters.union(ga, gb, reason, score, (na, nb))
+
+
+def _join_singles(clusters: Clusters, singles: list[Group], reps: dict[str, tuple[int, ParsedName]]) -> None:
+    """Lone surnames: first those only one person carries; then, with those settled, the
+    ambiguous ones by the company their document keeps; the rest stay apart (not guessed)."""
+    by_surname: dict[str, set[int]] = defaultdict(set)  # surname → people (group ids) carrying it
+    surname_keys: dict[str, set[str]] = defaultdict(set)
+    for gid, parsed in reps.values():
+        by_surname[parsed.surname].add(gid)
+        for key in person_keys(parsed):
+            surname_keys[key].add(parsed.surname)
+
+    def candidates(g: Group) -> set[int]:
+        token = g.best().key
+        surnames = {s for k in person_keys(g.best()) for s in surname_keys.get(k, ()) if tokens_equal(s, token)[0]}
+        return {clusters.root(gid) for s in surnames for gid in by_surname[s]}
+
+    def eligible(g: Group) -> bool:
+        return g.labels.get("PERSON", 0) + g.labels.get("ORG", 0) > 0
+
+    ambiguous: list[tuple[Group, set[int]]] = []
+    leftovers: dict[str, list[Group]] = defaultdict(list)
+    for g in singles:
+        found = candidates(g) if eligible(g) else set()
+        if len(found) == 1:
+            chosen = next(iter(found))
+            clusters.union(chosen, g.gid, "surname of the only person carrying it", 0.7,
+                           (_label(clusters.by_gid[chosen]), _label(g)))
+        elif found:
+            ambiguous.append((g, found))
+        else:
+            leftovers[g.best().key].append(g)
+
+    doc_roots: dict[str, set[int]] = defaultdict(set)
+    root_docs: dict[int, set[str]] = defaultdict(set)
+    for g in clusters.groups:
+        doc_roots[g.doc_id].add(clusters.root(g.gid))
+        root_docs[clusters.root(g.gid)].add(g.doc_id)
+    company_cache: dict[int, Counter] = {}
+
+    def company(root: int) -> Counter:
+        """Roots that share documents with this cluster (its usual company)."""
+        if root not in company_cache:
+            counter: Counter = Counter()
+            for doc in root_docs[root]:
+                counter.update(doc_roots[doc] - {root})
+            company_cache[root] = counter
+        return company_cache[root]
+
+    decisions = []
+    for g, found in ambiguous:
+        found = {clusters.root(r) for r in found}
+        context = doc_roots[g.doc_id] - {clusters.root(g.gid)} - found
+        scored = sorted(((sum(1 for r in context if company(c)[r]), c) for c in found), reverse=True)
+        if len(scored) == 1 or (scored[0][0] >= 1 and scored[0][0] > scored[1][0]):
+            decisions.append((g, scored[0][1]))
+        else:
+            leftovers[g.best().key].append(g)
+    for g, chosen in decisions:  # decided on the same snapshot, applied after
+        clusters.union(chosen, g.gid, "surname; the document shares this person's company", 0.6,
+                       (_label(clusters.by_gid[chosen]), _label(g)))
+    for members in leftovers.values():
+        for other in members[1:]:
+            clusters.union(members[0].gid, other.gid, "same name", 1.0, (_label(members[0]), _label(other)))
+
+
+def _distinct_roots(clusters: Clusters, roots: set[int]) -> set[int]:
+    return {clusters.root(r) for r in roots}
+
+
+# -- 3. entities ------------------------------------------------------------------------------
+
+
+def make_entities(groups: list[Group], clusters: Clusters) -> list[dict[str, Any]]:
+    members: dict[int, list[Group]] = defaultdict(list)
+    for g in groups:
+        members[clusters.root(g.gid)].append(g)
+    entities = []
+    used_ids: set[str] = set()
+    for root, gs in sorted(members.items()):
+        labels: Counter = Counter()
+        names: Counter = Counter()
+        keys: Counter = Counter()
+        parsed_by_key: dict[str, ParsedName] = {}
+        addresses: set[str] = set()
+        mention_ids: list[int] = []
+        party_ids: list[int] = []
+        anchors: list[tuple[str, int, int]] = []
+        for g in gs:
+            labels.update(g.labels)
+            names.update(g.names)
+            for key, parsed in g.parsed.items():
+                keys[key] += max(1, len(g.mentions))
+                parsed_by_key.setdefault(key, parsed)
+            addresses |= g.addresses
+            mention_ids += g.mentions
+            party_ids += g.parties
+            if len(anchors) < MAX_ANCHORS:
+                anchors += g.anchors[: MAX_ANCHORS - len(anchors)]
+        type_ = vote_type(labels)
+        name, key = canonical_name(type_, keys, parsed_by_key, names, addresses)
+        entity_id = stable_id(type_, key, anchors, used_ids)
+        used_ids.add(entity_id)
+        aliases = [n for n, _ in names.most_common() if n != name][:50] + sorted(addresses)
+        entities.append({
+            "id": entity_id, "name": name, "type": type_, "aliases": aliases,
+            "mention_ids": mention_ids, "party_ids": party_ids, "anchors": anchors,
+            "meta": {
+                "reasons": clusters.reasons.get(root, []),
+                "labels": dict(labels.most_common()),
+                "emails": sorted(addresses),
+                "key": key,
+            },
+        })
+    return entities
+
+
+def vote_type(labels: Counter) -> str:
+    votes = {k: v for k, v in labels.items() if k != "EMAIL"}
+    if not votes:
+        return "PERSON" if labels else "EMAIL"
+    return max(votes, key=lambda lab: (votes[lab], -TYPE_ORDER.index(lab) if lab in TYPE_ORDER else -99))
+
+
+def canonical_name(
+    type_: str, keys: Counter, parsed: dict[str, ParsedName], names: Counter, addresses: set[str]
+) -> tuple[str, str]:
+    if not keys:
+        address = sorted(addresses)[0]
+        return address, address
+    if type_ == "PERSON":
+        key = max(keys, key=lambda k: (parsed[k].is_full, keys[k], len(parsed[k].tokens), k))
+    else:
+        key = max(keys, key=lambda k: (keys[k], len(k), k))
+    chosen = parsed[key]
+    surfaces = [n for n, _ in names.most_common() if parse_name(n, type_).key == key]
+    cased = [s for s in surfaces if s[:1].isupper() and not s.isupper()]
+    name = (cased or surfaces or [chosen.plain or chosen.display])[0]
+    if name.isupper() and len(name) > 5:  # registers shout: "KAZAKHSTAN" reads as "Kazakhstan"
+        name = name.title()
+    return name, key
+
+
+def stable_id(type_: str, key: str, anchors: list[tuple[str, int, int]], used: set[str]) -> str:
+    """Same name and type family → same id across runs; a clash adds the first anchor."""
+    family = FAMILY.get(type_, "O")
+    entity_id = "ent-" + hashlib.sha1(f"{family}|{key}".encode()).hexdigest()[:12]
+    if entity_id in used:
+        anchor = min(anchors) if anchors else ("", 0, 0)
+        entity_id = "ent-" + hashlib.sha1(f"{family}|{key}|{anchor}".encode()).hexdigest()[:12]
+    return entity_id
+
+
+def resolve_rows(mentions: list[dict[str, Any]], parties: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The whole machine resolution over plain rows: returns entity dicts with mention_ids."""
+    groups = build_groups(mentions, parties)
+    clusters = join_groups(groups)
+    return make_entities(groups, clusters)

@@ -1,0 +1,56 @@
+"""Resolution over a whole store: read mentions and e-mail parties, resolve, apply the
+stored corrections, write entities and links in one transaction."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from casegraph.resolve.corrections import Applier
+from casegraph.resolve.emails import parties_in_text, parties_of
+from casegraph.resolve.resolver import resolve_rows
+
+
+def refresh_email_parties(store: Any) -> int:
+    """E-mail parties from document metadata and from the header blocks written in texts
+    (OCR'd e-mails, quoted replies of a thread)."""
+    rows = []
+    for doc in store.iter_email_documents():
+        text = doc["text"] or ""
+        from_meta = parties_of(doc["id"], text[:4000], doc["meta"])
+        rows += from_meta
+        rows += parties_in_text(doc["id"], text, skip_before=1 if from_meta else 0)
+    store.replace_email_parties(rows)
+    return len(rows)
+
+
+def resolve_store(store: Any) -> dict[str, Any]:
+    started = time.perf_counter()
+    refresh_email_parties(store)
+    mentions = list(store.iter_name_mentions())
+    parties = store.email_parties()
+    entities = resolve_rows(mentions, parties)
+    by_mention = {m["id"]: m for m in mentions}
+    applier = Applier(entities, by_mention)
+    applied = sum(applier.apply(c) for c in store.corrections())
+    entities = applier.entities
+    mention_links = [(e["id"], mid) for e in entities for mid in e["mention_ids"]]
+    party_links = [(e["id"], pid) for e in entities for pid in e["party_ids"]]
+    for e in entities:
+        e["meta"]["anchors"] = [list(a) for a in e["anchors"][:20]]
+    store.replace_entities(entities, mention_links, party_links)
+    merged = sum(1 for e in entities if len({m_key(by_mention[m]) for m in e["mention_ids"]}) > 1)
+    summary = {
+        "mentions": len(mentions),
+        "email_parties": len(parties),
+        "entities": len(entities),
+        "entities_with_several_names": merged,
+        "corrections_applied": applied,
+        "seconds": round(time.perf_counter() - started, 3),
+    }
+    store.set_state("last_resolve", summary)
+    return summary
+
+
+def m_key(mention: dict[str, Any]) -> str:
+    return " ".join(mention["text"].lower().split())
