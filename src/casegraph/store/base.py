@@ -56,22 +56,24 @@ class StoreBase:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """All writes inside commit together or not at all. Nests (inner blocks join the outer)."""
+        """All writes inside commit together or not at all. Nested blocks are savepoints:
+        an inner block that fails is rolled back alone, and the outer one decides."""
         with self._lock:
-            outer = self._depth == 0
-            if outer:
-                self.conn.execute("BEGIN IMMEDIATE")
+            depth = self._depth
+            self.conn.execute("BEGIN IMMEDIATE" if depth == 0 else f"SAVEPOINT sp{depth}")
             self._depth += 1
             try:
                 yield self.conn
             except BaseException:
                 self._depth -= 1
-                if outer:
+                if depth == 0:
                     self.conn.execute("ROLLBACK")
+                else:
+                    self.conn.execute(f"ROLLBACK TO sp{depth}")
+                    self.conn.execute(f"RELEASE sp{depth}")
                 raise
             self._depth -= 1
-            if outer:
-                self.conn.execute("COMMIT")
+            self.conn.execute("COMMIT" if depth == 0 else f"RELEASE sp{depth}")
 
     def close(self) -> None:
         self.conn.close()
