@@ -40,9 +40,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         store = open_store(Path(tmp) / "bench.db")
         errors = io.StringIO()
+        before = resource.getrusage(resource.RUSAGE_SELF)
+        cpu_before = before.ru_utime + before.ru_stime
         started = time.perf_counter()
         summary = ingest_paths(store, [str(args.corpus)], kind="source", progress=False, stderr=errors)
         elapsed = time.perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_SELF)
+        cpu_first = after.ru_utime + after.ru_stime
         # the same run again: everything is unchanged, nothing is re-read
         started2 = time.perf_counter()
         again = ingest_paths(store, [str(args.corpus)], kind="source", progress=False, stderr=io.StringIO())
@@ -53,7 +57,8 @@ def main() -> None:
     if args.tracemalloc:
         heap_peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
-    rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    rss_kb = usage.ru_maxrss
     docs = summary["documents"]
     result = {
         "corpus": str(args.corpus),
@@ -63,6 +68,11 @@ def main() -> None:
         "elapsed_s": round(elapsed, 2),
         "documents_per_s": round(docs / elapsed, 2),
         "mb_per_s": round(input_bytes / 1e6 / elapsed, 3),
+        # the machine is shared: CPU seconds say more than wall-clock time when it is busy
+        "cpu_s": round(cpu_first - cpu_before, 2),
+        "documents_per_cpu_s": round(docs / max(cpu_first - cpu_before, 1e-9), 2),
+        "mb_per_cpu_s": round(input_bytes / 1e6 / max(cpu_first - cpu_before, 1e-9), 3),
+        "load_average_1m": round(os.getloadavg()[0], 2),
         "peak_rss_mb": round(rss_kb / 1024, 1),
         "python_heap_peak_mb": round(heap_peak / 1e6, 1) if heap_peak is not None else None,
         "db_mb": round(db_size / 1e6, 1),

@@ -33,7 +33,9 @@ def main() -> None:
     thresholds = wice.fit(scored)
     baseline = wice.fit_baseline(scored)
     thresholds.fitted["baseline_tfidf"] = baseline
-    thresholds.fitted["min_checkworthiness"] = "set by hand, not fitted: claims scored below are not checked"
+    thresholds.fitted["min_checkworthiness"] = (
+        "set by hand, not fitted: a low bar (the analysis model scores claims 0.15-0.7), so that only chatter is skipped"
+    )
     thresholds.fitted["seconds"] = round(time.perf_counter() - began, 1)
     calibration.save(thresholds, args.out)
     print(json.dumps(thresholds.to_dict(), indent=2))

@@ -28,6 +28,8 @@ The plea agreement is back in the news after a series of reports.
 
 "They cut a deal which they have to know was a failure," said Alan Dershowitz.
 
+"We should have insisted on much tougher conditions, that is clear to me now that more details about Epstein's crimes have come out," Sloman wrote.
+
 Sloman said the decision had not been taken lightly and came only after considerable, often bitter internal debate.
 
 The documents show that about 50 members of Congress demanded the probe following a Miami Herald series of stories.
@@ -46,6 +48,7 @@ def checked_case(tmp_path_factory: pytest.TempPathFactory):
     article.write_text(ARTICLE, encoding="utf-8")
     case = Case(folder / "case.db")
     case.ingest([str(SOURCE), *map(str, DISTRACTORS)], kind="source")
+    case.analyze(progress=False)  # sources analysed too: their quotes and speakers, resolved entities
     source_id = case.store.document_id_for_sha256(hashlib.sha256(SOURCE.read_bytes()).hexdigest())
     assert source_id is not None, "the source document was not ingested"
     report = case.check(str(article))

@@ -44,6 +44,15 @@ def test_paraphrased_indirect_speech_is_paraphrased(checked_case):
     assert "rancorous internal" in " ".join(item["evidence"][0]["text"].split())
 
 
+def test_back_translated_quote_is_matched_to_its_source(checked_case):
+    """Clauses swapped and words replaced, as in an article translated from another language."""
+    _, report, source_id, _ = checked_case
+    item = item_with(report, "much tougher conditions")
+    assert item["status"] == "paraphrased", item
+    assert source_id in _evidence_docs(item)
+    assert "much harsher terms" in " ".join(item["evidence"][0]["text"].split())
+
+
 def test_changed_number_is_contradicted(checked_case):
     _, report, source_id, _ = checked_case
     item = item_with(report, "50 members of Congress")
@@ -80,3 +89,24 @@ def test_report_shape_summary_and_storage(checked_case):
     assert counted == s["items"] == len(report["items"])
     stored = case.check_report(report["article"]["id"])
     assert json.dumps(stored["items"], sort_keys=True) == json.dumps(report["items"], sort_keys=True)
+
+
+def test_cli_writes_html_and_prints_the_summary(checked_case, tmp_path):
+    from click.testing import CliRunner
+
+    from casegraph.cli import main
+
+    case, report, _, _ = checked_case
+    out = tmp_path / "report.html"
+    runner = CliRunner(mix_stderr=False)
+    result = runner.invoke(main, ["--db", case.store.path, "check", report["article"]["id"], "--format", "html", "-o", str(out)])
+    assert result.exit_code == 0, result.output + result.stderr
+    assert "misattributed" in result.stdout and f"report written to {out}" in result.stdout
+    page = out.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "Marci Hamilton" in page
+    as_json = runner.invoke(main, ["--db", case.store.path, "check", report["article"]["id"], "--no-save", "--json"])
+    assert as_json.exit_code == 0, as_json.stderr
+    data = json.loads(as_json.stdout)
+    assert [i["status"] for i in data["items"]] == [i["status"] for i in report["items"]]
+    missing = runner.invoke(main, ["--db", case.store.path, "check", "no-such-article"])
+    assert missing.exit_code != 0

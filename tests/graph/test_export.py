@@ -77,3 +77,13 @@ def test_unknown_format_is_a_clear_error(seeds_readonly, tmp_path):
 
     with pytest.raises(CasegraphError, match="gexf"):
         seeds_readonly.export("dot", tmp_path / "x")
+
+
+def test_control_characters_from_ocr_do_not_break_xml(seeds_case, tmp_path):
+    """Form feeds and other control characters occur in OCR text; XML 1.0 forbids them."""
+    joe = seeds_case.find_entity("Joe Biden")
+    seeds_case.rename(joe["id"], "Joe\x0cBiden\x01")
+    for fmt, reader in (("gexf", nx.read_gexf), ("graphml", nx.read_graphml)):
+        out = seeds_case.export(fmt, tmp_path / f"g.{fmt}")
+        graph = reader(out["files"][0])
+        assert graph.nodes[joe["id"]]["label"] == "Joe Biden "

@@ -95,3 +95,30 @@ def test_register_relations_export_as_ftm_representation(seeds_case, fara_subset
     assert "Samruk-Kazyna" in clients
     proof = proxies[represents[0].first("proof")]
     assert proof.schema.name == "Document" and proof.first("fileName") == "FARA_All_Registrants.csv"
+
+
+def test_a_file_that_is_not_a_register_is_a_clear_error(tmp_path):
+    from casegraph.api import Case
+    from casegraph.errors import IngestError
+    from tests.conftest import SEED_KAZAKH
+
+    with Case(tmp_path / "c.db") as case, pytest.raises(IngestError, match="not a FARA"):
+        case.ingest_fara(SEED_KAZAKH)
+
+
+def test_register_documents_are_left_alone_by_the_nlp_stage(seeds_case, fara_subset):
+    seeds_case.ingest_fara(fara_subset[0])
+    before = seeds_case.store.counts()["mentions"]
+    summary = seeds_case.analyze(progress=False)
+    assert summary["documents"] == 0  # the seeds were analysed, the registers are marked so
+    assert seeds_case.store.counts()["mentions"] == before
+
+
+def test_ingesting_again_restores_registers_an_nlp_run_overwrote(seeds_case, fara_subset):
+    seeds_case.ingest_fara(fara_subset[0])
+    represents = len(seeds_case.relations(kind="represents"))
+    seeds_case.analyze(force=True, progress=False)  # the NLP pipeline over the register texts too
+    again = seeds_case.ingest_fara(fara_subset[0])
+    assert again["documents_restored"] == again["documents_already_present"] > 0
+    assert len(seeds_case.relations(kind="represents")) == represents
+    assert seeds_case.find_entity("Brownstein Hyatt Farber Schreck, LLP")["type"] == "ORG"

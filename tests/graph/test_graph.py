@@ -77,6 +77,7 @@ def test_dates_in_sentences_of_the_seeds():
     assert dates_in("In 2019, while in custody") == [("2019", "2019")]
     assert dates_in("Dear Mr. Link, June 19, 2019") == [("2019-06-19", "June 19, 2019")]
     assert dates_in("two billion dollars") == []
+    assert dates_in("after she moved to New York in the 1990s") == []  # a decade is no date
 
 
 def test_communities_cover_known_entities(seeds_readonly):
@@ -85,6 +86,9 @@ def test_communities_cover_known_entities(seeds_readonly):
     known = {e["id"] for e in seeds_readonly.entities()}
     assert all(m["id"] in known for g in groups for m in g["members"])
     assert sum(g["size"] for g in groups) <= len(known)
+    together = [g for g in groups if {"Rakhat Aliyev", "Nursultan Nazarbayev"} <= {m["name"] for m in g["members"]}]
+    assert together  # son-in-law and adversary: one group
+    assert seeds_readonly.communities() == groups  # the same groups every time
 
 
 def test_routing_prefers_typed_relations_and_avoids_hubs():
@@ -105,3 +109,13 @@ def test_resolve_again_keeps_ids_and_graph(seeds_case):
     summary = seeds_case.resolve()
     assert {e["id"]: (e["name"], e["mentions"]) for e in seeds_case.entities()} == before
     assert summary["edges"] == edges == len(seeds_case.store.graph_edge_rows())
+
+
+def test_the_cached_routing_index_routes_like_a_fresh_one(seeds_case):
+    fresh = GraphIndex(seeds_case.store.graph_link_rows(), 0, seeds_case.store.entity_types())
+    GraphIndex.from_store(seeds_case.store)  # builds and caches
+    cached = GraphIndex.from_store(seeds_case.store)  # read back from the cache
+    a, b = seeds_case.find_entity("Joe Biden")["id"], seeds_case.find_entity("Massimov")["id"]
+    assert cached.ids == fresh.ids and cached.paths(a, b) == fresh.paths(a, b)
+    seeds_case.resolve()  # a new graph version: the old cache is not used
+    assert seeds_case.store.load_graph_index(seeds_case.store.graph_version()) is None

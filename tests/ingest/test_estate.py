@@ -45,7 +45,9 @@ def test_load_file_applies_whichever_comes_first(case, ingest, tmp_path):
         assert doc["date"] == "2016-09-28"
         assert doc["title"] == "James Patterson 3_4"
     assert after["meta"] == before["meta"]
-    assert case.ingest_log()[0]["reason"] == "" or any("load file" in r["reason"] for r in case.ingest_log())
+    logged = {r["path"]: r for r in case.ingest_log()}
+    assert logged[str(LOAD_FILE)]["status"] == "ingested"
+    assert logged[str(LOAD_FILE)]["reason"] == "load file: 2897 rows" and logged[str(LOAD_FILE)]["doc_id"] is None
 
 
 def test_estate_email_json_follows_the_email_contract(case, ingest):
@@ -62,6 +64,20 @@ def test_estate_email_json_follows_the_email_contract(case, ingest):
     assert doc["meta"]["subject"] == "RE: Financials: buy XLF call spreads"
     assert doc["date"] == "2016-12-09T15:46:19Z" and doc["mime"] == "message/rfc822+json"
     assert "-----Original Message-----\nFrom: Ens, Amanda <[REDACTED]>" in doc["text"]
+
+
+def test_ocr_email_headers_are_read_into_email_meta(case, ingest):
+    ingest(MERGED / "HOUSE_OVERSIGHT_011277.txt", MERGED / "HOUSE_OVERSIGHT_010477.txt")
+    doc = case.show("HOUSE_OVERSIGHT_011277")
+    meta = doc["meta"]
+    assert meta["email_header"] == "ocr"
+    assert meta["email_from"] == {"name": "Ens, Amand", "address": ""}
+    assert meta["email_to"] == [{"name": "jeffrey E.", "address": "jeeyacation@gmail.com"},
+                                {"name": "Rich Kahn", "address": ""}]
+    assert meta["subject"] == "RE: Financials: buy XLF call spreads" == doc["title"]
+    assert doc["date"] == "2016-12-09T15:46:19"
+    assert doc["text"].startswith("From: Ens, Amand\nSent: 12/9/2016 3:46:19 PM")  # the text is kept
+    assert "email_from" not in case.show("HOUSE_OVERSIGHT_010477")["meta"]  # a book excerpt is no e-mail
 
 
 def test_imessage_transcript(case, ingest):
@@ -141,6 +157,7 @@ def test_search_ranks_snippets_and_filters(case, ingest):
     assert case.search("XLF", date_from="2016-12-01", date_to="2016-12") != []
     assert case.search("XLF", date_to="2015") == []
     assert case.search("financials", custodian="Epstein") != []
+    assert {h["doc_id"] for h in case.search("XLF", mime="email")} == {xlf[0]["doc_id"]}
     result = CliRunner(mix_stderr=False).invoke(main, ["--db", str(case.store.path), "search", "Nazarbayev", "--json"])
     rows = json.loads(result.output)
     assert set(rows[0]) >= {"doc_id", "path", "title", "score", "snippet"}

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 import samples
 from conftest import ocr_tools
@@ -192,7 +190,6 @@ def test_segments_are_offsets_into_the_normalised_text(case, ingest, corpus):
 def test_page_stamp_pattern():
     assert PAGE_STAMP.fullmatch("HOUSE OVERSIGHT 031153")
     assert not PAGE_STAMP.fullmatch("The House Oversight committee met 031153 times")
-    assert shutil is not None
 
 
 def test_size_limits_and_missing_paths_are_reported(case, ingest, tmp_path):
@@ -216,3 +213,12 @@ def test_plain_progress_lines_when_not_a_terminal(case, tmp_path):
     summary = ingest_paths(case.store, [str(tmp_path)], stderr=err)  # tmp_path also holds the database
     assert summary["files"] == 1 and summary["errors"] == []
     assert err.getvalue().splitlines()[-1].startswith("ingest: 1/1 files, 0.0 MB")
+
+
+def test_nesting_depth_limit(case, ingest, tmp_path):
+    from casegraph.ingest.source import Limits
+
+    summary = ingest(samples.zip_with_escape(tmp_path / "a.zip"), limits=Limits(max_depth=1))
+    reasons = {e["path"].rsplit("/", 1)[-1]: e["reason"] for e in summary["errors"]}
+    assert reasons["a.zip!nested.zip!inner.txt"] == "nested more than 1 levels deep"
+    assert any(d["path"].endswith("a.zip!nested.zip") for d in case.docs())

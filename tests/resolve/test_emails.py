@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from casegraph.resolve.emails import parties_of, valid_address
+from casegraph.resolve.emails import parties_in_text, parties_of, valid_address
 from tests.conftest import ESTATE
 
 
@@ -77,3 +77,8 @@ def test_header_blocks_in_ocr_text_join_addresses_and_connect_people(tmp_path, c
         evidence = bannon[0]["relations"][0]["evidence"][0]
         assert evidence["text"].strip() == "To: Steve Bannon"
         assert case.store.document_text(evidence["doc_id"])[evidence["start"]:evidence["end"]] == evidence["text"]
+
+
+def test_a_huge_junk_header_line_is_not_a_party():
+    text = "From: " + "x" * 200_000 + "\nTo: " + "<" * 100_000 + "\n"
+    assert parties_in_text("d", text) == []

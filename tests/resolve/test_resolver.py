@@ -136,3 +136,32 @@ def test_type_is_voted_over_mentions():
     assert entity is rows.entity_of(entities, "a", "Nursultan Nazarbayev")
     assert entity["type"] == "PERSON"
     assert entity["meta"]["labels"]["ORG"] == 1
+
+
+def test_ner_slips_on_ocr_name_nothing(corpus):
+    """Strings the NER model tags PERSON in the estate's OCR that name no person."""
+    from tests.conftest import ESTATE
+
+    merged = ESTATE / "Merged Documents"
+    case_law = (merged / "HOUSE_OVERSIGHT_017830 - 349_F.Supp.2d_765.txt").read_text(encoding="utf-8", errors="replace")
+    deeds = (merged / "HOUSE_OVERSIGHT_016552.txt").read_text(encoding="utf-8", errors="replace")
+    rows = Rows()
+    rows.add("case-law", case_law, "Berkovitz v. United")
+    rows.add("x", "TR", "TR")
+    rows.add("x", "Jr.", "Jr.")
+    rows.add("deeds", deeds, "PALM BEACH LP")  # a legal form: an organisation
+    entities = resolve_rows(rows.rows, [])
+    assert [e["name"] for e in entities] == ["Palm Beach LP"]
+    assert entities[0]["type"] == "ORG"
+
+
+def test_middle_names_and_initials_join(corpus):
+    """Both writings occur in the estate (HOUSE_OVERSIGHT_010566 and 012197)."""
+    rows = Rows()
+    rows.add("a", "Lilly Ann Sanchez", "Lilly Ann Sanchez")
+    rows.add("b", "Lilly Sanchez", "Lilly Sanchez")
+    rows.add("c", "Barbro C. Ehnbom", "Barbro C. Ehnbom")
+    rows.add("d", "Barbro Ehnbom", "Barbro Ehnbom")
+    entities = resolve_rows(rows.rows, [])
+    assert rows.entity_of(entities, "a", "Lilly Ann Sanchez") is rows.entity_of(entities, "b", "Lilly Sanchez")
+    assert rows.entity_of(entities, "c", "Barbro C. Ehnbom") is rows.entity_of(entities, "d", "Barbro Ehnbom")

@@ -69,13 +69,12 @@ def analyse_parsed(payload: Payload, hend: int, chunks: list[Chunk], ranges: lis
 
 def _rhetoric(ctx: DocContext) -> list[Rhetoric]:
     det = _detector()
+    sents = [s for s in ctx.sents if ctx.text.count(" ", s.start, s.end) >= 3]
+    texts = [ctx.text[s.start : s.end] for s in sents]
     out = []
-    for sent in ctx.sents:
-        text = ctx.text[sent.start : sent.end]
-        if len(text.split()) < 4:
-            continue
-        for technique, score in det.detect(text):
-            out.append(Rhetoric(Span(ctx.doc_id, sent.start, sent.end, text.strip()), technique, score))
+    for sent, text, found in zip(sents, texts, det.detect_many(texts)):
+        for technique, score in found:
+            out.append(Rhetoric(Span(ctx.doc_id, sent.start, sent.end, text), technique, score))
     return out
 
 
@@ -96,26 +95,39 @@ def _detector() -> Any:
 
 def analyse_batch(payloads: list[Payload], model: str | None = None, batch_size: int = 32) -> list[DocAnalysis]:
     """Parse the chunks of several documents in one nlp.pipe stream (batching across
-    documents is what keeps small paragraphs fast), then analyse each document."""
+    documents is what keeps small paragraphs fast) and analyse each document as soon as its
+    last chunk is parsed, so that only one document's parsed Docs are held at a time."""
     nlp = load_nlp(model)
-    plans = []
-    items = []
-    for di, p in enumerate(payloads):
-        hend, chunks = plan(p)
-        plans.append((hend, chunks))
-        items += [(p.text[s:e], (di, s)) for s, e in chunks]
-    parsed: list[list[Chunk]] = [[] for _ in payloads]
-    for doc, (di, offset) in nlp.pipe(items, as_tuples=True, batch_size=batch_size):
-        parsed[di].append(Chunk(doc, offset))
-    out = []
-    for di, p in enumerate(payloads):
+    plans = [plan(p) for p in payloads]
+    items = ((p.text[s:e], (di, s)) for di, p in enumerate(payloads) for s, e in plans[di][1])
+    remaining = [len(chunks) for _, chunks in plans]
+    parsed: list[Chunk] = []
+    out: list[DocAnalysis | None] = [None] * len(payloads)
+
+    def finish(di: int) -> None:
+        p = payloads[di]
         hend, chunks = plans[di]
         try:
-            out.append(analyse_parsed(p, hend, parsed[di], chunks))
+            out[di] = analyse_parsed(p, hend, parsed, chunks)
         except Exception as exc:  # one bad document must not stop the run: report it and go on
-            out.append(DocAnalysis(p.doc_id, error=f"{type(exc).__name__}: {exc}"))
-        parsed[di] = []  # free the Docs as soon as the document is done
-    return out
+            out[di] = DocAnalysis(p.doc_id, error=f"{type(exc).__name__}: {exc}")
+
+    next_di = 0
+    for doc, (di, offset) in nlp.pipe(items, as_tuples=True, batch_size=batch_size):
+        while next_di < di:  # documents with nothing to parse (empty, all boilerplate)
+            if out[next_di] is None:
+                finish(next_di)
+            next_di += 1
+        parsed.append(Chunk(doc, offset))
+        remaining[di] -= 1
+        if remaining[di] == 0:
+            finish(di)
+            parsed = []  # free this document's Docs before parsing the next
+            next_di = di + 1
+    for di in range(len(payloads)):
+        if out[di] is None:
+            finish(di)
+    return [r for r in out if r is not None]
 
 
 # -- worker processes -------------------------------------------------------------------

@@ -10,8 +10,8 @@ from typing import Any
 
 from casegraph.store import SQLiteStore
 
-MAX_BATCH_CHARS = 300_000  # text handed to one worker at a time: bounds memory per process
-MAX_BATCH_DOCS = 64
+MAX_BATCH_CHARS = 100_000  # text handed to a worker at a time (one larger document goes alone)
+MAX_BATCH_DOCS = 32
 
 
 class AnalysisAPI:
@@ -41,7 +41,9 @@ class AnalysisAPI:
         total_docs, total_chars = self.store.count_documents_to_analyse(force, doc_ids)
         show = sys.stderr.isatty() if progress is None else progress
         bar = tqdm(total=total_chars, unit="char", unit_scale=True, desc="analyze", disable=not show, file=sys.stderr)
-        done = {"documents": 0, "words": 0, "failed": []}
+        done: dict[str, Any] = {"documents": 0, "words": 0, "failed": []}
+        # several workers need several batches each to share the work evenly
+        batch_chars = MAX_BATCH_CHARS if processes <= 1 else max(20_000, min(MAX_BATCH_CHARS, total_chars // (processes * 6)))
         started = time.perf_counter()
 
         def batches() -> Iterator[list[Payload]]:
@@ -50,12 +52,14 @@ class AnalysisAPI:
                 rows = self.store.documents_to_analyse(last, 50, force, doc_ids)
                 if not rows:
                     break
+                last = rows[-1]["rowid"]
+                if processes > 1:  # longest first: workers finish together instead of waiting on one
+                    rows.sort(key=lambda r: -len(r["text"]))
                 for row in rows:
-                    last = row["rowid"]
                     paragraphs = self.store.segments(row["id"], "paragraph")
                     batch.append(Payload(row["id"], row["text"], row["meta"], paragraphs))
                     size += len(row["text"])
-                    if size >= MAX_BATCH_CHARS or len(batch) >= MAX_BATCH_DOCS:
+                    if size >= batch_chars or len(batch) >= MAX_BATCH_DOCS:
                         yield batch
                         batch, size = [], 0
             if batch:

@@ -15,4 +15,4 @@ def scorer() -> Callable[[list[str]], list[float]] | None:
     model = load_packaged(MODEL_FILE)
     if model is None:
         return None
-    return lambda texts: [model.scores(t)[0] for t in texts]
+    return lambda texts: [row[0] for row in model.scores_many(texts)]

@@ -4,6 +4,7 @@ and a check-worthiness score from the model fitted on CheckThat! 2019 (checkwort
 
 from __future__ import annotations
 
+import bisect
 import re
 from typing import Any
 
@@ -32,6 +33,7 @@ EVALUATIVE = frozenset(
     appalling dishonest unacceptable wrong right best worst""".split()
 )
 _MODAL_HEDGES = frozenset({"may", "might", "could"})
+MAX_QUOTE_CHARS = 4000  # longer than any quote the quote finder accepts
 
 
 def _pattern(phrases: list[str]) -> re.Pattern[str]:
@@ -99,6 +101,8 @@ def is_checkable(sent: Any) -> bool:
 def find_claims(ctx: DocContext, quotes: list[Quote], scorer: Any = None) -> list[Claim]:
     claims: list[Claim] = []
     texts: list[str] = []
+    spoken = sorted((q for q in quotes if q.speaker_mention is not None), key=lambda q: q.span.start)
+    starts = [q.span.start for q in spoken]
     for sent in ctx.sents:
         if not is_checkable(sent):
             continue
@@ -109,8 +113,9 @@ def find_claims(ctx: DocContext, quotes: list[Quote], scorer: Any = None) -> lis
             e -= 1
         hedges, boosters = cue_spans(ctx, sent)
         attributed = None
-        for q in quotes:
-            if q.speaker_mention is not None and q.span.start < e and s < q.span.end:
+        for i in range(bisect.bisect_left(starts, s - MAX_QUOTE_CHARS), bisect.bisect_left(starts, e)):
+            q = spoken[i]
+            if q.span.start < e and s < q.span.end:
                 attributed = q.speaker_mention
                 break
         claims.append(

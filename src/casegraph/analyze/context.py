@@ -52,7 +52,13 @@ class DocContext:
     def __post_init__(self) -> None:
         for ci, chunk in enumerate(self.chunks):
             for sent in chunk.doc.sents:
-                self.sents.append(Sent(ci, sent, chunk.start(sent), chunk.end(sent)))
+                start, end = chunk.start(sent), chunk.end(sent)
+                while end > start and self.text[end - 1].isspace():  # spans never end in whitespace
+                    end -= 1
+                while start < end and self.text[start].isspace():
+                    start += 1
+                if end > start:
+                    self.sents.append(Sent(ci, sent, start, end))
 
     # -- positions ------------------------------------------------------------------
 

@@ -30,7 +30,7 @@ TITLES = frozenset(
 SKIP_LABELS = frozenset({"CARDINAL", "ORDINAL"})  # numbers without a unit name nothing
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW"})
 _RELABEL_TO_PERSON = frozenset({"ORG", "NORP", "PRODUCT", "WORK_OF_ART", "FAC", "LOC", "GPE", "EVENT", "LAW"})
-_DEMONYM = re.compile(r"(?:ian|an|ish|ese|kh|ic|i|ch|ek|ik|ot|en)$")
+_DEMONYM = re.compile(r"(?:ian|ean|can|ish|ese|kh|zi|ki|li|ni|ic)$")
 _POSSESSIVE = ("'s", "’s", "'", "’")
 
 
@@ -102,11 +102,14 @@ def _is_heading(text: str, start: int, end: int) -> bool:
 
 def _drop_heading_names(ctx: DocContext) -> None:
     """Title-case headlines fool the model ("Unexpected Findings" as a PERSON): a PERSON or ORG
-    found only in a heading, whose text the document never repeats elsewhere, is dropped."""
+    that is a whole heading line, whose text the document never repeats, is dropped."""
+    seen = Counter(norm(m.text) for m in ctx.mentions)
     for m in ctx.mentions:
-        if m.chunk >= 0 and m.label in ("PERSON", "ORG") and _is_heading(ctx.text, m.start, m.end):
-            elsewhere = sum(1 for other in ctx.mentions if other is not m and norm(other.text) == norm(m.text))
-            if not elsewhere:
+        if m.chunk >= 0 and m.label in ("PERSON", "ORG") and seen[norm(m.text)] == 1 and _is_heading(ctx.text, m.start, m.end):
+            line_start = ctx.text.rfind("\n", 0, m.start) + 1
+            line_end = ctx.text.find("\n", m.end)
+            line = ctx.text[line_start : line_end if line_end >= 0 else len(ctx.text)]
+            if norm(line) == norm(m.text):  # the whole line is the "name"
                 m.dropped = True
 
 
@@ -148,7 +151,7 @@ def _split_compounds(ctx: DocContext) -> None:
                     break
             i += 1
         covered = sum(b - a for a, b, _ in parts)
-        if parts and (covered >= (m.tj - m.ti) / 2 or _is_heading(ctx.text, m.start, m.end)):
+        if parts and (covered > (m.tj - m.ti) / 2 or _is_heading(ctx.text, m.start, m.end)):
             m.dropped = True
             for a, b, label in parts:
                 start, end = ctx.tstart(m.chunk, doc[a]), ctx.tend(m.chunk, doc[b - 1])
@@ -202,7 +205,8 @@ def _extend_orgs(ctx: DocContext) -> None:
         if j < len(doc) and doc[j].lower_ == "and":
             k = j + 1
             while k < len(doc) and doc[k].text[:1].isupper() and doc[k].pos_ in ("PROPN", "ADJ", "NOUN"):
-                if ctx.mention_at(m.chunk, doc[k]) is not None and ctx.mentions[ctx.mention_at(m.chunk, doc[k])].label == "PERSON":
+                other = ctx.mention_at(m.chunk, doc[k])
+                if other is not None and ctx.mentions[other].label == "PERSON":
                     break
                 k += 1
             if k > j + 1 and doc[k - 1].pos_ in ("NOUN", "PROPN") and doc[k - 1].text[:1].isupper():

@@ -156,10 +156,13 @@ def _cue_before(ctx: DocContext, qs: int) -> tuple[int, Any] | None:
 
 def _cue_line_before(ctx: DocContext, qs: int) -> tuple[int, Any] | None:
     """"Former ambassador Richard E. stated:" followed by the quote on the next line."""
-    before = ctx.text[:qs - 1].rstrip()
-    if not before.endswith(":") or ctx.text[len(before) : qs - 1].count("\n") != 1:
+    end = qs - 1
+    while end > 0 and ctx.text[end - 1].isspace():
+        end -= 1
+    if end <= 0 or ctx.text[end - 1] != ":" or ctx.text[end : qs - 1].count("\n") != 1:
         return None
-    line_start = before.rfind("\n") + 1
+    before_len = end
+    line_start = ctx.text.rfind("\n", 0, end) + 1
     hit = token_at(ctx, line_start)
     if hit is None:
         return None
@@ -168,7 +171,7 @@ def _cue_line_before(ctx: DocContext, qs: int) -> tuple[int, Any] | None:
     base = ctx.chunks[ci].offset
     last = None
     for t in doc[tok.i :]:
-        if base + t.idx >= len(before):
+        if base + t.idx >= before_len:
             break
         if _is_cue(t):
             last = t

@@ -65,7 +65,7 @@ def family_word(tok: Any) -> str | None:
     low = tok.lower_
     if low in FAMILY:
         doc = tok.doc
-        tail = "".join(t.text for t in doc[tok.i + 1 : tok.i + 4])
+        tail = "".join(t.text for t in doc[tok.i + 1 : tok.i + 5])
         if tail == "-in-law" or tail.startswith("-in-law"):
             return low + "-in-law"
         return low

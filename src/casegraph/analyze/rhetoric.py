@@ -59,6 +59,9 @@ class LexiconDetector:
     def detect(self, text: str) -> list[tuple[str, float]]:
         return [(tech, 0.5) for tech, pattern in self.patterns.items() if pattern.search(text)]
 
+    def detect_many(self, texts: list[str]) -> list[list[tuple[str, float]]]:
+        return [self.detect(t) for t in texts]
+
 
 class LearnedDetector:
     """A technique fires when its classifier's probability reaches its fitted threshold."""
@@ -69,10 +72,15 @@ class LearnedDetector:
         self.model = model
 
     def detect(self, text: str) -> list[tuple[str, float]]:
+        return self.detect_many([text])[0]
+
+    def detect_many(self, texts: list[str]) -> list[list[tuple[str, float]]]:
         out = []
-        for tech, p in zip(self.model.classes, self.model.scores(text)):
-            if p >= self.model.thresholds.get(tech, 0.5):
-                out.append((tech, round(p, 4)))
+        for scores in self.model.scores_many(texts) if texts else []:
+            out.append([
+                (tech, round(p, 4)) for tech, p in zip(self.model.classes, scores)
+                if p >= self.model.thresholds.get(tech, 0.5)
+            ])
         return out
 
 

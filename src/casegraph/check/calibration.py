@@ -28,7 +28,7 @@ class Thresholds:
     verbatim: float = 90.0  # rapidfuzz partial_ratio at or above which the words are the source's own
     related: float = 0.35  # score at or above which a conflicting sentence is the same statement
     related_lexical: float = 0.5  # ...or this share of the item's (weighted) words
-    min_checkworthiness: float = 0.5  # claims below are not checked (unless about documents)
+    min_checkworthiness: float = 0.2  # claims below are not checked (unless about documents): a low bar
     fitted: dict[str, Any] = field(default_factory=dict)  # provenance of the fit
 
     def score(self, cosine: float, lexical: float) -> float:

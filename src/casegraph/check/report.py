@@ -63,13 +63,20 @@ def to_markdown(report: dict[str, Any]) -> str:
         if flags:
             lines.append(f"*Article's framing:* {_md('; '.join(flags))}")
         for e in item["evidence"]:
-            who = f", said by {_md(e['speaker'])}" if e.get("speaker") else ""
+            who = f", {_md(_who(e))}" if e.get("speaker") else ""
             lines.append(
                 f"- Evidence: {_md(e.get('bates') or e.get('title') or e['doc_id'])} [{e['start']}:{e['end']}]{who}"
                 f" ({_md(e.get('date') or 'undated')}, `{_md(e['path'])}`): “{_md(e['text'])}”"
             )
         lines.append("")
     return "\n".join(lines) + "\n"
+
+
+def _who(ev: dict[str, Any]) -> str:
+    """Quoted words are "said by"; other text of an e-mail or letter is only "sent by" its author."""
+    if ev.get("speaker_source") in ("sender", "author"):
+        return f"in a document from {ev['speaker']}"
+    return f"said by {ev['speaker']}"
 
 
 def _flags(ctx: dict[str, Any]) -> list[str]:
@@ -136,7 +143,7 @@ def _evidence_html(ev: dict[str, Any]) -> str:
     label = ev.get("bates") or ev.get("title") or ev["doc_id"]
     href = _file_url(ev.get("path") or "")
     name = f'<a href="{e(href)}">{e(str(label))}</a>' if href else e(str(label))
-    who = f" · said by {e(str(ev['speaker']))}" if ev.get("speaker") else ""
+    who = f" · {e(_who(ev))}" if ev.get("speaker") else ""
     return (
         f'<div class="evidence">{e(ev["text"])}</div>'
         f'<p class="meta">{name} [{int(ev["start"])}:{int(ev["end"])}]{who} · {e(str(ev.get("date") or "undated"))}'

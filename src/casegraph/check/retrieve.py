@@ -28,6 +28,10 @@ from casegraph.check.items import Item
 from casegraph.check.text import STOPWORDS, fold, sentences, stem, words
 from casegraph.store import SQLiteStore
 
+SENTENCES_PER_ITEM = 8  # candidate sentences embedded per item (plus quoted passages for quotes)
+RARE_TERMS = 8  # a candidate sentence holds at least one of the item's 8 rarest words
+MAX_HITS_PER_TERM = 500  # occurrences of one word read per document
+SENTENCES_PER_DOCUMENT = 40
 _QUOTED = re.compile(r"[\"“]([^\"“”]{20,600})[\"”]")
 
 
@@ -56,6 +60,7 @@ class Search:
     entities: list[str]
     documents: int
     sentences: int
+    absent: list[str] = field(default_factory=list)  # names no source document contains
 
 
 class Retriever:
@@ -66,7 +71,7 @@ class Retriever:
         store: SQLiteStore,
         *,
         documents_per_item: int = 20,
-        sentences_per_item: int = 12,
+        sentences_per_item: int = SENTENCES_PER_ITEM,
         exclude: str | None = None,
     ):
         self.store = store
@@ -76,6 +81,9 @@ class Retriever:
         self._docs: dict[str, dict[str, Any]] = {}
         self._sentences: dict[str, tuple[list[int], list[tuple[int, int]]]] = {}
         self._df: dict[str, int] = {}
+        self._hits: dict[tuple[str, str], list[int]] = {}
+        self._lower: dict[str, str] = {}
+        self._name_found: dict[str, bool] = {}
         self._n = max(1, store.document_count())
 
     # -- step 1: documents ------------------------------------------------------------------
@@ -121,29 +129,74 @@ class Retriever:
         return self._sentences[doc_id]
 
     def candidates(self, item: Item) -> tuple[list[Candidate], Search]:
-        """The best sentences (and quoted passages) for the item, by weighted word overlap."""
+        """The best sentences (and quoted passages) for the item, by weighted word overlap.
+
+        Only sentences holding one of the item's rarest words are scored (a regular
+        expression over each document finds them), so that long documents and common
+        words cost little."""
         docs, searched = self.documents(item)
-        stems = {stem(w): self.idf(w) for w in _query_words(item.core)}
+        stems: dict[str, float] = {}
+        for w in _query_words(item.core):
+            stems[stem(w)] = max(stems.get(stem(w), 0.0), self.idf(w))
         total = sum(stems.values()) or 1.0
-        pattern = _stem_pattern(list(stems))
+        present = {stem(w) for w in searched}
+        rare = sorted(present, key=lambda x: -stems.get(x, 0.0))[:RARE_TERMS]
         scored: list[Candidate] = []
         for doc_id, via in docs.items():
             text = self._document(doc_id)["text"]
-            starts, spans = self._sentence_index(doc_id)
-            hits: dict[int, set[str]] = {}
-            for m in pattern.finditer(text) if pattern else ():
-                i = bisect.bisect_right(starts, m.start()) - 1
-                if i >= 0 and m.start() < spans[i][1]:
-                    hits.setdefault(i, set()).add(stem(m.group(0).lower()))
-            for i, found in hits.items():
-                weight = sum(stems.get(s, 0.0) for s in found) / total
+            _, spans = self._sentence_index(doc_id)
+            hits: dict[int, int] = {}
+            for term in rare:
+                for i in self._term_sentences(doc_id, term):
+                    hits[i] = hits.get(i, 0) + 1
+            best_hit = sorted(hits, key=lambda i: -hits[i])[:SENTENCES_PER_DOCUMENT]
+            for i in best_hit:
                 start, end = spans[i]
-                scored.append(Candidate(doc_id, start, end, text[start:end], lexical=weight, via=via))
+                sentence = text[start:end]
+                scored.append(Candidate(doc_id, start, end, sentence, lexical=_weight(sentence, stems, total), via=via))
         scored.sort(key=lambda c: (-c.lexical, c.doc_id, c.start))
         best = _diverse(scored, self.sentences_per_item)
-        best += self._quoted_parts(best, stems, total)
-        search = Search(searched, list(item.names), len(docs), len(scored))
+        if item.kind == "quote":  # the quoted passages of the source sentences, and quotes running on
+            best += self._quoted_parts(best, stems, total)
+        search = Search(searched, list(item.names), len(docs), len(scored), self.absent_names(item.names))
         return best, search
+
+    def absent_names(self, names: list[str]) -> list[str]:
+        """The item's names that occur in no source document at all (worth saying)."""
+        absent = []
+        for name in dict.fromkeys(names):
+            if name not in self._name_found:
+                phrase = _phrase(name, size=6, minimum=1)
+                self._name_found[name] = bool(phrase and self.store.fts_sources(phrase, 1, self.exclude))
+            if not self._name_found[name]:
+                absent.append(name)
+        return absent
+
+    def _term_sentences(self, doc_id: str, term: str) -> list[int]:
+        """Sentences of a document holding a word that starts with `term` (cached: the items
+        of one article share their rare words)."""
+        key = (doc_id, term)
+        if key not in self._hits:
+            if doc_id not in self._lower:
+                text = self._document(doc_id)["text"]
+                lower = text.lower()
+                if len(lower) != len(text):  # "İ" lowers to two characters: keep offsets aligned
+                    lower = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+                self._lower[doc_id] = lower
+            lower = self._lower[doc_id]
+            starts, spans = self._sentence_index(doc_id)
+            found: list[int] = []
+            at = lower.find(term)
+            n = 0
+            while at != -1 and n < MAX_HITS_PER_TERM:
+                if at == 0 or not lower[at - 1].isalnum():  # the start of a word
+                    n += 1
+                    i = bisect.bisect_right(starts, at) - 1
+                    if i >= 0 and at < spans[i][1] and (not found or found[-1] != i):
+                        found.append(i)
+                at = lower.find(term, at + len(term))
+            self._hits[key] = found
+        return self._hits[key]
 
     def _quoted_parts(self, chosen: list[Candidate], stems: dict[str, float], total: float) -> list[Candidate]:
         """Quoted passages inside candidate sentences, and the sentence pair a quote may span."""
@@ -182,17 +235,10 @@ def _query_words(text: str) -> list[str]:
     return [w for w in words(text) if w not in STOPWORDS and len(w) >= 3 and not w.isdigit() or (w.isdigit() and len(w) == 4)]
 
 
-def _phrase(text: str, size: int = 8) -> str:
+def _phrase(text: str, size: int = 8, minimum: int = 4) -> str:
     """An FTS5 phrase of the item's first words (enough to find a verbatim quote)."""
     tokens = re.findall(r"\w+", fold(text))
-    return '"' + " ".join(tokens[:size]) + '"' if len(tokens) >= 4 else ""
-
-
-def _stem_pattern(stems: list[str]) -> re.Pattern[str] | None:
-    if not stems:
-        return None
-    alternatives = "|".join(re.escape(s) for s in sorted(stems, key=len, reverse=True))
-    return re.compile(r"\b(?:" + alternatives + r")\w*", re.IGNORECASE)
+    return '"' + " ".join(tokens[:size]) + '"' if len(tokens) >= minimum else ""
 
 
 def _weight(text: str, stems: dict[str, float], total: float) -> float:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from collections.abc import Iterator
 
 # A sentence ends at . ! ? (optionally followed by closing quotes/brackets) before white
@@ -88,6 +89,7 @@ def words(text: str) -> list[str]:
 _SUFFIXES = ("ations", "ation", "ments", "ment", "ingly", "ings", "ing", "edly", "ed", "es", "ers", "er", "ly", "s")
 
 
+@lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     """A crude stem (common suffix off, then the first 6 letters) so that paraphrases sharing
     a root still overlap ("negotiated" / "negotiation"); always a prefix of the word."""

@@ -162,6 +162,8 @@ def _not_found_reason(search: Search, best: Candidate | None, t: Thresholds, sho
     parts = [f"searched {search.documents} source documents / {search.sentences} sentences for {terms}"]
     if search.entities:
         parts.append("names " + ", ".join(dict.fromkeys(search.entities)))
+    if search.absent:
+        parts.append("no source document names " + ", ".join(search.absent))
     if best is not None and short and best.verbatim >= t.verbatim:
         parts.append(f"the phrase occurs in {best.doc_id} [{best.start}:{best.end}] but not as the named speaker's words")
     elif best is not None:

@@ -23,6 +23,7 @@ import numpy as np
 
 from casegraph.check import embed
 from casegraph.check.calibration import Thresholds
+from casegraph.check.retrieve import SENTENCES_PER_ITEM
 from casegraph.check.text import STOPWORDS, stem, words
 
 FIT_SHARE = 0.6
@@ -92,7 +93,7 @@ def _lexical(claim: str, sentences: list[str], limit: int) -> list[tuple[int, fl
     return scored[:limit]
 
 
-def score_examples(examples: list[Example], limit: int = 12) -> list[Scored]:
+def score_examples(examples: list[Example], limit: int = SENTENCES_PER_ITEM) -> list[Scored]:
     """Features of every example: lexical narrowing, then embeddings of claim and candidates."""
     from sklearn.feature_extraction.text import TfidfVectorizer
 

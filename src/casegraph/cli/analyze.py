@@ -139,8 +139,14 @@ def _eval_command(task: str, doc: str) -> None:
 def _render_eval(result: dict[str, Any]) -> str:
     lines = [f"{result['task']}: {result['data']} ({result['split']})"]
     for name, scores in result["systems"].items():
-        figures = "  ".join(f"{k}={v}" for k, v in scores.items() if not isinstance(v, dict))
-        lines.append(f"  {name:<10} {figures}")
+        parts = []
+        for k, v in scores.items():
+            if isinstance(v, dict) and "f1" in v:  # a nested measure: content, content_and_source, ...
+                parts.append(f"{k}: P={v['precision']} R={v['recall']} F1={v['f1']}")
+            elif not isinstance(v, dict):
+                parts.append(f"{k}={v}")
+        lines.append(f"  {name:<16} " + "  ".join(parts))
+    lines.append(f"  baseline: {result.get('baseline', '')}")
     return "\n".join(lines)
 
 

@@ -162,8 +162,9 @@ def export(ctx: click.Context, fmt: str, out: str, as_json: bool) -> None:
 @json_option
 @click.pass_context
 def ingest_fara(ctx: click.Context, path: str, as_json: bool) -> None:
-    """Load FARA bulk data (a folder with FARA_All_Registrants.csv and
-    FARA_All_ForeignPrincipals.csv) as register documents, entities and relations."""
+    """Load FARA bulk data as register documents, entities and relations. PATH is a folder
+    with FARA_All_Registrants.csv and FARA_All_ForeignPrincipals.csv, or one of them.
+    Running it again adds nothing twice."""
     emit(case_of(ctx).ingest_fara(path), as_json)
 
 

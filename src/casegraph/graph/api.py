@@ -39,11 +39,11 @@ class GraphAPI:
         direct = self.store.entity_by_id_or_name(name_or_id.strip())
         if direct is not None:
             return direct
-        cache = getattr(self, "_lookup_cache", None)
+        cache: tuple[int, EntityLookup] | None = getattr(self, "_lookup_cache", None)
         version = self.store.graph_version()
         if cache is None or cache[0] != version:
             cache = (version, EntityLookup(self.store.list_entities()))
-            self._lookup_cache = cache
+            self._lookup_cache = cache  # type: ignore[assignment]  # set on first use
         return cache[1].find(name_or_id)
 
     def entity(self, name_or_id: str) -> dict[str, Any]:

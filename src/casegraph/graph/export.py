@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
@@ -47,6 +48,14 @@ def _edge_text(evidence: list[dict[str, Any]]) -> str:
     return evidence[0]["text"][:500] if evidence else ""
 
 
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml(value: Any) -> str:
+    """Text as XML 1.0 allows it: OCR output carries form feeds and other control characters."""
+    return _NOT_XML.sub(" ", str(value))
+
+
 def _prepare(path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     return path
@@ -76,24 +85,24 @@ def write_gexf(store, nodes, edges, evidence, out: Path) -> list[Path]:
     known = set()
     for n in nodes:
         known.add(n["id"])
-        node = ET.SubElement(xml_nodes, "node", {"id": n["id"], "label": n["name"]})
+        node = ET.SubElement(xml_nodes, "node", {"id": n["id"], "label": _xml(n["name"])})
         values = ET.SubElement(node, "attvalues")
         for i, (name, _) in enumerate(NODE_ATTRS):
             value = "; ".join(n["aliases"]) if name == "aliases" else n[name]
-            ET.SubElement(values, "attvalue", {"for": str(i), "value": str(value)})
+            ET.SubElement(values, "attvalue", {"for": str(i), "value": _xml(value)})
     xml_edges = ET.SubElement(graph, "edges")
     for e in edges:
         if e["a"] not in known or e["b"] not in known:
             continue
         ev = evidence.get(e["id"], [])
-        attrs = {"id": str(e["id"]), "source": e["a"], "target": e["b"], "label": e["kind"],
-                 "weight": str(e["strength"])}
-        edge = ET.SubElement(xml_edges, "edge", attrs)
+        edge_attrs = {"id": str(e["id"]), "source": e["a"], "target": e["b"], "label": e["kind"],
+                      "weight": str(e["strength"])}
+        edge = ET.SubElement(xml_edges, "edge", edge_attrs)
         values = ET.SubElement(edge, "attvalues")
         row = {**e, "directed": "true" if e["directed"] else "false", "evidence_docs": _edge_docs(ev),
                "evidence": _edge_text(ev)}
         for i, (name, _) in enumerate(EDGE_ATTRS):
-            ET.SubElement(values, "attvalue", {"for": str(i), "value": str(row[name])})
+            ET.SubElement(values, "attvalue", {"for": str(i), "value": _xml(row[name])})
     path = _prepare(out)
     ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
     return [path]
@@ -120,7 +129,7 @@ def write_graphml(store, nodes, edges, evidence, out: Path) -> list[Path]:
         node = ET.SubElement(graph, "node", {"id": n["id"]})
         row = {**n, "label": n["name"], "aliases": "; ".join(n["aliases"])}
         for name, _ in GRAPHML_NODE:
-            ET.SubElement(node, "data", {"key": "n_" + name}).text = str(row[name])
+            ET.SubElement(node, "data", {"key": "n_" + name}).text = _xml(row[name])
     for e in edges:
         if e["a"] not in known or e["b"] not in known:
             continue
@@ -129,7 +138,7 @@ def write_graphml(store, nodes, edges, evidence, out: Path) -> list[Path]:
         row = {**e, "directed": "true" if e["directed"] else "false", "weight": e["strength"],
                "evidence_docs": _edge_docs(ev), "evidence": _edge_text(ev)}
         for name, _ in GRAPHML_EDGE:
-            ET.SubElement(edge, "data", {"key": "e_" + name}).text = str(row[name])
+            ET.SubElement(edge, "data", {"key": "e_" + name}).text = _xml(row[name])
     path = _prepare(out)
     ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
     return [path]

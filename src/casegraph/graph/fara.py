@@ -21,7 +21,7 @@ from typing import Any
 
 from rigour.names.org_types import extract_org_types
 
-from casegraph.errors import CasegraphError, IngestError
+from casegraph.errors import IngestError
 from casegraph.models import Document, Segment
 from casegraph.resolve.names import invert_comma_name
 
@@ -76,14 +76,25 @@ def _clean(value: str | None) -> str:
     return " ".join((value or "").split())
 
 
+def _register_files(path: Path) -> tuple[Path | None, Path | None]:
+    """(registrants CSV, foreign principals CSV) from a folder holding them or one of them."""
+    if path.is_dir():
+        reg, fp = path / REGISTRANTS, path / PRINCIPALS
+        if not reg.exists() and not fp.exists():
+            raise IngestError(str(path), f"neither {REGISTRANTS} nor {PRINCIPALS} found")
+        return (reg if reg.exists() else None), (fp if fp.exists() else None)
+    header = next(iter(_decode_lines(path)), "")
+    if "Foreign Principal" in header:
+        return None, path
+    if "Registration Number" in header and "Name" in header:
+        return path, None
+    raise IngestError(str(path), "not a FARA registrants or foreign principals CSV (unknown header)")
+
+
 def read_register(folder: Path) -> list[Registrant]:
-    reg_path, fp_path = folder / REGISTRANTS, folder / PRINCIPALS
-    if folder.is_file():
-        raise CasegraphError(f"{folder}: give the folder holding {REGISTRANTS} and {PRINCIPALS}")
-    if not reg_path.exists() and not fp_path.exists():
-        raise IngestError(str(folder), f"neither {REGISTRANTS} nor {PRINCIPALS} found")
+    reg_path, fp_path = _register_files(folder)
     registrants: dict[str, Registrant] = {}
-    if reg_path.exists():
+    if reg_path is not None:
         for i, row in enumerate(_rows(reg_path), start=1):
             number = _clean(row.get("Registration Number"))
             name = _clean(row.get("Name"))
@@ -94,7 +105,7 @@ def read_register(folder: Path) -> list[Registrant]:
                 number, name, i, f"{reg_path}#row={i}", _iso(row.get("Registration Date", "")),
                 _iso(row.get("Termination Date", "")), address,
             ))
-    if fp_path.exists():
+    if fp_path is not None:
         for i, row in enumerate(_rows(fp_path), start=1):
             number = _clean(row.get("Registration Number"))
             principal = _clean(row.get("Foreign Principal"))
@@ -218,7 +229,7 @@ def render(reg: Registrant) -> tuple[str, list[dict[str, Any]], list[dict[str, A
 
 def ingest_fara(store: Any, folder: Path) -> dict[str, Any]:
     registrants = read_register(folder)
-    added = skipped = 0
+    added = skipped = restored = 0
     n_mentions = n_relations = 0
     for reg in registrants:
         text, mentions, relations, lines = render(reg)
@@ -233,16 +244,22 @@ def ingest_fara(store: Any, folder: Path) -> dict[str, Any]:
                   "principals": len(reg.principals)},
             segments=segments,
         )
-        if not store.add_document(doc, size=len(text.encode("utf-8"))):
-            skipped += 1
-            continue
         for m in mentions:
             m["text"] = text[m["start"]:m["end"]]
         for r in relations:
             r["text"] = text[r["start"]:r["end"]]
+        if not store.add_document(doc, size=len(text.encode("utf-8"))):
+            skipped += 1
+            existing = store.document_id_for_sha256(sha)
+            if existing and store.analysis_model(existing) != MODEL:
+                # an NLP run was forced over the register text: restore the register's reading
+                store.add_register_annotations(existing, mentions, relations, MODEL, VERSION, replace=True)
+                restored += 1
+            continue
         store.add_register_annotations(doc.id, mentions, relations, MODEL, VERSION)
         added += 1
         n_mentions += len(mentions)
         n_relations += len(relations)
     return {"registrants": len(registrants), "documents_added": added, "documents_already_present": skipped,
+            "documents_restored": restored,
             "mentions": n_mentions, "relations": n_relations}

@@ -13,6 +13,8 @@ edges themselves (kinds, evidence) are read from the store per query.
 from __future__ import annotations
 
 import math
+import random
+import warnings
 from collections.abc import Sequence
 
 import igraph as ig
@@ -67,14 +69,42 @@ class GraphIndex:
         node_cost = np.array([NODE_TYPE_COST.get(types.get(x, ""), 0.0) for x in self.ids]) if size else np.zeros(0)
         hub = HUB_WEIGHT * np.log1p(self.degree) + node_cost
         self.cost = link_cost + (hub[pa] + hub[pb]) / 2 if len(pairs) else link_cost
-        self.graph = ig.Graph(n=size, edges=np.column_stack([pa, pb]), directed=False)
+        self._finish(pa, pb, link_strength)
+
+    def _finish(self, pa: np.ndarray, pb: np.ndarray, strength: np.ndarray) -> None:
+        self.pa, self.pb, self.strength = pa, pb, strength
+        self.graph = ig.Graph(n=len(self.ids), edges=np.column_stack([pa, pb]), directed=False)
         self.graph.es["cost"] = self.cost.tolist()
-        self.graph.es["strength"] = link_strength.tolist()
-        self.strength = link_strength
+        self.graph.es["strength"] = strength.tolist()
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """What from_arrays needs, as plain numeric arrays (stored without pickle)."""
+        return {"pa": self.pa.astype("<i8"), "pb": self.pb.astype("<i8"), "cost": self.cost.astype("<f8"),
+                "strength": self.strength.astype("<f8")}
+
+    @classmethod
+    def from_arrays(cls, ids: list[str], arrays: dict[str, np.ndarray], version: int = 0) -> GraphIndex:
+        index = cls.__new__(cls)
+        index.version = version
+        index.ids = ids
+        index.index = {x: i for i, x in enumerate(ids)}
+        pa, pb = arrays["pa"], arrays["pb"]
+        index.degree = np.bincount(np.concatenate([pa, pb]), minlength=len(ids)) if ids else np.zeros(0, dtype=np.int64)
+        index.cost = arrays["cost"]
+        index._finish(pa, pb, arrays["strength"])
+        return index
 
     @classmethod
     def from_store(cls, store) -> GraphIndex:
-        return cls(store.graph_link_rows(), store.graph_version(), store.entity_types())
+        """The index of the store's current graph: from its cache when there is one, else
+        built from the edges and cached."""
+        version = store.graph_version()
+        cached = store.load_graph_index(version)
+        if cached is not None:
+            return cls.from_arrays(cached[0], cached[1], version)
+        index = cls(store.graph_link_rows(), version, store.entity_types())
+        store.save_graph_index(version, index.ids, index.arrays())
+        return index
 
     def has(self, entity_id: str) -> bool:
         return entity_id in self.index
@@ -92,7 +122,9 @@ class GraphIndex:
         raised: dict[int, float] = {}  # edges made dearer for the next search, with their cost
         try:
             for _ in range(k):
-                epath = self.graph.get_shortest_path(va, vb, weights="cost", output="epath")
+                with warnings.catch_warnings():  # "couldn't reach some vertices" just means no path
+                    warnings.simplefilter("ignore", RuntimeWarning)
+                    epath = self.graph.get_shortest_path(va, vb, weights="cost", output="epath")
                 if not epath or len(epath) > max_hops or tuple(epath) in seen:
                     break
                 seen.add(tuple(epath))
@@ -116,7 +148,13 @@ class GraphIndex:
         """Louvain communities over link strength, largest first."""
         if self.graph.ecount() == 0:
             return []
-        parts = self.graph.community_multilevel(weights="strength")
+        # igraph draws from Python's `random`; a fixed seed gives the UI the same groups every time
+        state = random.getstate()
+        random.seed(0)
+        try:
+            parts = self.graph.community_multilevel(weights="strength")
+        finally:
+            random.setstate(state)
         groups = [[self.ids[v] for v in members] for members in parts if len(members) >= min_size]
         return sorted(groups, key=len, reverse=True)
 

@@ -26,7 +26,8 @@ _PATTERNS = [
     (re.compile(rf"\b{_MON}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+{_YEAR}\b", re.I), ("M", "d", "y")),
     (re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MON},?\s+{_YEAR}\b", re.I), ("d", "M", "y")),
     (re.compile(rf"\b{_MON},?\s+{_YEAR}\b", re.I), ("M", "y")),
-    (re.compile(rf"(?<![\d/.$-]){_YEAR}(?![\d/])"), ("y",)),
+    # a bare year, not a decade ("the 1990s"), an amount or part of a number
+    (re.compile(rf"(?<![\d/.$-]){_YEAR}(?![\d/]|'?s\b)"), ("y",)),
 ]
 
 

@@ -52,7 +52,8 @@ def ingest_paths(
     own = _own_files(store)
     files = [f for f in walk(paths) if os.path.realpath(f) not in own]
     load_files = [f for f in files if _is_load_file(f)]
-    others = [f for f in files if f not in set(load_files)]
+    is_load = set(load_files)
+    others = [f for f in files if f not in is_load]
     if max_files is not None:
         others = others[: max(0, max_files)]
     todo = load_files + others
@@ -65,7 +66,7 @@ def ingest_paths(
         if corpus_pass:
             from casegraph.ingest.dedup import corpus_pass as run_corpus_pass
 
-            bar.message("ingest: near-duplicates and boilerplate")
+            bar.message("ingest: near-duplicates and boilerplate", short="dedup")
             run.corpus = run_corpus_pass(store)
     return {
         "counts": run.counts,

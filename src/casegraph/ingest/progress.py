@@ -49,9 +49,9 @@ class Progress:
         else:
             print(line, file=self.stream, flush=True)
 
-    def message(self, line: str) -> None:
+    def message(self, line: str, short: str = "") -> None:
         if self.bar is not None:
-            self.bar.set_description_str(line)
+            self.bar.set_description_str(short or line)
         elif self.log:
             print(line, file=self.stream, flush=True)
 

@@ -13,8 +13,8 @@ from typing import Any
 
 from casegraph.store.base import loads
 
-_ADDRESS = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
-_NAME_ADDR = re.compile(r"^\s*\"?([^\"<\[]*?)\"?\s*[<\[](?:mailto:)?\s*([^>\]]+?)\s*[>\]]\s*$")
+_ADDRESS = re.compile(r"(?<![\w.+'-])[\w.+'-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}")
+_NAME_ADDR = re.compile(r"^\s*\"?([^\"<\[]{0,120}?)\"?\s*[<\[](?:mailto:)?\s*([^>\]]{1,200}?)\s*[>\]]\s*$")
 _ROLE_FIELD = {"from": "email_from", "to": "email_to", "cc": "email_cc", "bcc": "email_bcc"}
 _HEADER = {"from": ("from",), "to": ("to",), "cc": ("cc",), "bcc": ("bcc",)}
 
@@ -31,6 +31,7 @@ def _as_parties(value: Any) -> list[dict[str, str]]:
     if isinstance(value, dict):
         return [{"name": str(value.get("name") or ""), "address": str(value.get("address") or value.get("email") or "")}]
     if isinstance(value, str):
+        value = value[:MAX_FIELD]
         out = []
         for part in re.split(r";|,(?=[^,]*@)", value) if "@" in value else [value]:
             match = _NAME_ADDR.match(part)
@@ -65,13 +66,18 @@ def _locate(head: str, role: str, party: dict[str, str]) -> tuple[int, int]:
 # few lines a To: line; Cc:, Sent:, Date:, Subject: may come between or after.
 _FROM_LINE = re.compile(r"^[ \t>]*From:[ \t]*(\S[^\n]*)$", re.M | re.I)
 _FIELD_LINE = re.compile(r"^[ \t>]*(To|Cc|Bcc|Sent|Date|Subject):[ \t]*([^\n]*)$", re.I)
-_ITEM = re.compile(r"\"?([^\"<\[;]*?)\"?\s*[<\[](?:mailto:)?\s*([^>\]\s]+@[^>\]\s]+?)\s*[>\]]")
-_BARE_ADDRESS = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
+# Bounded repetitions keep matching linear on long OCR lines.
+_ITEM = re.compile(r"\"?([^\"<\[;\n]{0,80}?)\"?\s{0,5}[<\[](?:mailto:)?\s{0,5}([^>\]\s]{1,80}@[^>\]\s]{1,120}?)\s{0,5}[>\]]")
+_BARE_ADDRESS = _ADDRESS
 MAX_BLOCK_LINES = 8
+
+
+MAX_FIELD = 2000  # header fields longer than this are not headers (and would cost quadratic time)
 
 
 def split_parties(value: str) -> list[dict[str, str]]:
     """"Jeffrey E. [jeevacation@gmail.com]; Ens, Amanda" → two parties."""
+    value = value[:MAX_FIELD]
     out = []
     for m in _ITEM.finditer(value):
         name = m.group(1).strip(" ,;'")
@@ -169,13 +175,12 @@ def parties_in_text(doc_id: str, text: str, skip_before: int = 0) -> list[dict[s
 
 def parties_of(doc_id: str, head: str, meta: dict[str, Any] | str) -> list[dict[str, Any]]:
     """Rows for the email_parties table from one document's metadata and header text."""
-    if isinstance(meta, str):
-        meta = loads(meta, {})
+    fields: dict[str, Any] = loads(meta, {}) if isinstance(meta, str) else meta
     rows = []
     for role, field in _ROLE_FIELD.items():
-        for party in _as_parties(meta.get(field)):
-            name = " ".join(party["name"].split())
+        for party in _as_parties(fields.get(field)):
             address = valid_address(party["address"])
+            name = clean_party_name(" ".join(party["name"].split()), address)
             if not name and not address:
                 continue
             if name and valid_address(name) and not address:

@@ -84,10 +84,13 @@ def compare_persons(a: ParsedName, b: ParsedName) -> Judgement:
         return Judgement(False, 0.0, "different given names")
     if not a.given or not b.given:
         return Judgement(True, 0.7 if exact else 0.6, "surname of the full name" if exact else "surname, variant spelling")
-    fuzzy_given = any(not tokens_equal(x, y)[1] for x, y in zip(a.given, b.given))
+    pairs = [(x, y) for x, y in zip(a.given, b.given) if not (is_initial(x) or is_initial(y))]
+    short_form = any(not tokens_equal(x, y)[0] for x, y in pairs)  # Rich / Richard, Alex / Alexander
+    fuzzy_given = any(not tokens_equal(x, y)[1] for x, y in pairs)
     if exact and not fuzzy_given:
-        reason = "same surname, given names agree (initials or middle names)"
-        return Judgement(True, 0.9, reason)
+        return Judgement(True, 0.9, "same surname, given names agree (initials or middle names)")
+    if exact and short_form:
+        return Judgement(True, 0.85, "same surname, short form of the given name")
     return Judgement(True, 0.85, "variant spelling (transliteration or OCR)")
 
 

@@ -30,7 +30,8 @@ _ROLE_WORDS = (
     "south|central|asian|national|security|committee|department|federal"
 )
 _ROLE_PREFIX = re.compile(rf"^(?:(?:{_ROLE_WORDS})\.?\s+)+", re.IGNORECASE)
-_SUFFIXES = {"jr", "sr", "ii", "iii", "iv", "v", "esq", "phd", "md", "jnr", "snr"}
+SUFFIXES = {"jr", "sr", "ii", "iii", "iv", "v", "esq", "phd", "md", "jnr", "snr"}
+_SUFFIXES = SUFFIXES
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 _SPACE = re.compile(r"\s+")
 # Characters that never belong to a name (OCR debris, markup).
@@ -71,7 +72,9 @@ class ParsedName:
 def clean_display(text: str) -> str:
     """The surface form with markup, possessives and extra spaces removed, titles kept."""
     text = _JUNK.sub(" ", text)
-    text = _SPACE.sub(" ", text).strip(" ,.;:-–—'’")
+    text = _SPACE.sub(" ", text).strip(" ,;:-–—'’")
+    if text.endswith(".") and not re.search(r"(?:^|[\s.])[A-Z]\.$", text):  # keep "U.S.", "Jeffrey E."
+        text = text.rstrip(".")
     return _POSSESSIVE.sub("", text).strip()
 
 
@@ -93,9 +96,8 @@ def parse_person(text: str) -> ParsedName:
     tokens = [re.sub(r"[^a-z0-9]", "", t) for t in tokens]
     suffixes = tuple(t for t in tokens if t in _SUFFIXES)
     core = tuple(t for t in tokens if t and t not in _SUFFIXES)
-    return ParsedName(
-        display=display, tokens=core or tuple(t for t in tokens if t), suffixes=suffixes, plain=stripped
-    )
+    # "Jr", "III" alone name nobody: no tokens, so resolution leaves them out
+    return ParsedName(display=display, tokens=core, suffixes=suffixes, plain=stripped)
 
 
 @lru_cache(maxsize=200_000)
@@ -106,7 +108,8 @@ def parse_other(text: str) -> ParsedName:
     folded = re.sub(r"^the\s+", "", folded)
     folded = re.sub(r"(\w)'(s)\b", r"\1\2", folded)  # "People's" = "Peoples"
     stripped = remove_org_types(folded).strip(" ,.")
-    tokens = tuple(t for t in re.split(r"[^a-z0-9]+", stripped or folded) if t)
+    # a legal form alone ("INC", "LLC") names no organisation: no tokens
+    tokens = tuple(t for t in re.split(r"[^a-z0-9]+", stripped) if t)
     tokens = _join_initials(tokens)
     return ParsedName(display=display, tokens=tokens, plain=re.sub(r"^(?i:the)\s+", "", display))
 

@@ -13,13 +13,17 @@ Every union between different names records its rule and score in the entity's m
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter, defaultdict
+from functools import lru_cache
 from dataclasses import dataclass, field
 from typing import Any
 
+from rigour.names.org_types import extract_org_types
+
 from casegraph.resolve.blocking import candidate_pairs, other_keys, person_keys
 from casegraph.resolve.matching import compare_others, compare_persons, given_compatible, tokens_equal
-from casegraph.resolve.names import ParsedName, parse_name, parse_person
+from casegraph.resolve.names import SUFFIXES, ParsedName, parse_name, parse_person
 
 FAMILY = {"PERSON": "PO", "ORG": "PO", "GPE": "G", "LOC": "G", "FAC": "G", "NORP": "N", "EMAIL": "E"}
 TYPE_ORDER = ["PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EMAIL"]
@@ -37,7 +41,7 @@ class Group:
     parties: list[int] = field(default_factory=list)
     names: Counter = field(default_factory=Counter)  # plain display form → count
     parsed: dict[str, ParsedName] = field(default_factory=dict)  # key → parsed
-    labels: Counter = field(default_factory=Counter)
+    labels: Counter = field(default_factory=Counter)  # label → weighted votes (float weights)
     addresses: set[str] = field(default_factory=set)
     anchors: list[tuple[str, int, int]] = field(default_factory=list)
     _best: ParsedName | None = None
@@ -47,7 +51,7 @@ class Group:
         self.names[parsed.plain or parsed.display] += 1
         self.parsed.setdefault(parsed.key, parsed)
         if label:
-            self.labels[label] += weight
+            self.labels[label] += weight  # type: ignore[assignment]  # votes are weighted
 
     @property
     def family(self) -> str:
@@ -59,6 +63,12 @@ class Group:
     @property
     def is_person(self) -> bool:
         return self.labels.get("PERSON", 0) >= max(self.labels.values(), default=0) and bool(self.labels)
+
+    def rep(self) -> ParsedName:
+        """best() for groups known to carry a name."""
+        best = self.best()
+        assert best is not None, "a group without a name has no representative"
+        return best
 
     def best(self) -> ParsedName | None:
         """The fullest name of the group (most tokens, then alphabetical for stability)."""
@@ -92,9 +102,46 @@ class UnionFind:
         return ra
 
 
-def _usable(parsed: ParsedName) -> bool:
+_CAPTION = re.compile(r"\S\s+vs?\.?\s+\S")
+_NOT_IN_PERSON_NAMES = {"v", "vs", "and", "of", "the", "for", "on", "in", "at"}
+
+
+def _usable(parsed: ParsedName, label: str = "") -> bool:
+    """Whether a mention's text can name something. OCR'd tables and NER slips produce
+    "JANET 334,001.00 1 CONDO", "Berkovitz v. United States", "TR" as persons: left out."""
     letters = sum(c.isalpha() for c in parsed.key)
-    return letters >= 2 and len(parsed.display) <= 80 and len(parsed.tokens) <= 8
+    if letters < 2 or len(parsed.display) > 80 or len(parsed.tokens) > 8:
+        return False
+    if _CAPTION.search(parsed.display):  # "Berkovitz v. United States": a case, not a party
+        return False
+    if label == "PERSON":
+        tokens = parsed.tokens
+        if len(tokens) > 5 or any(not t.isalpha() for t in tokens) or _NOT_IN_PERSON_NAMES & set(tokens):
+            return False
+        if len(tokens) == 1 and (len(tokens[0]) <= 2 or parsed.display.isupper()):
+            # a shouted lone word is a table cell or a heading far more often than a person
+            return False
+    return True
+
+
+@lru_cache(maxsize=200_000)
+def _read_name(text: str, label: str) -> tuple[str, ParsedName | None]:
+    """(label, parsed name) of a mention's text, or (label, None) when it names nothing.
+    Cached: the same strings recur thousands of times in a production."""
+    label = _person_or_org(text, label)
+    parsed = parse_name(text, label)
+    return label, parsed if _usable(parsed, label) else None
+
+
+def _person_or_org(text: str, label: str) -> str:
+    """A name with a legal form ("Palm Beach LP", "Acme Inc") is an organisation whatever
+    the model said."""
+    if label == "PERSON":
+        # generation suffixes ("II") are legal forms somewhere too: not evidence of a company
+        forms = [f for f, _ in extract_org_types(text.lower()) if f.strip(". ") not in SUFFIXES]
+        if forms:
+            return "ORG"
+    return label
 
 
 # -- 1. groups within documents -------------------------------------------------------------
@@ -123,8 +170,8 @@ def build_groups(mentions: list[dict[str, Any]], parties: list[dict[str, Any]]) 
             group.addresses.add(address)
             group.labels["EMAIL"] += 1
         else:
-            parsed = parse_name(m["text"], label)
-            if not _usable(parsed):
+            label, parsed = _read_name(m["text"], label)
+            if parsed is None:
                 continue
             if m.get("cluster"):
                 key = (m["doc_id"], "c", m["cluster"])
@@ -138,27 +185,34 @@ def build_groups(mentions: list[dict[str, Any]], parties: list[dict[str, Any]]) 
             group.anchors.append((m["doc_id"], m["start"], m["end"]))
 
     for p in parties:
-        parsed = parse_person(_display_name(p["name"])) if p["name"] else None
-        group = None
-        if parsed is not None and _usable(parsed):
-            group = groups.get((p["doc_id"], "PO", parsed.key))
-        if group is None and p["address"]:
-            group = groups.get((p["doc_id"], "@", p["address"]))
-        if group is None:
-            if parsed is not None and _usable(parsed):
-                group = group_for((p["doc_id"], "PO", parsed.key), p["doc_id"])
-            elif p["address"]:
-                group = group_for((p["doc_id"], "@", p["address"]), p["doc_id"])
-            else:
-                continue
-        if parsed is not None and _usable(parsed):
-            group.add_name(parsed, "PERSON", weight=0.5)
-        if p["address"]:
-            group.addresses.add(p["address"])
-        group.parties.append(p["id"])
+        _add_party(p, groups, group_for)
 
     _attach_local_surnames(by_doc)
     return [g for g in groups.values() if g.mentions or g.parties]
+
+
+def _add_party(p: dict[str, Any], groups: dict[tuple, Group], group_for: Any) -> None:
+    """An e-mail party joins the document's group of the same name, else of the same
+    address, else starts its own."""
+    name: ParsedName | None = parse_person(_display_name(p["name"])) if p["name"] else None
+    if name is not None and not _usable(name, "PERSON"):
+        name = None
+    found: Group | None = groups.get((p["doc_id"], "PO", name.key)) if name is not None else None
+    if found is None and p["address"]:
+        found = groups.get((p["doc_id"], "@", p["address"]))
+    if found is None:
+        if name is not None:
+            found = group_for((p["doc_id"], "PO", name.key), p["doc_id"])
+        elif p["address"]:
+            found = group_for((p["doc_id"], "@", p["address"]), p["doc_id"])
+        else:
+            return
+    assert found is not None
+    if name is not None:
+        found.add_name(name, "PERSON", weight=0.5)
+    if p["address"]:
+        found.addresses.add(p["address"])
+    found.parties.append(p["id"])
 
 
 def _display_name(name: str) -> str:
@@ -178,9 +232,9 @@ def _attach_local_surnames(by_doc: dict[str, list[Group]]) -> None:
             best = group.best()
             if best is None or not best.is_single or group.family != "PO" or not group.mentions:
                 continue
-            owners = [f for f in full if f is not group and tokens_equal(f.best().surname, best.key)[0]]
+            owners = [f for f in full if f is not group and tokens_equal(f.rep().surname, best.key)[0]]
             if not owners:  # a first name alone ("Kevan" after "Kevan Soto")
-                owners = [f for f in full if f is not group and f.best().given and f.best().given[0] == best.key]
+                owners = [f for f in full if f is not group and f.rep().given and f.rep().given[0] == best.key]
             owners = _distinct_people(owners)
             if len(owners) == 1:
                 target = owners[0]
@@ -199,8 +253,8 @@ def _attach_local_surnames(by_doc: dict[str, list[Group]]) -> None:
 def _distinct_people(groups: list[Group]) -> list[Group]:
     """Drop groups that are only another spelling of a fuller group in the list."""
     out: list[Group] = []
-    for group in sorted(groups, key=lambda g: -len(g.best().tokens)):
-        if not any(compare_persons(group.best(), kept.best()).same for kept in out):
+    for group in sorted(groups, key=lambda g: -len(g.rep().tokens)):
+        if not any(compare_persons(group.rep(), kept.rep()).same for kept in out):
             out.append(group)
     return out
 
@@ -269,7 +323,7 @@ def join_groups(groups: list[Group]) -> Clusters:
     # a. the same name
     for members in by_key.values():
         for other in members[1:]:
-            clusters.union(members[0].gid, other.gid, "same name", 1.0, (members[0].best().plain, other.best().plain))
+            clusters.union(members[0].gid, other.gid, "same name", 1.0, (members[0].rep().plain, other.rep().plain))
 
     # b. the same e-mail address (the documents put name and address together)
     by_address: dict[str, list[Group]] = defaultdict(list)
@@ -285,8 +339,8 @@ def join_groups(groups: list[Group]) -> Clusters:
     reps: dict[str, tuple[int, ParsedName]] = {}
     others: dict[str, tuple[int, ParsedName]] = {}
     for (family, key), members in by_key.items():
-        best = members[0].best()
-        if family == "PO" and members[0].is_person and best.is_full:
+        best = members[0].rep()
+        if family == "PO" and members[0].is_person and best.is_full and _written_like_a_name(members):
             reps.setdefault(key, (members[0].gid, best))
         elif family in ("PO", "G"):
             others.setdefault(key, (members[0].gid, best))
@@ -296,6 +350,23 @@ def join_groups(groups: list[Group]) -> Clusters:
     # d. lone surnames
     _join_singles(clusters, singles, reps)
     return clusters
+
+
+_PARTICLES = {"de", "da", "di", "du", "del", "della", "van", "von", "der", "den", "bin", "ibn", "al", "el", "la", "le"}
+
+
+def _written_like_a_name(groups: list[Group]) -> bool:
+    """Some writing of it capitalises every word (particles aside) and has no possessive:
+    "Karim Massimov" yes; "qoq ann", "Hamilton's Rule" (NER slips on OCR) no. Only such
+    names anchor variant spellings and lone surnames."""
+    for g in groups:
+        for surface in g.names:
+            words = surface.replace("-", " ").split()
+            if re.search(r"['’]s\b", surface):  # a possessive, not O'Brien
+                continue
+            if all(w[:1].isupper() or w.lower() in _PARTICLES for w in words):
+                return True
+    return False
 
 
 def _label(g: Group) -> str:
@@ -335,12 +406,25 @@ def _join_singles(clusters: Clusters, singles: list[Group], reps: dict[str, tupl
         for key in person_keys(parsed):
             surname_keys[key].add(parsed.surname)
 
+    as_given: Counter = Counter(p.given[0] for _, p in reps.values() if p.given and len(p.given[0]) > 1)
+    as_surname: Counter = Counter(p.surname for _, p in reps.values())
+
     def candidates(g: Group) -> set[int]:
-        token = g.best().key
-        surnames = {s for k in person_keys(g.best()) for s in surname_keys.get(k, ()) if tokens_equal(s, token)[0]}
+        token = g.rep().key
+        # a lone word differs from a surname only where both are long (Masimov / Massimov);
+        # short ones are too often other names (Lemon / LeMond, Barak / Baraka)
+        surnames = {
+            s for k in person_keys(g.rep()) for s in surname_keys.get(k, ())
+            if s == token or (min(len(s), len(token)) >= 7 and tokens_equal(s, token)[0])
+        }
         return {clusters.root(gid) for s in surnames for gid in by_surname[s]}
 
     def eligible(g: Group) -> bool:
+        token = g.rep().key
+        if as_given[token] > as_surname[token]:  # "Bob", "Robert": a given name, not a surname
+            return False
+        if all(n.isupper() for n in g.names):  # "SOMMER" in an OCR'd table
+            return False
         return g.labels.get("PERSON", 0) + g.labels.get("ORG", 0) > 0
 
     ambiguous: list[tuple[Group, set[int]]] = []
@@ -354,7 +438,7 @@ def _join_singles(clusters: Clusters, singles: list[Group], reps: dict[str, tupl
         elif found:
             ambiguous.append((g, found))
         else:
-            leftovers[g.best().key].append(g)
+            leftovers[g.rep().key].append(g)
 
     doc_roots: dict[str, set[int]] = defaultdict(set)
     root_docs: dict[int, set[str]] = defaultdict(set)
@@ -380,11 +464,15 @@ def _join_singles(clusters: Clusters, singles: list[Group], reps: dict[str, tupl
         if len(scored) == 1 or (scored[0][0] >= 1 and scored[0][0] > scored[1][0]):
             decisions.append((g, scored[0][1]))
         else:
-            leftovers[g.best().key].append(g)
+            leftovers[g.rep().key].append(g)
     for g, chosen in decisions:  # decided on the same snapshot, applied after
         clusters.union(chosen, g.gid, "surname; the document shares this person's company", 0.6,
                        (_label(clusters.by_gid[chosen]), _label(g)))
-    for members in leftovers.values():
+    # A lone given name ("Robert", "Darren") is no identity across documents: each document's
+    # stays its own (within a document it already joined the full name where there was one).
+    for token, members in leftovers.items():
+        if as_given[token] > as_surname[token]:
+            continue
         for other in members[1:]:
             clusters.union(members[0].gid, other.gid, "same name", 1.0, (_label(members[0]), _label(other)))
 
@@ -459,11 +547,36 @@ def canonical_name(
         key = max(keys, key=lambda k: (keys[k], len(k), k))
     chosen = parsed[key]
     surfaces = [n for n, _ in names.most_common() if parse_name(n, type_).key == key]
-    cased = [s for s in surfaces if s[:1].isupper() and not s.isupper()]
-    name = (cased or surfaces or [chosen.plain or chosen.display])[0]
-    if name.isupper() and len(name) > 5:  # registers shout: "KAZAKHSTAN" reads as "Kazakhstan"
-        name = name.title()
+    name = next((n for n in surfaces if _well_cased(n)), None) or (surfaces or [chosen.plain or chosen.display])[0]
+    if name.isupper() and len(name) > 5:  # registers and OCR shout: "KAZAKHSTAN" reads as "Kazakhstan"
+        name = _title(name)
     return name, key
+
+
+_LOWER_WORDS = {"of", "the", "and", "for", "in", "on", "at", "de", "du", "la", "le", "van", "von"}
+
+
+def _title(name: str) -> str:
+    """"PALM BEACH LP" → "Palm Beach LP", "MINISTRY OF JUSTICE" → "Ministry of Justice"."""
+    forms = {f.strip(". ") for f, _ in extract_org_types(name.lower()) if len(f.strip(". ")) <= 4}
+    words = []
+    for i, word in enumerate(name.split(" ")):
+        bare = word.lower().strip(".,")
+        if bare in forms:
+            words.append(word.upper())
+        elif i and bare in _LOWER_WORDS:
+            words.append(word.lower())
+        else:
+            words.append(word.capitalize())
+    return " ".join(words)
+
+
+def _well_cased(name: str) -> bool:
+    """"Kazakhstan", "Jeffrey Epstein", "US", "U.S." yes; "KAZAKHSTAN", "jeffrey E." no."""
+    letters = [c for c in name if c.isalpha()]
+    if not letters or not name[:1].isupper():
+        return False
+    return not name.isupper() or len(letters) <= 4
 
 
 def stable_id(type_: str, key: str, anchors: list[tuple[str, int, int]], used: set[str]) -> str:

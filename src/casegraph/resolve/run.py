@@ -19,7 +19,9 @@ def refresh_email_parties(store: Any) -> int:
         text = doc["text"] or ""
         from_meta = parties_of(doc["id"], text[:4000], doc["meta"])
         rows += from_meta
-        rows += parties_in_text(doc["id"], text, skip_before=1 if from_meta else 0)
+        # the block at the top is the one the metadata was read from (ingest reads it there)
+        top = len(text) - len(text.lstrip())
+        rows += parties_in_text(doc["id"], text, skip_before=top + 1 if from_meta else 0)
     store.replace_email_parties(rows)
     return len(rows)
 

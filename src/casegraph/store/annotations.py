@@ -88,7 +88,7 @@ class AnnotationStore(StoreBase):
                     "INSERT INTO mentions(doc_id, start, end, text, label, cluster) VALUES (?,?,?,?,?,?)",
                     (doc_id, m.start, m.end, m.text, m.label, m.cluster),
                 )
-                ids.append(int(cur.lastrowid))
+                ids.append(int(cur.lastrowid or 0))
 
             def ref(k: int | None) -> int | None:
                 return ids[k] if k is not None and 0 <= k < len(ids) else None

@@ -307,6 +307,14 @@ class DocumentStore(StoreBase):
         return self.query(sql, [match, *params, limit])
 
 
+# what people type for --type, as part of the MIME type
+MIME_ALIASES = {
+    "email": "message/", "mail": "message/", "eml": "message/rfc822", "docx": "wordprocessingml",
+    "word": "wordprocessingml", "text": "text/plain", "txt": "text/plain", "markdown": "text/markdown",
+    "imessage": "imessage", "chat": "imessage", "zip": "application/zip", "tar": "x-tar", "mbox": "mbox",
+}
+
+
 def _document_filters(
     kind: str | None = None,
     mime: str | None = None,
@@ -322,7 +330,7 @@ def _document_filters(
         params.append(kind)
     if mime:
         where.append(f"{prefix}mime LIKE ?")
-        params.append(f"%{mime}%")
+        params.append(f"%{MIME_ALIASES.get(mime.lower(), mime)}%")
     if date_from:
         where.append(f"{prefix}date >= ?")
         params.append(date_from)

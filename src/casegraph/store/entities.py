@@ -233,12 +233,17 @@ class EntityStore(StoreBase):
 
     def add_register_annotations(
         self, doc_id: str, mentions: Sequence[dict[str, Any]], relations: Sequence[dict[str, Any]],
-        model: str, version: str,
+        model: str, version: str, replace: bool = False,
     ) -> None:
         """Mentions and relations read from a register rather than found by NLP; the document
         is marked analysed by `model` so that `analyze` does not run the NLP pipeline on it.
-        Relations refer to mentions by their index in `mentions`."""
+        Relations refer to mentions by their index in `mentions`. With `replace`, whatever
+        the document had (an NLP run forced over it) is replaced by the register's reading."""
         with self.transaction() as conn:
+            if replace:
+                conn.execute("DELETE FROM relations WHERE doc_id = ?", (doc_id,))
+                for table in ("quotes", "claims", "rhetoric", "mentions"):
+                    conn.execute(f"DELETE FROM {table} WHERE doc_id = ?", (doc_id,))
             ids = []
             for m in mentions:
                 cur = conn.execute(
@@ -256,12 +261,15 @@ class EntityStore(StoreBase):
                 "INSERT OR REPLACE INTO analyses(doc_id, model, version) VALUES (?, ?, ?)", (doc_id, model, version)
             )
 
+    def analysis_model(self, doc_id: str) -> str | None:
+        return self.scalar("SELECT model FROM analyses WHERE doc_id = ?", (doc_id,))
+
     # -- corrections ----------------------------------------------------------------------
 
     def add_correction(self, action: str, payload: dict[str, Any]) -> int:
         with self.transaction() as conn:
             cur = conn.execute("INSERT INTO corrections(action, payload) VALUES (?, ?)", (action, dumps(payload)))
-            return int(cur.lastrowid)
+            return int(cur.lastrowid or 0)
 
     def corrections(self, include_undone: bool = False) -> list[dict[str, Any]]:
         sql = "SELECT * FROM corrections"
@@ -286,6 +294,7 @@ class EntityStore(StoreBase):
         with self.transaction() as conn:
             conn.execute("DELETE FROM edge_evidence")
             conn.execute("DELETE FROM graph_edges")
+            conn.execute("DELETE FROM graph_index_cache")
             conn.executemany(
                 "INSERT INTO graph_edges(id, a, b, kind, predicate, directed, count, documents, strength)"
                 " VALUES (?,?,?,?,?,?,?,?,?)",
@@ -376,6 +385,31 @@ class EntityStore(StoreBase):
     def all_edge_evidence(self) -> Iterator[dict[str, Any]]:
         for row in self.conn.execute("SELECT * FROM edge_evidence ORDER BY edge_id"):
             yield dict(row)
+
+    def save_graph_index(self, version: int, ids: list[str], arrays: dict[str, Any]) -> None:
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM graph_index_cache")
+            conn.execute(
+                "INSERT INTO graph_index_cache(version, ids, pa, pb, cost, strength) VALUES (?,?,?,?,?,?)",
+                (version, dumps(ids), arrays["pa"].tobytes(), arrays["pb"].tobytes(), arrays["cost"].tobytes(),
+                 arrays["strength"].tobytes()),
+            )
+
+    def load_graph_index(self, version: int) -> tuple[list[str], dict[str, Any]] | None:
+        """(ids, arrays) cached for this graph version, or None. Arrays are read as plain
+        numbers (numpy.frombuffer): nothing in the database is ever unpickled or executed."""
+        import numpy as np
+
+        row = self.query_one("SELECT * FROM graph_index_cache WHERE version = ?", (version,))
+        if row is None:
+            return None
+        arrays = {"pa": np.frombuffer(row["pa"], dtype="<i8"), "pb": np.frombuffer(row["pb"], dtype="<i8"),
+                  "cost": np.frombuffer(row["cost"], dtype="<f8"), "strength": np.frombuffer(row["strength"], dtype="<f8")}
+        ids = loads(row["ids"], [])
+        sizes = {len(a) for a in arrays.values()}
+        if len(sizes) != 1 or (len(arrays["pa"]) and max(arrays["pa"].max(), arrays["pb"].max()) >= len(ids)):
+            return None  # damaged: rebuild rather than trust it
+        return ids, arrays
 
     def set_state(self, key: str, value: Any) -> None:
         with self.transaction() as conn:

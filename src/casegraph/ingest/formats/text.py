@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from casegraph.errors import EmptyFile
+from casegraph.ingest.formats.ocr_email import ocr_email_meta
 from casegraph.ingest.normalize import decode
 from casegraph.ingest.registry import Context, Extracted, Ingestor, register
 from casegraph.ingest.sniff import looks_textual
 from casegraph.ingest.source import Source
 
+_HEADER_STARTS = ("from:", "date:", "sent:", "subject:", "to:")
 TEXT_EXTENSIONS = {".txt", ".text", ".md", ".markdown", ".csv", ".tsv", ".log", ".rst"}
 
 
@@ -29,4 +32,8 @@ class TextIngestor(Ingestor):
             raise EmptyFile(source.path, "empty file")
         text, encoding = decode(data)
         mime = "text/markdown" if source.suffix in (".md", ".markdown") else self.mime
-        yield Extracted(text=text, mime=mime, meta={"encoding": encoding})
+        meta, date = ocr_email_meta(text) if text.lstrip()[:12].lower().startswith(_HEADER_STARTS) else ({}, None)
+        subject = meta.get("subject", "")
+        # "Re:" alone says nothing: then the file name or Bates number makes the title
+        title = subject if len(re.sub(r"^\W*((re|fw|fwd|aw|wg)\s*:\s*)*", "", subject, flags=re.I)) >= 4 else ""
+        yield Extracted(text=text, mime=mime, meta={"encoding": encoding, **meta}, date=date, title=title)

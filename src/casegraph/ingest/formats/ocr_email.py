@@ -1,0 +1,77 @@
+"""E-mail headers printed at the top of OCR'd production pages (Outlook-style
+"From: / Sent: / To: / Subject:" lines), read into the same meta keys as real e-mails
+(email_from, email_to, email_cc, email_bcc, subject, message_id) so that later stages see
+who wrote to whom. `meta.email_header = "ocr"` says the values come from OCR text and may
+carry OCR errors ("jeeyacation@gmail.com"). The text itself is left as it is.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any
+
+_FIELD = re.compile(r"^[ \t]*(From|Sent|Date|To|Cc|CC|Bcc|BCC|Subject|Attachments|Importance)[ \t]*:[ \t]*(.*?)[ \t]*$")
+_BRACKETED = re.compile(r"^(?P<name>.*?)\s*[\[<(]\s*(?:mailto:)?(?P<addr>[^\]>)]*)[\]>)]\s*$")
+_DATE_FORMATS = (
+    "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p", "%m/%d/%Y %H:%M", "%m/%d/%Y",
+    "%A, %B %d %Y %I:%M %p", "%A, %B %d, %Y %I:%M %p", "%A, %B %d, %Y %I:%M:%S %p", "%B %d, %Y %I:%M %p",
+    "%a, %d %b %Y %H:%M:%S %z", "%a, %d %b %Y %H:%M:%S", "%d %B %Y %H:%M", "%Y-%m-%d %H:%M:%S",
+)
+
+
+def ocr_email_meta(text: str, max_lines: int = 12) -> tuple[dict[str, Any], str | None]:
+    """(meta, ISO date) read from a header block at the very start of `text`; ({}, None)
+    when the text does not begin with one."""
+    fields: dict[str, str] = {}
+    for line in text.lstrip().split("\n", max_lines)[:max_lines]:
+        m = _FIELD.match(line)
+        if not m:
+            break
+        key = m.group(1).lower()
+        fields.setdefault("date" if key == "sent" else key, m.group(2))
+    if "from" not in fields or not ({"to", "subject"} & fields.keys()):
+        return {}, None
+    meta: dict[str, Any] = {
+        "email_from": (parse_addresses(fields["from"]) or [{"name": "", "address": ""}])[0],
+        "email_to": parse_addresses(fields.get("to", "")),
+        "email_cc": parse_addresses(fields.get("cc", "")),
+        "email_bcc": parse_addresses(fields.get("bcc", "")),
+        "subject": fields.get("subject", ""),
+        "message_id": "",
+        "email_header": "ocr",
+    }
+    if fields.get("date"):
+        meta["date_header"] = fields["date"]
+    return meta, parse_date(fields.get("date", ""))
+
+
+def parse_addresses(value: str) -> list[dict[str, str]]:
+    out = []
+    for part in re.split(r";", value):
+        part = part.strip().strip(",").replace("©", "@")
+        if not part:
+            continue
+        m = _BRACKETED.match(part)
+        if m:
+            name, addr = m.group("name"), m.group("addr").strip()
+        elif "@" in part and " " not in part.strip():
+            name, addr = "", part
+        else:
+            name, addr = part, ""
+        name = re.sub(r"_{2,}.*$", "", name).strip().rstrip("[<(").strip().strip("\"'")
+        if name or addr:
+            out.append({"name": name, "address": addr})
+    return out
+
+
+def parse_date(value: str) -> str | None:
+    value = " ".join(value.replace(" ,", ",").split())
+    if not value:
+        return None
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(value, fmt).isoformat()
+        except ValueError:
+            continue
+    return None
