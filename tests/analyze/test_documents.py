@@ -117,3 +117,20 @@ def test_a_failing_document_is_recorded_and_the_run_goes_on(case, corpus, monkey
 
 
 SEED_TEXT = (ESTATE.parent / "seeds" / "000_91a462219fb05cc3.txt").read_text(encoding="utf-8") if ESTATE.parent.is_dir() else ""
+
+
+def test_two_processes_give_the_same_annotations(tmp_path, seeds_case):
+    from casegraph.api import Case
+    from tests.conftest import SEEDS
+
+    with Case(tmp_path / "two.db") as case:
+        ingest_or_add(case, sorted(SEEDS.glob("*.txt")), "article")
+        summary = case.analyze(processes=2, progress=False, resolve=False)
+        assert summary["documents"] == 2 and not summary["failed"]
+
+        def key(c):
+            return sorted((m["doc_id"], m["start"], m["end"], m["label"], m["entity_id"]) for m in c.mentions())
+
+        assert key(case) == key(seeds_case)
+        assert len(case.quotes()) == len(seeds_case.quotes())
+        assert case.store.counts()["relations"] == seeds_case.store.counts()["relations"]

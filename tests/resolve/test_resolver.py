@@ -165,3 +165,24 @@ def test_middle_names_and_initials_join(corpus):
     entities = resolve_rows(rows.rows, [])
     assert rows.entity_of(entities, "a", "Lilly Ann Sanchez") is rows.entity_of(entities, "b", "Lilly Sanchez")
     assert rows.entity_of(entities, "c", "Barbro C. Ehnbom") is rows.entity_of(entities, "d", "Barbro Ehnbom")
+
+
+def test_an_address_tagged_as_a_name_joins_its_owner():
+    rows = Rows()
+    rows.add("a", "write to jeeyacation@gmail.com today", "jeeyacation@gmail.com", "ORG")  # the model's tag
+    parties = [{"id": 1, "doc_id": "m", "role": "from", "name": "Jeffrey Epstein", "address": "jeeyacation@gmail.com",
+                "start": 0, "end": 10, "text": ""}]
+    entities = resolve_rows(rows.rows, parties)
+    owner = rows.entity_of(entities, "a", "jeeyacation@gmail.com")
+    assert owner["name"] == "Jeffrey Epstein" and owner["type"] == "PERSON"
+
+
+def test_a_surname_in_capitals_joins_only_as_written():
+    rows = Rows()
+    rows.add("a", "Jeffrey Epstein", "Jeffrey Epstein")
+    rows.add("b", "Plaintiff v. EPSTEIN", "EPSTEIN")  # court captions
+    rows.add("c", "Larry Summers", "Larry Summers")
+    rows.add("d", "SOMMER 12", "SOMMER")  # an OCR'd table cell, one letter off
+    entities = resolve_rows(rows.rows, [])
+    assert rows.entity_of(entities, "b", "EPSTEIN") is rows.entity_of(entities, "a", "Jeffrey Epstein")
+    assert rows.entity_of(entities, "d", "SOMMER") is not rows.entity_of(entities, "c", "Larry Summers")

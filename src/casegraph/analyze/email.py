@@ -48,6 +48,8 @@ def header_mentions(ctx: DocContext, end: int) -> list[Relation]:
     relations = []
     for s in senders[:1]:
         for k, field, ls, le in recipients:
+            if ctx.mentions[k].text.lower() == ctx.mentions[s].text.lower():
+                continue  # a note to oneself is not a communication between two people
             relations.append(
                 Relation(
                     subject_mention=s, object_mention=k, kind="communicated",
@@ -114,6 +116,11 @@ def _split_addresses(value: str) -> list[tuple[int, int]]:
 
 
 def _mention(ctx: DocContext, start: int, end: int) -> int:
+    # names as ingest parsed them may keep a stray bracket or quote: trim it off the span
+    while end > start and ctx.text[end - 1] in " <>[]\"'(),;":
+        end -= 1
+    while start < end and ctx.text[start] in " <>[]\"'(),;":
+        start += 1
     text = ctx.text[start:end]
     ctx.mentions.append(M(start, end, text, "PERSON", source="header"))
     return len(ctx.mentions) - 1

@@ -92,13 +92,20 @@ def _add_context(
     item.rhetoric = [r for r in rhetoric if overlaps(r["start"], r["end"], item.start, item.end)]
 
 
-def score_candidates(retriever: Retriever, items: list[Item], t: Thresholds) -> list[tuple[list[Candidate], Any]]:
+def score_candidates(
+    retriever: Retriever, items: list[Item], t: Thresholds, article_id: str = ""
+) -> list[tuple[list[Candidate], Any]]:
     """Retrieve for every item, embed all candidates in one batch, score and rank them."""
     retriever.prepare(items)
     found = [retriever.candidates(item) for item in items]
     spans = [(c.doc_id, c.start, c.end, c.text) for cands, _ in found for c in cands]
-    vectors = retriever.embed_spans(spans) if spans else {}
-    queries = embed.encode([i.core for i in items])
+    if article_id:  # candidates and items embedded together: one batched model run
+        item_spans = [(article_id, i.start, i.end, i.core) for i in items]
+        vectors, item_vectors = retriever.embed_groups([(spans, embed.STORE_KEY), (item_spans, embed.STORE_KEY + "/item")])
+        queries = [item_vectors[(article_id, i.start, i.end)] for i in items]
+    else:
+        vectors = retriever.embed_spans(spans) if spans else {}
+        queries = list(embed.encode([i.core for i in items]))
     results = []
     for item, query, (cands, search) in zip(items, queries, found):
         folded = fold(item.core)
@@ -122,7 +129,7 @@ def check_article(
     assert article is not None
     items = article_items(store, article_id, t)
     retriever = Retriever(store, exclude=article_id)
-    scored = score_candidates(retriever, items, t)
+    scored = score_candidates(retriever, items, t, article_id)
     out_items = []
     for item, (ranked, search) in zip(items, scored):
         verdict = decide(item, ranked, search, retriever, t)

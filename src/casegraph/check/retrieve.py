@@ -140,7 +140,7 @@ class Retriever:
             stems[stem(w)] = max(stems.get(stem(w), 0.0), self.idf(w))
         total = sum(stems.values()) or 1.0
         present = {stem(w) for w in searched}
-        rare = sorted(present, key=lambda x: -stems.get(x, 0.0))[:RARE_TERMS]
+        rare = sorted(present, key=lambda x: (-stems.get(x, 0.0), x))[:RARE_TERMS]  # ties by word: the same every run
         scored: list[Candidate] = []
         for doc_id, via in docs.items():
             text = self._document(doc_id)["text"]
@@ -218,17 +218,34 @@ class Retriever:
 
     # -- step 3: embeddings -------------------------------------------------------------------
 
-    def embed_spans(self, spans: list[tuple[str, int, int, str]]) -> dict[tuple[str, int, int], np.ndarray]:
-        """Vectors of (doc_id, start, end, text) spans: stored ones reused, new ones stored."""
-        keys = list({(d, s, e): t for d, s, e, t in spans}.items())
-        stored = self.store.get_embeddings([k for k, _ in keys], embed.STORE_KEY)
-        vectors = {k: embed.from_blob(v) for k, v in stored.items()}
-        missing = [(k, t) for k, t in keys if k not in vectors]
+    def embed_spans(
+        self, spans: list[tuple[str, int, int, str]], model: str = embed.STORE_KEY
+    ) -> dict[tuple[str, int, int], np.ndarray]:
+        """Vectors of (doc_id, start, end) spans: stored ones reused, new ones stored.
+        Items of articles are stored under their own `model` key: their text is the span's
+        checkable core (no quote marks, no "the documents state that"), not the span itself."""
+        return self.embed_groups([(spans, model)])[0]
+
+    def embed_groups(
+        self, groups: list[tuple[list[tuple[str, int, int, str]], str]]
+    ) -> list[dict[tuple[str, int, int], np.ndarray]]:
+        """`embed_spans` for several (spans, model key) groups, with every missing vector of
+        all groups made in one `embed.encode` call (the model is fastest on full batches)."""
+        found: list[dict[tuple[str, int, int], np.ndarray]] = []
+        missing: list[tuple[int, tuple[str, int, int], str]] = []
+        for g, (spans, model) in enumerate(groups):
+            keys = list({(d, s, e): t for d, s, e, t in spans}.items())
+            stored = self.store.get_embeddings([k for k, _ in keys], model) if keys else {}
+            found.append({k: embed.from_blob(v) for k, v in stored.items()})
+            missing += [(g, k, t) for k, t in keys if k not in found[g]]
         if missing:
-            fresh = embed.encode([t for _, t in missing])
-            self.store.put_embeddings([(*k, embed.to_blob(v)) for (k, _), v in zip(missing, fresh)], embed.STORE_KEY)
-            vectors.update({k: v for (k, _), v in zip(missing, fresh)})
-        return vectors
+            fresh = embed.encode([t for _, _, t in missing])
+            for g, (_, model) in enumerate(groups):
+                rows = [(k, v) for (h, k, _), v in zip(missing, fresh) if h == g]
+                if rows:
+                    self.store.put_embeddings([(*k, embed.to_blob(v)) for k, v in rows], model)
+                    found[g].update(rows)
+        return found
 
 
 def _query_words(text: str) -> list[str]:

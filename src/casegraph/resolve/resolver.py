@@ -118,8 +118,7 @@ def _usable(parsed: ParsedName, label: str = "") -> bool:
         tokens = parsed.tokens
         if len(tokens) > 5 or any(not t.isalpha() for t in tokens) or _NOT_IN_PERSON_NAMES & set(tokens):
             return False
-        if len(tokens) == 1 and (len(tokens[0]) <= 2 or parsed.display.isupper()):
-            # a shouted lone word is a table cell or a heading far more often than a person
+        if len(tokens) == 1 and len(tokens[0]) <= 2:
             return False
     return True
 
@@ -158,11 +157,13 @@ def build_groups(mentions: list[dict[str, Any]], parties: list[dict[str, Any]]) 
             by_doc[doc_id].append(group)
         return group
 
+    from casegraph.resolve.emails import valid_address
+
     for m in mentions:
         label = m["label"]
+        if "@" in m["text"] and valid_address(m["text"]) == m["text"].strip().lower():
+            label = "EMAIL"  # the model tags addresses as ORG or PERSON; an address joins by address
         if label == "EMAIL":
-            from casegraph.resolve.emails import valid_address
-
             address = valid_address(m["text"])
             if not address:
                 continue
@@ -413,17 +414,17 @@ def _join_singles(clusters: Clusters, singles: list[Group], reps: dict[str, tupl
         token = g.rep().key
         # a lone word differs from a surname only where both are long (Masimov / Massimov);
         # short ones are too often other names (Lemon / LeMond, Barak / Baraka)
+        # and a word in capitals (court captions "EPSTEIN", OCR'd tables "SOMMER") only as written
+        shouted = all(n.isupper() for n in g.names)
         surnames = {
             s for k in person_keys(g.rep()) for s in surname_keys.get(k, ())
-            if s == token or (min(len(s), len(token)) >= 7 and tokens_equal(s, token)[0])
+            if s == token or (not shouted and min(len(s), len(token)) >= 7 and tokens_equal(s, token)[0])
         }
         return {clusters.root(gid) for s in surnames for gid in by_surname[s]}
 
     def eligible(g: Group) -> bool:
         token = g.rep().key
         if as_given[token] > as_surname[token]:  # "Bob", "Robert": a given name, not a surname
-            return False
-        if all(n.isupper() for n in g.names):  # "SOMMER" in an OCR'd table
             return False
         return g.labels.get("PERSON", 0) + g.labels.get("ORG", 0) > 0
 

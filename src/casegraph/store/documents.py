@@ -135,17 +135,9 @@ class DocumentStore(StoreBase):
 
     def documents_without_minhash(self, batch: int = 200) -> Iterator[tuple[str, str]]:
         """(id, text) of documents not yet MinHashed, in batches (bounded memory)."""
-        last = 0
-        while True:
-            rows = self.conn.execute(
-                "SELECT d.rowid, d.id, d.text FROM documents d LEFT JOIN minhashes m ON m.doc_id = d.id"
-                " WHERE m.doc_id IS NULL AND d.rowid > ? ORDER BY d.rowid LIMIT ?", (last, batch),
-            ).fetchall()
-            if not rows:
-                return
-            for row in rows:
-                yield row["id"], row["text"]
-            last = rows[-1]["rowid"]
+        return self._stream_texts(
+            "m.doc_id IS NULL", join="LEFT JOIN minhashes m ON m.doc_id = d.id", batch=batch
+        )
 
     def minhash_candidates(self, bands: list[tuple[int, int]]) -> list[str]:
         if not bands:
@@ -166,17 +158,9 @@ class DocumentStore(StoreBase):
             )
 
     def documents_without_line_counts(self, batch: int = 200) -> Iterator[tuple[str, str]]:
-        last = 0
-        while True:
-            rows = self.conn.execute(
-                "SELECT d.rowid, d.id, d.text FROM documents d LEFT JOIN line_counted c ON c.doc_id = d.id"
-                " WHERE c.doc_id IS NULL AND d.rowid > ? ORDER BY d.rowid LIMIT ?", (last, batch),
-            ).fetchall()
-            if not rows:
-                return
-            for row in rows:
-                yield row["id"], row["text"]
-            last = rows[-1]["rowid"]
+        return self._stream_texts(
+            "c.doc_id IS NULL", join="LEFT JOIN line_counted c ON c.doc_id = d.id", batch=batch
+        )
 
     def add_line_counts(self, doc_id: str, lines: dict[int, str]) -> None:
         """Count each distinct normalised line of one document once (by its 63-bit hash)."""
@@ -243,12 +227,20 @@ class DocumentStore(StoreBase):
 
     def iter_document_texts(self, kind: str | None = None, batch: int = 200) -> Iterator[tuple[str, str]]:
         """(id, text) of every document, streamed in batches to keep memory bounded."""
+        if kind:
+            return self._stream_texts("d.kind = ?", (kind,), batch=batch)
+        return self._stream_texts(batch=batch)
+
+    def _stream_texts(
+        self, where: str = "1", params: tuple[Any, ...] = (), join: str = "", batch: int = 200
+    ) -> Iterator[tuple[str, str]]:
+        """(id, text) of the documents `d` matching `where`, in rowid order, `batch` rows at a time."""
         last = 0
-        where = " AND kind = ?" if kind else ""
         while True:
             rows = self.conn.execute(
-                f"SELECT rowid, id, text FROM documents WHERE rowid > ?{where} ORDER BY rowid LIMIT ?",
-                (last, kind, batch) if kind else (last, batch),
+                f"SELECT d.rowid, d.id, d.text FROM documents d {join}"
+                f" WHERE ({where}) AND d.rowid > ? ORDER BY d.rowid LIMIT ?",
+                (*params, last, batch),
             ).fetchall()
             if not rows:
                 return
