@@ -114,10 +114,19 @@ def test_register_documents_are_left_alone_by_the_nlp_stage(seeds_case, fara_sub
     assert seeds_case.store.counts()["mentions"] == before
 
 
+def test_forced_reanalysis_leaves_registers_alone(seeds_case, fara_subset):
+    seeds_case.ingest_fara(fara_subset[0])
+    represents = len(seeds_case.relations(kind="represents"))
+    summary = seeds_case.analyze(force=True, progress=False)
+    assert summary["documents"] == 2  # the two seeds, not the register documents
+    assert len(seeds_case.relations(kind="represents")) == represents
+
+
 def test_ingesting_again_restores_registers_an_nlp_run_overwrote(seeds_case, fara_subset):
     seeds_case.ingest_fara(fara_subset[0])
     represents = len(seeds_case.relations(kind="represents"))
-    seeds_case.analyze(force=True, progress=False)  # the NLP pipeline over the register texts too
+    registers = [d["id"] for d in seeds_case.docs() if d["mime"] == "text/x-fara"]
+    seeds_case.analyze(force=True, doc_ids=registers, progress=False)  # named explicitly: overwritten
     again = seeds_case.ingest_fara(fara_subset[0])
     assert again["documents_restored"] == again["documents_already_present"] > 0
     assert len(seeds_case.relations(kind="represents")) == represents

@@ -27,8 +27,8 @@ class AnalysisAPI:
         progress: bool | None = None,
         resolve: bool = True,
     ) -> dict[str, Any]:
-        """Analyse documents not yet analysed (all of them with force, or just doc_ids):
-        entities, quotes, claims, relations, rhetoric. Returns a run summary. A document that
+        """Analyse documents not yet analysed (all of them with force, except the documents of
+        structured registers unless named in doc_ids; or just doc_ids): entities, quotes, claims, relations, rhetoric. Returns a run summary. A document that
         fails is recorded with its error and the run goes on."""
         from tqdm import tqdm
 

@@ -35,17 +35,11 @@ class AnnotationStore(StoreBase):
         self, after_rowid: int = 0, limit: int = 50, force: bool = False, doc_ids: list[str] | None = None
     ) -> list[dict[str, Any]]:
         """Documents not yet analysed (all with force, or just doc_ids), by rowid, with text."""
-        where = ["d.rowid > ?"]
-        params: list[Any] = [after_rowid]
-        if not force:
-            where.append("a.doc_id IS NULL")
-        if doc_ids:
-            where.append(f"d.id IN ({','.join('?' * len(doc_ids))})")
-            params += doc_ids
+        where, params = _to_analyse(force, doc_ids)
         rows = self.query(
             "SELECT d.rowid AS rowid, d.id AS id, d.text AS text, d.meta AS meta FROM documents d"
-            " LEFT JOIN analyses a ON a.doc_id = d.id WHERE " + " AND ".join(where) + " ORDER BY d.rowid LIMIT ?",
-            [*params, limit],
+            " LEFT JOIN analyses a ON a.doc_id = d.id WHERE d.rowid > ? AND " + where + " ORDER BY d.rowid LIMIT ?",
+            [after_rowid, *params, limit],
         )
         for row in rows:
             row["meta"] = loads(row["meta"], {})
@@ -53,16 +47,12 @@ class AnnotationStore(StoreBase):
 
     def count_documents_to_analyse(self, force: bool = False, doc_ids: list[str] | None = None) -> tuple[int, int]:
         """(documents, characters) that an analysis run would process."""
-        where, params = [], []
-        if not force:
-            where.append("a.doc_id IS NULL")
-        if doc_ids:
-            where.append(f"d.id IN ({','.join('?' * len(doc_ids))})")
-            params += doc_ids
-        sql = "SELECT count(*), coalesce(sum(length(d.text)), 0) FROM documents d LEFT JOIN analyses a ON a.doc_id = d.id"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        row = self.conn.execute(sql, params).fetchone()
+        where, params = _to_analyse(force, doc_ids)
+        row = self.conn.execute(
+            "SELECT count(*), coalesce(sum(length(d.text)), 0) FROM documents d"
+            " LEFT JOIN analyses a ON a.doc_id = d.id WHERE " + where,
+            params,
+        ).fetchone()
         return int(row[0]), int(row[1])
 
     # -- writing ------------------------------------------------------------------------
@@ -234,3 +224,19 @@ def _filters(alias: str, **fields: Any) -> tuple[str, list[Any]]:
 
 def _limit(limit: int | None) -> str:
     return f" LIMIT {int(limit)}" if limit is not None else ""
+
+
+# Structured importers (e.g. the FARA register, model "casegraph-fara") write their own
+# annotations and record them under a model named "casegraph-...": NLP must not overwrite
+# them, even with force, unless the documents are named explicitly.
+STRUCTURED_MODEL_PREFIX = "casegraph-"
+
+
+def _to_analyse(force: bool, doc_ids: list[str] | None) -> tuple[str, list[Any]]:
+    """SQL condition (over documents d LEFT JOIN analyses a) for the documents a run analyses."""
+    if doc_ids:
+        clause = f"d.id IN ({','.join('?' * len(doc_ids))})"
+        return (clause if force else f"a.doc_id IS NULL AND {clause}"), list(doc_ids)
+    if force:
+        return "(a.doc_id IS NULL OR a.model NOT LIKE ? || '%')", [STRUCTURED_MODEL_PREFIX]
+    return "a.doc_id IS NULL", []
