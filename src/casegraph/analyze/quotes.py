@@ -135,22 +135,9 @@ def _cue_before(ctx: DocContext, qs: int) -> tuple[int, Any] | None:
     line_start = ctx.text.rfind("\n", 0, qs) + 1
     if not ctx.text[line_start : qs - 1].strip():
         return None
-    hit = token_at(ctx, max(line_start, qs - 200))
-    if hit is None:
-        return None
-    ci, tok = hit
-    doc = ctx.chunks[ci].doc
-    base = ctx.chunks[ci].offset
-    last = None
-    for t in doc[tok.i :]:
-        if base + t.idx >= qs - 1:
-            break
-        if t.text in ".!?" or t.text in ('"', "”"):
-            last = None
-        elif _is_cue(t):
-            last = t
-    if last is not None and ctx.text[qs - 3 : qs - 1].strip() in (":", ",", ""):
-        return ci, last
+    found = _last_cue(ctx, max(line_start, qs - 200), qs - 1, reset_at_sentence_end=True)
+    if found is not None and ctx.text[qs - 3 : qs - 1].strip() in (":", ",", ""):
+        return found
     return None
 
 
@@ -161,9 +148,13 @@ def _cue_line_before(ctx: DocContext, qs: int) -> tuple[int, Any] | None:
         end -= 1
     if end <= 0 or ctx.text[end - 1] != ":" or ctx.text[end : qs - 1].count("\n") != 1:
         return None
-    before_len = end
-    line_start = ctx.text.rfind("\n", 0, end) + 1
-    hit = token_at(ctx, line_start)
+    return _last_cue(ctx, ctx.text.rfind("\n", 0, end) + 1, end, reset_at_sentence_end=False)
+
+
+def _last_cue(ctx: DocContext, start: int, end: int, reset_at_sentence_end: bool) -> tuple[int, Any] | None:
+    """The last speech cue token between character offsets start and end, with its chunk index.
+    With reset_at_sentence_end, a sentence end or closing quote mark forgets earlier cues."""
+    hit = token_at(ctx, start)
     if hit is None:
         return None
     ci, tok = hit
@@ -171,9 +162,11 @@ def _cue_line_before(ctx: DocContext, qs: int) -> tuple[int, Any] | None:
     base = ctx.chunks[ci].offset
     last = None
     for t in doc[tok.i :]:
-        if base + t.idx >= before_len:
+        if base + t.idx >= end:
             break
-        if _is_cue(t):
+        if reset_at_sentence_end and (t.text in ".!?" or t.text in ('"', "”")):
+            last = None
+        elif _is_cue(t):
             last = t
     return (ci, last) if last is not None else None
 

@@ -206,11 +206,7 @@ def _holder(ctx: DocContext, ci: int, noun: Any, kind: str) -> tuple[int | None,
         # "... includes lobbying ..., receiving ..., as well as cooperation with X"
         subj = subject_of(t.head)
         if subj is not None:
-            owner = next((c for c in subj.children if c.dep_ == "poss"), None)
-            k = mention_for(ctx, ci, subj, create=False)
-            if k is None and owner is not None:
-                k = mention_for(ctx, ci, owner, create=False)
-            return k, 0.55
+            return _subject_or_owner(ctx, ci, subj), 0.55
     if t.dep_ in ("dobj", "pobj"):
         # "flew to China for talks with Xi" / "track record includes ... cooperation with ..."
         verb = t.head.head if t.dep_ == "pobj" else t.head
@@ -221,12 +217,18 @@ def _holder(ctx: DocContext, ci: int, noun: Any, kind: str) -> tuple[int | None,
         if verb.pos_ in ("VERB", "AUX"):
             subj = subject_of(verb)
             if subj is not None:
-                owner = next((c for c in subj.children if c.dep_ == "poss"), None)
-                k = mention_for(ctx, ci, subj, create=False)
-                if k is None and owner is not None:
-                    k = mention_for(ctx, ci, owner, create=False)
-                return k, 0.6
+                return _subject_or_owner(ctx, ci, subj), 0.6
     return None, 0.0
+
+
+def _subject_or_owner(ctx: DocContext, ci: int, subj: Any) -> Any:
+    """The mention of a clause's subject, else of its possessor ("Hunter Biden's track record")."""
+    found = mention_for(ctx, ci, subj, create=False)
+    if found is None:
+        owner = next((c for c in subj.children if c.dep_ == "poss"), None)
+        if owner is not None:
+            found = mention_for(ctx, ci, owner, create=False)
+    return found
 
 
 def _noun_relation(ctx: DocContext, ci: int, noun: Any, kind: str, predicate: str,
