@@ -7,7 +7,7 @@ DEMO_DB  ?= out/demo.db
 SAMPLE   ?= 40
 CG       := .venv/bin/casegraph --db $(DEMO_DB)
 
-.PHONY: setup demo test bench lock clean
+.PHONY: setup demo test check bench lock clean
 
 setup:
 	@bash scripts/setup.sh
@@ -24,6 +24,12 @@ demo: setup
 
 test: setup
 	.venv/bin/python -m pytest -q
+
+# Static checks (CI runs these before the tests).
+check: setup
+	.venv/bin/ruff check src tests benchmarks scripts
+	.venv/bin/ruff format --check src tests benchmarks scripts
+	.venv/bin/mypy
 
 bench: setup
 	for b in benchmarks/*_bench.py; do .venv/bin/python $$b || exit 1; done

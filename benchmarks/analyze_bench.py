@@ -69,24 +69,38 @@ def run_ours(texts: list[tuple[str, str]], processes: int, model: str) -> dict:
         case = Case(Path(tmp) / "bench.db")
         for name, text in texts:
             digest = hashlib.sha256(text.encode()).hexdigest()
-            case.store.add_document(Document(id=digest[:16], sha256=digest, kind="source", path=name, text=text))
+            case.store.add_document(
+                Document(id=digest[:16], sha256=digest, kind="source", path=name, text=text)
+            )
         started = time.perf_counter()
         summary = case.analyze(model=model, processes=processes, progress=False, resolve=False)
         seconds = time.perf_counter() - started
         counts = case.store.counts()
         case.close()
-    return {"seconds": seconds, "tokens": summary["words"], "failed": len(summary["failed"]), "counts": counts}
+    return {
+        "seconds": seconds,
+        "tokens": summary["words"],
+        "failed": len(summary["failed"]),
+        "counts": counts,
+    }
 
 
 def one(config: str, chars: int, processes: int, model: str) -> None:
     texts = estate_texts(chars)
     words = sum(len(t.split()) for _, t in texts)
     result = (run_bare if config == "bare" else run_ours)(texts, processes, model)
-    result.update({
-        "config": config, "processes": processes, "documents": len(texts), "chars": sum(len(t) for _, t in texts),
-        "words": words, "words_per_second": round(words / result["seconds"], 1), "peak_rss_mb": peak_mb(),
-        "seconds": round(result["seconds"], 2),
-    })
+    result.update(
+        {
+            "config": config,
+            "processes": processes,
+            "documents": len(texts),
+            "chars": sum(len(t) for _, t in texts),
+            "words": words,
+            "words_per_second": round(words / result["seconds"], 1),
+            "peak_rss_mb": peak_mb(),
+            "seconds": round(result["seconds"], 2),
+        }
+    )
     print(json.dumps(result))
 
 
@@ -108,13 +122,28 @@ def main() -> None:
         for processes in args.processes:
             for config in ("bare", "ours"):
                 out = subprocess.run(
-                    [sys.executable, __file__, "--one", config, "--chars", str(args.chars), "--processes",
-                     str(processes), "--model", args.model],
-                    check=True, capture_output=True, text=True,
+                    [
+                        sys.executable,
+                        __file__,
+                        "--one",
+                        config,
+                        "--chars",
+                        str(args.chars),
+                        "--processes",
+                        str(processes),
+                        "--model",
+                        args.model,
+                    ],
+                    check=True,
+                    capture_output=True,
+                    text=True,
                 )
                 row = json.loads(out.stdout.strip().splitlines()[-1])
-                print(f"{config:5} processes={processes}  {row['words_per_second']:>9.1f} words/s  "
-                      f"{row['seconds']:>7.1f} s  peak {row['peak_rss_mb']} MB", flush=True)
+                print(
+                    f"{config:5} processes={processes}  {row['words_per_second']:>9.1f} words/s  "
+                    f"{row['seconds']:>7.1f} s  peak {row['peak_rss_mb']} MB",
+                    flush=True,
+                )
                 key = (config, processes)
                 if key not in best or row["words_per_second"] > best[key]["words_per_second"]:
                     best[key] = row
@@ -126,13 +155,28 @@ def main() -> None:
         ratios[str(processes)] = round(ours["words_per_second"] / bare["words_per_second"], 3)
         print(f"processes={processes}: ours / bare = {ratios[str(processes)]} (target >= 0.5)")
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps({
-        "benchmark": "analyze", "input": f"{rows[0]['documents']} estate documents ({rows[0]['chars']} chars, "
-        f"{rows[0]['words']} words), Merged Documents in name order", "model": args.model,
-        "machine": {"python": platform.python_version(), "cpus": __import__("os").cpu_count(), "platform": platform.platform()},
-        "runs": rows, "ours_over_bare": ratios, "target_ratio": 0.5, "repeat": args.repeat,
-        "note": "fastest of `repeat` alternating runs per configuration; words = whitespace-separated words of the input",
-    }, indent=2) + "\n")
+    RESULTS.write_text(
+        json.dumps(
+            {
+                "benchmark": "analyze",
+                "input": f"{rows[0]['documents']} estate documents ({rows[0]['chars']} chars, "
+                f"{rows[0]['words']} words), Merged Documents in name order",
+                "model": args.model,
+                "machine": {
+                    "python": platform.python_version(),
+                    "cpus": __import__("os").cpu_count(),
+                    "platform": platform.platform(),
+                },
+                "runs": rows,
+                "ours_over_bare": ratios,
+                "target_ratio": 0.5,
+                "repeat": args.repeat,
+                "note": "fastest of `repeat` alternating runs per configuration; words = whitespace-separated words of the input",
+            },
+            indent=2,
+        )
+        + "\n"
+    )
     print(f"wrote {RESULTS}")
 
 

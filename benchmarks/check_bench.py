@@ -57,17 +57,29 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="check-bench-"))
     db = Path(args.db) if args.db else folder / "estate.db"
     case = Case(db)
-    out: dict = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "load_average": os.getloadavg()}}
+    out: dict = {
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "load_average": os.getloadavg(),
+        }
+    }
     if case.store.source_count() == 0:
         _, wall, cpu = timed(case.ingest, [str(SHARED / "corpus" / "epstein-estate")], kind="source")
         out["ingest_estate"] = {"wall_s": wall, "cpu_s": cpu}
     sources = case.store.source_count()
-    sentences = int(case.store.scalar(
-        "SELECT count(*) FROM segments s JOIN documents d ON d.id = s.doc_id WHERE s.kind = 'sentence' AND d.kind = 'source'"
-    ) or 0)
+    sentences = int(
+        case.store.scalar(
+            "SELECT count(*) FROM segments s JOIN documents d ON d.id = s.doc_id WHERE s.kind = 'sentence' AND d.kind = 'source'"
+        )
+        or 0
+    )
     article = folder / "article-1000-words.txt"
     article.write_text(article_text(), encoding="utf-8")
-    out["article"] = {"words": len(article.read_text(encoding="utf-8").split()), "path": "seed 000 + start of seed 002"}
+    out["article"] = {
+        "words": len(article.read_text(encoding="utf-8").split()),
+        "path": "seed 000 + start of seed 002",
+    }
     out["corpus"] = {"sources": sources, "source_sentences": sentences}
 
     doc_id = case._article_document(str(article))["id"]
@@ -76,12 +88,21 @@ def main() -> None:
     _, wall, cpu = timed(embed.load)
     out["load_embedding_model"] = {"wall_s": wall, "cpu_s": cpu}
 
-    case.store.conn.execute("DELETE FROM embeddings WHERE model IN (?, ?)", (embed.STORE_KEY, embed.STORE_KEY + "/item"))
+    case.store.conn.execute(
+        "DELETE FROM embeddings WHERE model IN (?, ?)", (embed.STORE_KEY, embed.STORE_KEY + "/item")
+    )
     report, wall, cpu = timed(check_article, case.store, doc_id, save=False)
     made = case.store.embedding_count(embed.STORE_KEY) + case.store.embedding_count(embed.STORE_KEY + "/item")
     # Other processes on these shared cores change the wall time: say how loaded the machine was.
-    out["check_cold"] = {"wall_s": wall, "cpu_s": cpu, "items": report["summary"]["items"], "embeddings_made": made,
-                         "embed_workers": embed.cores(), "load_average": os.getloadavg(), "summary": report["summary"]}
+    out["check_cold"] = {
+        "wall_s": wall,
+        "cpu_s": cpu,
+        "items": report["summary"]["items"],
+        "embeddings_made": made,
+        "embed_workers": embed.cores(),
+        "load_average": os.getloadavg(),
+        "summary": report["summary"],
+    }
     report, wall, cpu = timed(check_article, case.store, doc_id, save=False)
     now = case.store.embedding_count(embed.STORE_KEY) + case.store.embedding_count(embed.STORE_KEY + "/item")
     out["check_warm"] = {"wall_s": wall, "cpu_s": cpu, "embeddings_made": now - made}
@@ -93,12 +114,16 @@ def main() -> None:
     sample = random.Random(7).sample(rows, min(args.sample, len(rows)))
     texts = []
     for r in sample:
-        text = case.store.scalar("SELECT substr(text, ?, ?) FROM documents WHERE id = ?", (r["start"] + 1, r["end"] - r["start"], r["doc_id"]))
+        text = case.store.scalar(
+            "SELECT substr(text, ?, ?) FROM documents WHERE id = ?",
+            (r["start"] + 1, r["end"] - r["start"], r["doc_id"]),
+        )
         texts.append(text or "")
     _, wall, cpu = timed(embed.encode, texts)
     rate = len(texts) / wall if wall else 0.0
     out["embed_all_sources_projection"] = {
-        "sample_sentences": len(texts), "sentences_per_s": round(rate, 1),
+        "sample_sentences": len(texts),
+        "sentences_per_s": round(rate, 1),
         "projected_hours_for_all_source_sentences": round(sentences / rate / 3600, 2) if rate else None,
     }
     out["design"] = (

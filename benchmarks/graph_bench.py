@@ -56,7 +56,8 @@ def latency(case, pairs, singles) -> dict:
         _, seconds = timed(case.neighbors, a, limit=25)
         neighbours.append(seconds * 1000)
     return {
-        "path_queries": len(paths), "paths_found": found,
+        "path_queries": len(paths),
+        "paths_found": found,
         "path_ms_median": round(statistics.median(paths), 2) if paths else None,
         "path_ms_p95": round(_p95(paths), 2) if paths else None,
         "path_k3_ms_median": round(statistics.median(paths_k3), 2) if paths_k3 else None,
@@ -82,8 +83,14 @@ def graph_queries(case, queries: int, rng: random.Random) -> dict:
         return {"note": "graph has fewer than two connected entities"}
     pairs = [tuple(rng.sample(ids, 2)) for _ in range(queries)]
     singles = [rng.choice(ids) for _ in range(queries)]
-    return {"graph_load_s": round(load_s, 3), "graph_load_cached_s": round(cached_load_s, 3), "name_lookup_build_s": round(lookup_s, 3), "vertices": len(index.ids), "links": index.graph.ecount(),
-            **latency(case, pairs, singles)}
+    return {
+        "graph_load_s": round(load_s, 3),
+        "graph_load_cached_s": round(cached_load_s, 3),
+        "name_lookup_build_s": round(lookup_s, 3),
+        "vertices": len(index.ids),
+        "links": index.graph.ecount(),
+        **latency(case, pairs, singles),
+    }
 
 
 def estate(db: Path, sample: int | None, queries: int, rng: random.Random) -> dict:
@@ -92,22 +99,35 @@ def estate(db: Path, sample: int | None, queries: int, rng: random.Random) -> di
     with Case(db) as case:
         docs = case.store.scalar("SELECT count(*) FROM documents WHERE mime != 'text/x-fara'")
         if sample:
-            todo = [r["id"] for r in case.store.query(
-                "SELECT id FROM documents WHERE mime != 'text/x-fara' ORDER BY id LIMIT ?", (sample,))]
+            todo = [
+                r["id"]
+                for r in case.store.query(
+                    "SELECT id FROM documents WHERE mime != 'text/x-fara' ORDER BY id LIMIT ?", (sample,)
+                )
+            ]
             summary, seconds = timed(case.analyze, todo, progress=False, resolve=False)
             analysed = {"analyze_s": round(seconds, 1), "analyze_words": summary.get("words")}
         else:
             analysed = {}
         analysed_docs = case.store.scalar(
-            "SELECT count(*) FROM analyses a JOIN documents d ON d.id = a.doc_id WHERE d.mime != 'text/x-fara'")
+            "SELECT count(*) FROM analyses a JOIN documents d ON d.id = a.doc_id WHERE d.mime != 'text/x-fara'"
+        )
         analysed_chars = case.store.scalar(
-            "SELECT sum(length(d.text)) FROM analyses a JOIN documents d ON d.id = a.doc_id WHERE d.mime != 'text/x-fara'")
+            "SELECT sum(length(d.text)) FROM analyses a JOIN documents d ON d.id = a.doc_id WHERE d.mime != 'text/x-fara'"
+        )
         summary, seconds = timed(case.resolve)
         return {
-            "documents_in_db": docs, "documents_analysed": analysed_docs, "analysed_chars": analysed_chars, **analysed,
-            "mentions_resolved": summary["mentions"], "email_parties": summary["email_parties"],
-            "entities": summary["entities"], "entities_with_several_names": summary["entities_with_several_names"],
-            "edges": summary["edges"], "resolve_s": summary["seconds"], "graph_build_s": summary["graph_seconds"],
+            "documents_in_db": docs,
+            "documents_analysed": analysed_docs,
+            "analysed_chars": analysed_chars,
+            **analysed,
+            "mentions_resolved": summary["mentions"],
+            "email_parties": summary["email_parties"],
+            "entities": summary["entities"],
+            "entities_with_several_names": summary["entities_with_several_names"],
+            "edges": summary["edges"],
+            "resolve_s": summary["seconds"],
+            "graph_build_s": summary["graph_seconds"],
             "resolve_and_graph_s": round(seconds, 3),
             "mentions_per_s": round(summary["mentions"] / summary["seconds"]) if summary["seconds"] else None,
             **graph_queries(case, queries, rng),
@@ -130,8 +150,14 @@ def estate_scaled(db: Path, factor: int) -> dict:
         rows += [{**m, "id": m["id"] + k * 10_000_000, "doc_id": f"{m['doc_id']}~{k}"} for m in mentions]
         party_rows += [{**p, "id": p["id"] + k * 10_000_000, "doc_id": f"{p['doc_id']}~{k}"} for p in parties]
     entities, seconds = timed(resolve_rows, rows, party_rows)
-    return {"factor": factor, "mentions": len(rows), "email_parties": len(party_rows), "entities": len(entities),
-            "resolve_rows_s": round(seconds, 2), "mentions_per_s": round(len(rows) / seconds)}
+    return {
+        "factor": factor,
+        "mentions": len(rows),
+        "email_parties": len(party_rows),
+        "entities": len(entities),
+        "resolve_rows_s": round(seconds, 2),
+        "mentions_per_s": round(len(rows) / seconds),
+    }
 
 
 def registers(path: Path, queries: int, rng: random.Random) -> dict:
@@ -140,9 +166,16 @@ def registers(path: Path, queries: int, rng: random.Random) -> dict:
     with tempfile.TemporaryDirectory() as tmp, Case(Path(tmp) / "fara.db") as case:
         summary, seconds = timed(case.ingest_fara, path)
         r = summary["resolve"]
-        return {"registrants": summary["registrants"], "mentions_resolved": r["mentions"], "entities": r["entities"],
-                "edges": r["edges"], "ingest_and_resolve_s": round(seconds, 2), "resolve_s": r["seconds"],
-                "graph_build_s": r["graph_seconds"], **graph_queries(case, queries, rng)}
+        return {
+            "registrants": summary["registrants"],
+            "mentions_resolved": r["mentions"],
+            "entities": r["entities"],
+            "edges": r["edges"],
+            "ingest_and_resolve_s": round(seconds, 2),
+            "resolve_s": r["seconds"],
+            "graph_build_s": r["graph_seconds"],
+            **graph_queries(case, queries, rng),
+        }
 
 
 def generated(n_nodes: int, n_edges: int, queries: int, rng: random.Random) -> dict:
@@ -153,23 +186,36 @@ def generated(n_nodes: int, n_edges: int, queries: int, rng: random.Random) -> d
     weights = [1.0 / (i + 1) ** 0.8 for i in range(n_nodes)]  # a few hubs, a long tail
     with tempfile.TemporaryDirectory() as tmp, Case(Path(tmp) / "gen.db") as case:
         started = time.perf_counter()
-        entities = [{"id": f"ent-{i:07d}", "name": f"Entity {i}", "type": "PERSON", "aliases": [], "meta": {}}
-                    for i in range(n_nodes)]
+        entities = [
+            {"id": f"ent-{i:07d}", "name": f"Entity {i}", "type": "PERSON", "aliases": [], "meta": {}}
+            for i in range(n_nodes)
+        ]
         case.store.replace_entities(entities, [], [])
         ends_a = rng.choices(range(n_nodes), weights=weights, k=n_edges)
         ends_b = [rng.randrange(n_nodes) for _ in range(n_edges)]
         seen, edges = set(), []
-        for a, b in zip(ends_a, ends_b):
+        for a, b in zip(ends_a, ends_b, strict=False):
             kind = rng.choice(kinds)
             key = (min(a, b), max(a, b), kind)
             if a == b or key in seen:
                 continue
             seen.add(key)
             count = 1 + int(rng.expovariate(0.5))
-            edges.append({"a": f"ent-{key[0]:07d}", "b": f"ent-{key[1]:07d}", "kind": kind, "predicate": "",
-                          "directed": kind != "mentioned_with", "count": count, "documents": count,
-                          "strength": round(count * 0.3, 3),
-                          "evidence": [{"doc_id": "d", "start": 0, "end": 10, "text": "evidence", "confidence": 0.3}]})
+            edges.append(
+                {
+                    "a": f"ent-{key[0]:07d}",
+                    "b": f"ent-{key[1]:07d}",
+                    "kind": kind,
+                    "predicate": "",
+                    "directed": kind != "mentioned_with",
+                    "count": count,
+                    "documents": count,
+                    "strength": round(count * 0.3, 3),
+                    "evidence": [
+                        {"doc_id": "d", "start": 0, "end": 10, "text": "evidence", "confidence": 0.3}
+                    ],
+                }
+            )
         case.store.replace_graph(edges)
         store_s = time.perf_counter() - started
         result = graph_queries(case, queries, rng)
@@ -180,23 +226,34 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--db", type=Path, help="case database with the estate ingested (and analysed)")
     parser.add_argument("--sample", type=int, help="analyse this many more documents first")
-    parser.add_argument("--scale", type=int, default=0,
-                        help="also time the resolver on the estate's mentions copied this many times")
+    parser.add_argument(
+        "--scale",
+        type=int,
+        default=0,
+        help="also time the resolver on the estate's mentions copied this many times",
+    )
     parser.add_argument("--fara", type=Path, nargs="?", const=SHARED / "corpus" / "fara")
     parser.add_argument("--edges", type=int, default=1_000_000)
     parser.add_argument("--nodes", type=int, default=200_000)
     parser.add_argument("--queries", type=int, default=50)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "graph.json")
-    parser.add_argument("--update", action="store_true",
-                        help="replace only the sections run now in an existing results file")
+    parser.add_argument(
+        "--update", action="store_true", help="replace only the sections run now in an existing results file"
+    )
     args = parser.parse_args()
 
-    results: dict = json.loads(args.out.read_text(encoding="utf-8")) if args.update and args.out.exists() else {}
-    results.update({
-        "python": sys.version.split()[0], "platform": platform.platform(), "cpus": os.cpu_count(),
-        "load_average": os.getloadavg(),
-    })
+    results: dict = (
+        json.loads(args.out.read_text(encoding="utf-8")) if args.update and args.out.exists() else {}
+    )
+    results.update(
+        {
+            "python": sys.version.split()[0],
+            "platform": platform.platform(),
+            "cpus": os.cpu_count(),
+            "load_average": os.getloadavg(),
+        }
+    )
     if args.db:
         results["estate"] = estate(args.db, args.sample, args.queries, random.Random(args.seed))
         print(json.dumps({"estate": results["estate"]}, indent=2), flush=True)

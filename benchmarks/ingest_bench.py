@@ -19,7 +19,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_CORPUS = Path(os.environ.get("CASEGRAPH_SHARED", ROOT.parent / "shared")) / "corpus" / "epstein-estate"
+DEFAULT_CORPUS = (
+    Path(os.environ.get("CASEGRAPH_SHARED", ROOT.parent / "shared")) / "corpus" / "epstein-estate"
+)
 
 
 def main() -> None:

@@ -25,7 +25,9 @@ from casegraph.check import calibration, wice  # noqa: E402
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--wice", default=str(ROOT.parent / "shared" / "eval" / "wice" / "dev.jsonl"))
-    parser.add_argument("--out", default=str(ROOT / "src" / "casegraph" / "check" / "models" / calibration.THRESHOLDS_FILE))
+    parser.add_argument(
+        "--out", default=str(ROOT / "src" / "casegraph" / "check" / "models" / calibration.THRESHOLDS_FILE)
+    )
     args = parser.parse_args()
     began = time.perf_counter()
     examples = [e for e in wice.with_unrelated_pages(wice.load(args.wice)) if e.split.startswith("fit")]

@@ -5,7 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(tesseract-ocr tesseract-ocr-eng poppler-utils)
+# chromium drives the web UI's browser tests (Playwright with executable_path, no browser download)
+APT_PACKAGES=(tesseract-ocr tesseract-ocr-eng poppler-utils chromium)
 PYTHON=${PYTHON:-python3.11}
 
 missing=()

@@ -50,16 +50,25 @@ def main() -> None:
             vec, clf = fit([r[1] for r in train], [r[2] for r in train], c)
             y = [r[2] for r in rows]
             if sum(y):
-                aps.append(average_precision_score(y, clf.predict_proba(vec.transform([r[1] for r in rows]))[:, 1]))
+                aps.append(
+                    average_precision_score(y, clf.predict_proba(vec.transform([r[1] for r in rows]))[:, 1])
+                )
         score = float(np.mean(aps))
         print(f"C={c}: leave-one-debate-out MAP {score:.4f}")
         best = max(best, (score, c))
     rows = [r for _, rs in debates for r in rs]
     vec, clf = fit([r[1] for r in rows], [r[2] for r in rows], best[1])
-    save_model(str(OUT), vec, clf, ["checkworthy"], {
-        "trained_on": "checkthat2019 fit debates: " + ", ".join(name for name, _ in debates),
-        "C": best[1], "cv_map": round(best[0], 4),
-    })
+    save_model(
+        str(OUT),
+        vec,
+        clf,
+        ["checkworthy"],
+        {
+            "trained_on": "checkthat2019 fit debates: " + ", ".join(name for name, _ in debates),
+            "C": best[1],
+            "cv_map": round(best[0], 4),
+        },
+    )
     print(f"wrote {OUT} ({OUT.stat().st_size} bytes), C={best[1]}")
 
 

@@ -66,10 +66,16 @@ def main() -> None:
         models.append(clf)
         thresholds[tech] = round(best[1], 3)
         print(f"{tech}: {y.sum()} sentences, CV F1 {best[0]:.3f} at threshold {best[1]:.3f}")
-    save_model(str(OUT), vec, models, classes, {
-        "thresholds": thresholds,
-        "trained_on": f"ptc fit articles ({len(fit_articles)}), sentence level",
-    })
+    save_model(
+        str(OUT),
+        vec,
+        models,
+        classes,
+        {
+            "thresholds": thresholds,
+            "trained_on": f"ptc fit articles ({len(fit_articles)}), sentence level",
+        },
+    )
     print(f"wrote {OUT} ({OUT.stat().st_size} bytes)")
 
 

@@ -19,8 +19,11 @@ def test_exported_names_are_pinned():
 
 def test_every_command_is_in_the_readme():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    missing = [name for name in main.commands if f"casegraph --db case.db {name}" not in readme
-               and f"casegraph {name}" not in readme]
+    missing = [
+        name
+        for name in main.commands
+        if f"casegraph --db case.db {name}" not in readme and f"casegraph {name}" not in readme
+    ]
     assert not missing, f"commands not documented in README.md: {missing}"
 
 
@@ -28,7 +31,9 @@ def test_json_output_is_only_json(tmp_path):
     db = tmp_path / "empty.db"
     out = subprocess.run(
         [sys.executable, "-m", "casegraph", "--db", str(db), "docs", "--json"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert json.loads(out.stdout) == []
 
@@ -37,7 +42,8 @@ def test_unknown_document_is_a_clear_error(tmp_path):
     db = tmp_path / "empty.db"
     out = subprocess.run(
         [sys.executable, "-m", "casegraph", "--db", str(db), "show", "nope-nope"],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     assert out.returncode == 1
     assert "no document 'nope-nope'" in out.stderr

@@ -5,4 +5,4 @@ from casegraph.api import Case, open_case
 from casegraph.errors import CasegraphError
 
 __version__ = "0.1.0"
-__all__ = ["Case", "CasegraphError", "open_case", "__version__"]
+__all__ = ["Case", "CasegraphError", "__version__", "open_case"]

@@ -20,7 +20,9 @@ def ingest_or_add(case, paths: list[Path], kind: str) -> None:
         for p in paths:
             text = p.read_text(encoding="utf-8")
             digest = hashlib.sha256(p.read_bytes()).hexdigest()
-            case.store.add_document(Document(id=digest[:16], sha256=digest, kind=kind, path=str(p), text=text))
+            case.store.add_document(
+                Document(id=digest[:16], sha256=digest, kind=kind, path=str(p), text=text)
+            )
         return
     case.ingest([str(p) for p in paths], kind=kind, progress=False)
 

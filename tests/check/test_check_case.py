@@ -15,8 +15,13 @@ def _evidence_docs(item: dict) -> set[str]:
 
 def test_verbatim_quote_is_supported_by_its_document(checked_case):
     _, report, source_id, _ = checked_case
-    quotes = [i for i in report["items"] if i["kind"] == "quote" and "cut a deal" in i["text"]
-              and "Hamilton" in (i["speaker"] or {}).get("text", "")]
+    quotes = [
+        i
+        for i in report["items"]
+        if i["kind"] == "quote"
+        and "cut a deal" in i["text"]
+        and "Hamilton" in (i["speaker"] or {}).get("text", "")
+    ]
     assert quotes, [(i["text"], i["speaker"]) for i in report["items"]]
     item = quotes[0]
     assert item["status"] == "supported", item
@@ -28,7 +33,11 @@ def test_verbatim_quote_is_supported_by_its_document(checked_case):
 
 def test_words_put_in_another_mouth_are_misattributed(checked_case):
     _, report, source_id, _ = checked_case
-    items = [i for i in report["items"] if i["kind"] == "quote" and (i["speaker"] or {}).get("text", "").endswith("Dershowitz")]
+    items = [
+        i
+        for i in report["items"]
+        if i["kind"] == "quote" and (i["speaker"] or {}).get("text", "").endswith("Dershowitz")
+    ]
     assert items, [(i["text"], i["speaker"]) for i in report["items"]]
     item = items[0]
     assert item["status"] == "misattributed", item
@@ -72,7 +81,7 @@ def test_claim_without_source_is_not_found_and_says_what_was_searched(checked_ca
 
 
 def test_report_shape_summary_and_storage(checked_case):
-    case, report, _, article = checked_case
+    case, report, _, _article = checked_case
     assert set(report) >= {"article", "summary", "items"}
     assert set(report["article"]) >= {"id", "title"}
     for item in report["items"]:
@@ -99,12 +108,16 @@ def test_cli_writes_html_and_prints_the_summary(checked_case, tmp_path):
     case, report, _, _ = checked_case
     out = tmp_path / "report.html"
     runner = CliRunner(mix_stderr=False)
-    result = runner.invoke(main, ["--db", case.store.path, "check", report["article"]["id"], "--format", "html", "-o", str(out)])
+    result = runner.invoke(
+        main, ["--db", case.store.path, "check", report["article"]["id"], "--format", "html", "-o", str(out)]
+    )
     assert result.exit_code == 0, result.output + result.stderr
     assert "misattributed" in result.stdout and f"report written to {out}" in result.stdout
     page = out.read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and "Marci Hamilton" in page
-    as_json = runner.invoke(main, ["--db", case.store.path, "check", report["article"]["id"], "--no-save", "--json"])
+    as_json = runner.invoke(
+        main, ["--db", case.store.path, "check", report["article"]["id"], "--no-save", "--json"]
+    )
     assert as_json.exit_code == 0, as_json.stderr
     data = json.loads(as_json.stdout)
     assert [i["status"] for i in data["items"]] == [i["status"] for i in report["items"]]

@@ -9,7 +9,6 @@ from html.parser import HTMLParser
 import pytest
 
 from casegraph.check.report import to_html, to_markdown
-
 from tests.check.conftest import SOURCE
 
 INJECTED = "<script>alert('owned')</script><img src=x onerror=alert(1)><a href=javascript:alert(2)>x</a>"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from casegraph.check.text import content_terms, sentences, stem
-
 from tests.conftest import ESTATE
 
 DOC = ESTATE / "Merged Documents" / "HOUSE_OVERSIGHT_023126.txt"

@@ -30,7 +30,9 @@ def test_shipped_thresholds_were_fitted_on_the_fit_split():
 def test_eval_wice_reports_casegraph_and_baseline_on_the_report_split(eval_dir):
     from casegraph.cli import main
 
-    result = CliRunner(mix_stderr=False).invoke(main, ["eval", "wice", "--data", str(eval_dir), "--limit", "12", "--json"])
+    result = CliRunner(mix_stderr=False).invoke(
+        main, ["eval", "wice", "--data", str(eval_dir), "--limit", "12", "--json"]
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["examples"] == 12 and data["split"].startswith("report")

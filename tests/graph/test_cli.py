@@ -21,10 +21,16 @@ def test_entities_and_entity(seeds_db, tmp_path):
     rows = run(db, "entities", "--json")
     assert rows and all(set(r) == {"id", "name", "type", "aliases", "mentions", "documents"} for r in rows)
     nazarbayev = next(r for r in rows if r["name"] == "Nursultan Nazarbayev")
-    assert nazarbayev["type"] == "PERSON" and "Nazarbayev" in nazarbayev["aliases"] and nazarbayev["documents"] == 1
+    assert (
+        nazarbayev["type"] == "PERSON"
+        and "Nazarbayev" in nazarbayev["aliases"]
+        and nazarbayev["documents"] == 1
+    )
     profile = run(db, "entity", "Nazarbayev", "--json")
     assert profile["id"] == nazarbayev["id"]
-    assert {"aliases", "mentions_by_document", "relations", "quotes_by", "quotes_about", "events"} <= set(profile)
+    assert {"aliases", "mentions_by_document", "relations", "quotes_by", "quotes_about", "events"} <= set(
+        profile
+    )
     assert run(db, "entity", nazarbayev["id"], "--json")["id"] == nazarbayev["id"]  # ids work too
 
 

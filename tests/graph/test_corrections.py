@@ -6,7 +6,9 @@ from __future__ import annotations
 
 def _entity_of_mention(case, doc_text: str):
     """Entity ids of the mentions written exactly so."""
-    return {m["entity_id"] for m in case.store.query("SELECT entity_id FROM mentions WHERE text = ?", (doc_text,))}
+    return {
+        m["entity_id"] for m in case.store.query("SELECT entity_id FROM mentions WHERE text = ?", (doc_text,))
+    }
 
 
 def test_merge_survives_resolve_and_can_be_undone(seeds_case):
@@ -54,7 +56,8 @@ def test_corrections_find_their_entity_by_anchors_when_the_id_changed(seeds_case
     correction = seeds_case.rename(rahall["id"], "Tanya Rahall")["correction"]
     # simulate an id that no longer exists (e.g. a resolver change renamed ids)
     seeds_case.store.conn.execute(
-        "UPDATE corrections SET payload = json_set(payload, '$.entity.id', 'ent-gone') WHERE id = ?", (correction,)
+        "UPDATE corrections SET payload = json_set(payload, '$.entity.id', 'ent-gone') WHERE id = ?",
+        (correction,),
     )
     seeds_case.resolve()
     assert seeds_case.find_entity(rahall["id"])["name"] == "Tanya Rahall"

@@ -36,7 +36,7 @@ def test_ftm_entities_validate_and_cite_documents(seeds_readonly, tmp_path):
     lines = [json.loads(line) for line in open(out["files"][0], encoding="utf-8")]
     proxies = [model.get_proxy(d, cleaned=False) for d in lines]
     ids = {p.id for p in proxies}
-    for data, proxy in zip(lines, proxies):
+    for data, proxy in zip(lines, proxies, strict=False):
         assert proxy.schema.validate(data) is None
         for required in proxy.schema.required:
             assert data["properties"].get(required), (proxy.schema.name, required)
@@ -51,8 +51,11 @@ def test_ftm_entities_validate_and_cite_documents(seeds_readonly, tmp_path):
     assert schemata & {"Family", "Associate", "Employment", "Membership", "UnknownLink"}
     family = [p for p in proxies if p.schema.name == "Family"]
     by_id = {p.id: p for p in proxies}
-    assert any({by_id[f.first("person")].first("name"), by_id[f.first("relative")].first("name")}
-               == {"Rakhat Aliyev", "Nursultan Nazarbayev"} for f in family)
+    assert any(
+        {by_id[f.first("person")].first("name"), by_id[f.first("relative")].first("name")}
+        == {"Rakhat Aliyev", "Nursultan Nazarbayev"}
+        for f in family
+    )
 
 
 @pytest.mark.parametrize("fmt", ["csv", "neo4j"])

@@ -51,7 +51,7 @@ def test_registers_become_documents_and_relations_with_spans(seeds_case, fara_su
     assert represents and represents[0]["direction"] == "out"
     for ev in represents[0]["evidence"]:
         text = seeds_case.store.document_text(ev["doc_id"])
-        assert text[ev["start"]:ev["end"]] == ev["text"]
+        assert text[ev["start"] : ev["end"]] == ev["text"]
         assert "Samruk-Kazyna" in ev["text"] and "represents" in ev["text"]
 
 
@@ -64,7 +64,9 @@ def test_registers_and_articles_meet_in_one_graph(seeds_case, fara_subset):
     )
     assert {"article", "source"} <= {k["kind"] for k in kinds}
     lobbied = seeds_case.neighbors("Kazakhstan", kind="lobbied", limit=200)["neighbors"]
-    assert {"Brownstein Hyatt Farber Schreck, LLP", "Portland PR Inc"} & {n["entity"]["name"] for n in lobbied}
+    assert {"Brownstein Hyatt Farber Schreck, LLP", "Portland PR Inc"} & {
+        n["entity"]["name"] for n in lobbied
+    }
     # an article's person and a register's lobbyist are now connected through the country
     path = seeds_case.path("Nursultan Nazarbayev", "Brownstein Hyatt Farber Schreck, LLP")
     assert path["paths"]
@@ -72,9 +74,14 @@ def test_registers_and_articles_meet_in_one_graph(seeds_case, fara_subset):
 
 @pytest.mark.parametrize(
     ("name", "label"),
-    [("Wiles, Lanny", "PERSON"), ("Alexander Machkevich", "PERSON"), ("Embassy of Kazakhstan", "ORG"),
-     ("Samruk-Kazyna", "ORG"), ("Brownstein Hyatt Farber Schreck, LLP", "ORG"),
-     ("Ministry of Justice of the Republic of Kazakhstan", "ORG")],
+    [
+        ("Wiles, Lanny", "PERSON"),
+        ("Alexander Machkevich", "PERSON"),
+        ("Embassy of Kazakhstan", "ORG"),
+        ("Samruk-Kazyna", "ORG"),
+        ("Brownstein Hyatt Farber Schreck, LLP", "ORG"),
+        ("Ministry of Justice of the Republic of Kazakhstan", "ORG"),
+    ],
 )
 def test_register_names_are_typed(name, label):
     assert name_label(name) == label
@@ -87,10 +94,15 @@ def test_register_relations_export_as_ftm_representation(seeds_case, fara_subset
 
     seeds_case.ingest_fara(fara_subset[0])
     out = seeds_case.export("ftm", tmp_path / "fara.ftm.json")
-    proxies = {p.id: p for p in (model.get_proxy(json.loads(line)) for line in open(out["files"][0], encoding="utf-8"))}
+    proxies = {
+        p.id: p
+        for p in (model.get_proxy(json.loads(line)) for line in open(out["files"][0], encoding="utf-8"))
+    }
     brownstein = seeds_case.find_entity("Brownstein Hyatt Farber Schreck, LLP")["id"]
     assert proxies[brownstein].schema.name == "Company"  # "LLP" is a legal form
-    represents = [p for p in proxies.values() if p.schema.name == "Representation" and p.first("agent") == brownstein]
+    represents = [
+        p for p in proxies.values() if p.schema.name == "Representation" and p.first("agent") == brownstein
+    ]
     clients = {proxies[p.first("client")].first("name") for p in represents}
     assert "Samruk-Kazyna" in clients
     proof = proxies[represents[0].first("proof")]

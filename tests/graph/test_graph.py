@@ -10,7 +10,7 @@ from casegraph.graph.timeline import dates_in
 def _assert_evidence_is_real(case, evidence):
     assert evidence
     for ev in evidence:
-        assert case.store.document_text(ev["doc_id"])[ev["start"]:ev["end"]] == ev["text"]
+        assert case.store.document_text(ev["doc_id"])[ev["start"] : ev["end"]] == ev["text"]
 
 
 def _names_in(text: str, entity: dict, case) -> bool:
@@ -30,7 +30,9 @@ def test_path_nazarbayev_to_epstein_with_evidence_sentences(seeds_readonly):
     for step in best["steps"]:
         _assert_evidence_is_real(seeds_readonly, step["evidence"])
         sentence = step["evidence"][0]["text"]
-        assert _names_in(sentence, step["from"], seeds_readonly) and _names_in(sentence, step["to"], seeds_readonly)
+        assert _names_in(sentence, step["from"], seeds_readonly) and _names_in(
+            sentence, step["to"], seeds_readonly
+        )
     costs = [p["cost"] for p in result["paths"]]
     assert costs == sorted(costs)
 
@@ -86,15 +88,21 @@ def test_communities_cover_known_entities(seeds_readonly):
     known = {e["id"] for e in seeds_readonly.entities()}
     assert all(m["id"] in known for g in groups for m in g["members"])
     assert sum(g["size"] for g in groups) <= len(known)
-    together = [g for g in groups if {"Rakhat Aliyev", "Nursultan Nazarbayev"} <= {m["name"] for m in g["members"]}]
+    together = [
+        g for g in groups if {"Rakhat Aliyev", "Nursultan Nazarbayev"} <= {m["name"] for m in g["members"]}
+    ]
     assert together  # son-in-law and adversary: one group
     assert seeds_readonly.communities() == groups  # the same groups every time
 
 
 def test_routing_prefers_typed_relations_and_avoids_hubs():
     # a - b typed; a - hub - b through co-occurrence; hub touches many others
-    rows = [("a", "x", "family", 1.0), ("x", "b", "met", 1.0),
-            ("a", "hub", "mentioned_with", 1.5), ("hub", "b", "mentioned_with", 1.5)]
+    rows = [
+        ("a", "x", "family", 1.0),
+        ("x", "b", "met", 1.0),
+        ("a", "hub", "mentioned_with", 1.5),
+        ("hub", "b", "mentioned_with", 1.5),
+    ]
     rows += [("hub", f"n{i}", "mentioned_with", 0.3) for i in range(40)]
     index = GraphIndex(rows)
     found = index.paths("a", "b", k=3)

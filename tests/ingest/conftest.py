@@ -8,7 +8,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from casegraph.ingest.pipeline import ingest_paths  # noqa: E402
+from casegraph.ingest.pipeline import ingest_paths
 
 
 @pytest.fixture

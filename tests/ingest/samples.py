@@ -41,7 +41,10 @@ def text_pdf(path: Path, pages: list[str]) -> Path:
     """A PDF with a real text layer (Helvetica), one string per page, lines split on '\\n'."""
     n = len(pages)
     kids = " ".join(f"{3 + 2 * i} 0 R" for i in range(n)).encode()
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [" + kids + b"] /Count %d >>" % n]
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [" + kids + b"] /Count %d >>" % n,
+    ]
     font_obj = 3 + 2 * n
     for i, page in enumerate(pages):
         lines = []
@@ -63,7 +66,9 @@ def scanned_pdf(path: Path, text: str, tmp: Path) -> Path:
     """A PDF whose only page is an image of `text` (no text layer): rendered from a text PDF
     by poppler's pdftoppm, embedded as a grey image."""
     source = text_pdf(tmp / "to-scan.pdf", [text])
-    subprocess.run(["pdftoppm", "-r", "150", "-gray", "-singlefile", str(source), str(tmp / "scan")], check=True)
+    subprocess.run(
+        ["pdftoppm", "-r", "150", "-gray", "-singlefile", str(source), str(tmp / "scan")], check=True
+    )
     pgm = (tmp / "scan.pgm").read_bytes()
     # binary PGM: "P5\n<w> <h>\n<max>\n" then the pixels
     parts = pgm.split(maxsplit=4)
@@ -95,8 +100,9 @@ def encrypted_pdf(path: Path, source: Path) -> Path:
     return path
 
 
-def eml_bytes(subject: str, body: str, attachment: tuple[str, bytes, str] | None = None,
-              html: str | None = None) -> bytes:
+def eml_bytes(
+    subject: str, body: str, attachment: tuple[str, bytes, str] | None = None, html: str | None = None
+) -> bytes:
     msg = EmailMessage()
     msg["From"] = "Rich Kahn <rkahn@example.com>"
     msg["To"] = "Jeffrey E. <jeevacation@gmail.com>, redacted@placeholder.invalid"
@@ -118,9 +124,17 @@ def eml_bytes(subject: str, body: str, attachment: tuple[str, bytes, str] | None
 def mbox_file(path: Path) -> Path:
     box = mailbox.mbox(str(path))
     box.add(eml_bytes("Dinner in Paris", "Thurs lunch - HBJ house Paris. Confirm please."))
-    box.add(eml_bytes("Wire transfer", "The wire to the Southern Trust account went out today.",
-                      attachment=("ledger.txt", b"Southern Trust Company ledger: 2016 payments to consultants.\n",
-                                  "text/plain")))
+    box.add(
+        eml_bytes(
+            "Wire transfer",
+            "The wire to the Southern Trust account went out today.",
+            attachment=(
+                "ledger.txt",
+                b"Southern Trust Company ledger: 2016 payments to consultants.\n",
+                "text/plain",
+            ),
+        )
+    )
     box.flush()
     box.close()
     return path
@@ -155,9 +169,12 @@ HTML_PAGE = """<!DOCTYPE html>
 def html_file(path: Path) -> Path:
     sentences = ARTICLE.split(". ")
     para = " ".join([ARTICLE] * 2)
-    path.write_text(HTML_PAGE.replace("{p1}", para).replace("{p2}", sentences[0] + ". " + para)
-                    .replace("{p3}", "The embassy declined to comment on the release of the documents."),
-                    encoding="utf-8")
+    path.write_text(
+        HTML_PAGE.replace("{p1}", para)
+        .replace("{p2}", sentences[0] + ". " + para)
+        .replace("{p3}", "The embassy declined to comment on the release of the documents."),
+        encoding="utf-8",
+    )
     return path
 
 
@@ -174,18 +191,19 @@ def zip_with_escape(path: Path) -> Path:
 
 
 def zip_bomb(path: Path, size: int = 64 << 20) -> Path:
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
-        with zf.open("bomb.txt", "w") as member:
-            chunk = b"\0" * (1 << 20)
-            for _ in range(size >> 20):
-                member.write(chunk)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf, zf.open("bomb.txt", "w") as member:
+        chunk = b"\0" * (1 << 20)
+        for _ in range(size >> 20):
+            member.write(chunk)
     return path
 
 
 def tar_file(path: Path) -> Path:
     with tarfile.open(path, "w:gz") as tf:
-        for name, data in (("a/report.txt", b"Report: payments routed through Cyprus in 2014.\n"),
-                           ("../escape.txt", b"escaping member\n")):
+        for name, data in (
+            ("a/report.txt", b"Report: payments routed through Cyprus in 2014.\n"),
+            ("../escape.txt", b"escaping member\n"),
+        ):
             info = tarfile.TarInfo(name)
             info.size = len(data)
             tf.addfile(info, io.BytesIO(data))

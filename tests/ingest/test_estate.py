@@ -47,7 +47,10 @@ def test_load_file_applies_whichever_comes_first(case, ingest, tmp_path):
     assert after["meta"] == before["meta"]
     logged = {r["path"]: r for r in case.ingest_log()}
     assert logged[str(LOAD_FILE)]["status"] == "ingested"
-    assert logged[str(LOAD_FILE)]["reason"] == "load file: 2897 rows" and logged[str(LOAD_FILE)]["doc_id"] is None
+    assert (
+        logged[str(LOAD_FILE)]["reason"] == "load file: 2897 rows"
+        and logged[str(LOAD_FILE)]["doc_id"] is None
+    )
 
 
 def test_estate_email_json_follows_the_email_contract(case, ingest):
@@ -58,7 +61,8 @@ def test_estate_email_json_follows_the_email_contract(case, ingest):
     doc = case.show(doc["id"])
     assert doc["text"].startswith(
         "From: Ens, Amanda <[REDACTED]>\nTo: Jeffrey E. <jeevacation@gmail.com>, Rich Kahn <[REDACTED]>\n"
-        "Cc:\nDate: 2016-12-09T15:46:19Z\nSubject: RE: Financials: buy XLF call spreads\n\nWe continue")
+        "Cc:\nDate: 2016-12-09T15:46:19Z\nSubject: RE: Financials: buy XLF call spreads\n\nWe continue"
+    )
     assert doc["meta"]["email_from"] == {"name": "Ens, Amanda", "address": "[REDACTED]"}
     assert doc["meta"]["email_to"][1] == {"name": "Rich Kahn", "address": "[REDACTED]"}
     assert doc["meta"]["subject"] == "RE: Financials: buy XLF call spreads"
@@ -72,8 +76,10 @@ def test_ocr_email_headers_are_read_into_email_meta(case, ingest):
     meta = doc["meta"]
     assert meta["email_header"] == "ocr"
     assert meta["email_from"] == {"name": "Ens, Amand", "address": ""}
-    assert meta["email_to"] == [{"name": "jeffrey E.", "address": "jeeyacation@gmail.com"},
-                                {"name": "Rich Kahn", "address": ""}]
+    assert meta["email_to"] == [
+        {"name": "jeffrey E.", "address": "jeeyacation@gmail.com"},
+        {"name": "Rich Kahn", "address": ""},
+    ]
     assert meta["subject"] == "RE: Financials: buy XLF call spreads" == doc["title"]
     assert doc["date"] == "2016-12-09T15:46:19"
     assert doc["text"].startswith("From: Ens, Amand\nSent: 12/9/2016 3:46:19 PM")  # the text is kept
@@ -92,13 +98,15 @@ def test_imessage_transcript(case, ingest):
 
 def test_show_by_bates_and_page_stamps_split_pages(case, ingest):
     ingest(MERGED / "HOUSE_OVERSIGHT_010477.txt")
-    result = CliRunner(mix_stderr=False).invoke(main, ["--db", str(case.store.path), "show", "HOUSE_OVERSIGHT_010477", "--json"])
+    result = CliRunner(mix_stderr=False).invoke(
+        main, ["--db", str(case.store.path), "show", "HOUSE_OVERSIGHT_010477", "--json"]
+    )
     assert result.exit_code == 0, result.output
     doc = json.loads(result.output)
     assert doc["meta"]["bates_begin"] == "HOUSE_OVERSIGHT_010477"
     pages = case.store.segments(doc["id"], "page")
     assert doc["pages"] == len(pages) >= 9
-    assert doc["text"][pages[0]["start"]:pages[0]["end"]].endswith("HOUSE OVERSIGHT 010477")
+    assert doc["text"][pages[0]["start"] : pages[0]["end"]].endswith("HOUSE OVERSIGHT 010477")
 
 
 def test_boilerplate_on_estate_documents(case, ingest):
@@ -108,9 +116,13 @@ def test_boilerplate_on_estate_documents(case, ingest):
     assert summary["corpus"]["paragraphs_marked"] > 0
     doc = case.show("HOUSE_OVERSIGHT_010477")
     flagged = [p for p in case.store.segments(doc["id"], "paragraph") if p["boilerplate"]]
-    texts = [doc["text"][p["start"]:p["end"]] for p in flagged]
+    texts = [doc["text"][p["start"] : p["end"]] for p in flagged]
     assert "HOUSE OVERSIGHT 010478" in texts
-    sentences = [doc["text"][x["start"]:x["end"]] for x in case.store.segments(doc["id"], "sentence") if x["boilerplate"]]
+    sentences = [
+        doc["text"][x["start"] : x["end"]]
+        for x in case.store.segments(doc["id"], "sentence")
+        if x["boilerplate"]
+    ]
     assert "HOUSE OVERSIGHT 010478" in sentences
     # real content is not flagged
     unflagged = [p for p in case.store.segments(doc["id"], "paragraph") if not p["boilerplate"]]
@@ -120,7 +132,9 @@ def test_boilerplate_on_estate_documents(case, ingest):
 def test_near_duplicates_are_linked_not_dropped(case, ingest, tmp_path):
     text = SEED_KAZAKH.read_text(encoding="utf-8")
     (tmp_path / "a.txt").write_text(text, encoding="utf-8")
-    (tmp_path / "b.txt").write_text(text.replace("Orda.kz investigated", "Orda.kz has investigated"), encoding="utf-8")
+    (tmp_path / "b.txt").write_text(
+        text.replace("Orda.kz investigated", "Orda.kz has investigated"), encoding="utf-8"
+    )
     shutil.copy(SEEDS / "002_bc91926ff72eec43.txt", tmp_path / "c.txt")
     ingest(tmp_path)
     ids = {d["path"].rsplit("/", 1)[-1]: d["id"] for d in case.docs()}
@@ -141,7 +155,10 @@ def test_exact_duplicates_and_re_runs_change_nothing(case, ingest, tmp_path):
     before = (case.store.counts(), case.store.query("SELECT * FROM segments ORDER BY doc_id, kind, number"))
     second = ingest(tmp_path)
     assert second["counts"]["unchanged"] == 2 and second["counts"]["ingested"] == 0
-    assert (case.store.counts(), case.store.query("SELECT * FROM segments ORDER BY doc_id, kind, number")) == before
+    assert (
+        case.store.counts(),
+        case.store.query("SELECT * FROM segments ORDER BY doc_id, kind, number"),
+    ) == before
 
 
 def test_search_ranks_snippets_and_filters(case, ingest):
@@ -158,22 +175,30 @@ def test_search_ranks_snippets_and_filters(case, ingest):
     assert case.search("XLF", date_to="2015") == []
     assert case.search("financials", custodian="Epstein") != []
     assert {h["doc_id"] for h in case.search("XLF", mime="email")} == {xlf[0]["doc_id"]}
-    result = CliRunner(mix_stderr=False).invoke(main, ["--db", str(case.store.path), "search", "Nazarbayev", "--json"])
+    result = CliRunner(mix_stderr=False).invoke(
+        main, ["--db", str(case.store.path), "search", "Nazarbayev", "--json"]
+    )
     rows = json.loads(result.output)
     assert set(rows[0]) >= {"doc_id", "path", "title", "score", "snippet"}
 
 
 def test_max_files_takes_a_sorted_sample_and_always_applies_load_files(case, tmp_path):
     result = CliRunner(mix_stderr=False).invoke(
-        main, ["--db", str(case.store.path), "ingest", str(ESTATE), "--max-files", "5", "--json"])
+        main, ["--db", str(case.store.path), "ingest", str(ESTATE), "--max-files", "5", "--json"]
+    )
     assert result.exit_code == 0, result.output
     summary = json.loads(result.output)
     assert summary["files"] == 7  # two load files + five others (of which the two e-mail schema files)
     assert "!email_schema.json: e-mail schema or example file" in result.stderr
-    docs = json.loads(CliRunner(mix_stderr=False).invoke(main, ["--db", str(case.store.path), "docs", "--json"]).output)
+    docs = json.loads(
+        CliRunner(mix_stderr=False).invoke(main, ["--db", str(case.store.path), "docs", "--json"]).output
+    )
     assert len(docs) == 3
     assert [d["meta"]["bates_begin"] for d in docs] == [
-        "HOUSE_OVERSIGHT_011277", "HOUSE_OVERSIGHT_011280", "HOUSE_OVERSIGHT_011904"]
+        "HOUSE_OVERSIGHT_011277",
+        "HOUSE_OVERSIGHT_011280",
+        "HOUSE_OVERSIGHT_011904",
+    ]
     for d in docs:
         assert set(d) >= {"id", "path", "title", "kind", "parent_id", "sha256", "lang", "meta"}
     assert all(d["meta"].get("bates_end") and d["custodian"] for d in docs)

@@ -28,12 +28,16 @@ def test_html_keeps_main_text_and_metadata_drops_navigation_and_scripts(case, in
 
 
 def test_text_pdf_has_one_page_segment_per_page(case, ingest, tmp_path):
-    samples.text_pdf(tmp_path / "two.pdf", ["Nazarbayev met the envoy in Astana.", "Rakhat Aliyev moved to Vienna."])
+    samples.text_pdf(
+        tmp_path / "two.pdf", ["Nazarbayev met the envoy in Astana.", "Rakhat Aliyev moved to Vienna."]
+    )
     ingest(tmp_path / "two.pdf")
     doc = _doc(case, "two.pdf")
     pages = case.store.segments(doc["id"], "page")
-    assert [doc["text"][p["start"]:p["end"]] for p in pages] == [
-        "Nazarbayev met the envoy in Astana.", "Rakhat Aliyev moved to Vienna."]
+    assert [doc["text"][p["start"] : p["end"]] for p in pages] == [
+        "Nazarbayev met the envoy in Astana.",
+        "Rakhat Aliyev moved to Vienna.",
+    ]
     assert doc["mime"] == "application/pdf" and doc["meta"]["pages"] == 2
 
 
@@ -51,19 +55,25 @@ def test_scanned_pdf_is_read_by_ocr_only_when_asked(case, ingest, tmp_path):
 
 
 def test_eml_follows_the_email_contract(case, ingest, tmp_path):
-    (tmp_path / "m.eml").write_bytes(samples.eml_bytes("Financials", "We see upside in financials.",
-                                                       html="<p>ignored <b>html</b></p>"))
+    (tmp_path / "m.eml").write_bytes(
+        samples.eml_bytes("Financials", "We see upside in financials.", html="<p>ignored <b>html</b></p>")
+    )
     ingest(tmp_path / "m.eml")
     doc = _doc(case, "m.eml")
     assert doc["text"].startswith(
         "From: Rich Kahn <rkahn@example.com>\nTo: Jeffrey E. <jeevacation@gmail.com>, [REDACTED]\n"
         "Cc: Ghislaine Maxwell <gmax@example.org>\nDate: 2016-12-09T15:46:19+00:00\nSubject: Financials\n\n"
-        "We see upside in financials.")
+        "We see upside in financials."
+    )
     meta = doc["meta"]
     assert meta["email_from"] == {"name": "Rich Kahn", "address": "rkahn@example.com"}
     assert {"name": "", "address": "[REDACTED]"} in meta["email_to"]
     assert meta["email_cc"] == [{"name": "Ghislaine Maxwell", "address": "gmax@example.org"}]
-    assert meta["email_bcc"] == [] and meta["subject"] == "Financials" and meta["message_id"].endswith("@example.com>")
+    assert (
+        meta["email_bcc"] == []
+        and meta["subject"] == "Financials"
+        and meta["message_id"].endswith("@example.com>")
+    )
     assert doc["date"] == "2016-12-09T15:46:19+00:00"
 
 
@@ -81,8 +91,12 @@ def test_mbox_messages_are_documents_and_attachments_children(case, ingest, tmp_
 def test_attached_message_becomes_a_child_email(case, ingest, tmp_path):
     from email import message_from_bytes, policy
 
-    inner = message_from_bytes(samples.eml_bytes("Inner memo", "The inner message about Cyprus."), policy=policy.default)
-    outer = message_from_bytes(samples.eml_bytes("Fwd: memo", "See the attached message."), policy=policy.default)
+    inner = message_from_bytes(
+        samples.eml_bytes("Inner memo", "The inner message about Cyprus."), policy=policy.default
+    )
+    outer = message_from_bytes(
+        samples.eml_bytes("Fwd: memo", "See the attached message."), policy=policy.default
+    )
     outer.add_attachment(inner)
     (tmp_path / "fwd.eml").write_bytes(bytes(outer))
     ingest(tmp_path / "fwd.eml")
@@ -130,14 +144,18 @@ def test_zip_bomb_is_refused(case, ingest, tmp_path):
 def test_member_read_limit_catches_lying_sizes(case, ingest, tmp_path):
     from casegraph.ingest.source import Limits
 
-    summary = ingest(samples.zip_bomb(tmp_path / "b.zip", size=3 << 20), limits=Limits(max_member_size=1 << 20))
+    summary = ingest(
+        samples.zip_bomb(tmp_path / "b.zip", size=3 << 20), limits=Limits(max_member_size=1 << 20)
+    )
     assert summary["counts"]["skipped"] == 1
 
 
 def test_encodings_and_mojibake_are_repaired(case, ingest, tmp_path):
     text = "Caf\u00e9 \u201cquoted\u201d na\u00efve r\u00e9sum\u00e9 \u2014 the Minister of Foreign Affairs said."
     (tmp_path / "cp1252.txt").write_bytes(text.encode("cp1252"))
-    (tmp_path / "latin1.txt").write_bytes("S\u00e3o Paulo, d\u00e9j\u00e0 vu, se\u00f1or Garc\u00eda.".encode("latin-1"))
+    (tmp_path / "latin1.txt").write_bytes(
+        "S\u00e3o Paulo, d\u00e9j\u00e0 vu, se\u00f1or Garc\u00eda.".encode("latin-1")
+    )
     moji = "Caf\u00e9 d\u00e9j\u00e0 vu \u2014 na\u00efve r\u00e9sum\u00e9, the minister said."
     (tmp_path / "moji.txt").write_bytes(moji.encode("utf-8").decode("cp1252").encode("utf-8"))
     ingest(tmp_path)
@@ -180,9 +198,9 @@ def test_segments_are_offsets_into_the_normalised_text(case, ingest, corpus):
     sentences = case.store.segments(doc["id"], "sentence")
     assert len(paragraphs) >= 5 and len(sentences) > len(paragraphs)
     for seg in paragraphs + sentences:
-        piece = text[seg["start"]:seg["end"]]
+        piece = text[seg["start"] : seg["end"]]
         assert piece and piece == piece.strip()
-    first = text[sentences[0]["start"]:sentences[0]["end"]]
+    first = text[sentences[0]["start"] : sentences[0]["end"]]
     assert first.startswith("The name of Nursultan Nazarbayev") and first.endswith("convicted of pedophilia.")
     assert doc["lang"] == "en" and doc["kind"] == "article"
 

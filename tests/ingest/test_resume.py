@@ -41,8 +41,16 @@ def test_kill_9_midway_then_resume(tmp_path):
     folder = _folder(tmp_path)
     total = len(list(folder.iterdir()))
     db = tmp_path / "case.db"
-    cli = [sys.executable, "-c", "from casegraph.cli import run; run()", "--db", str(db), "ingest", str(folder),
-           "--no-progress"]
+    cli = [
+        sys.executable,
+        "-c",
+        "from casegraph.cli import run; run()",
+        "--db",
+        str(db),
+        "ingest",
+        str(folder),
+        "--no-progress",
+    ]
     proc = subprocess.Popen(cli, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 120
@@ -61,9 +69,13 @@ def test_kill_9_midway_then_resume(tmp_path):
     con = sqlite3.connect(db)
     assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     # every logged file has its document: nothing half-written
-    assert con.execute(
-        "SELECT count(*) FROM files f LEFT JOIN documents d ON d.id = f.doc_id"
-        " WHERE f.status = 'ingested' AND d.id IS NULL").fetchone()[0] == 0
+    assert (
+        con.execute(
+            "SELECT count(*) FROM files f LEFT JOIN documents d ON d.id = f.doc_id"
+            " WHERE f.status = 'ingested' AND d.id IS NULL"
+        ).fetchone()[0]
+        == 0
+    )
     con.close()
 
     from casegraph.api import Case
@@ -72,11 +84,15 @@ def test_kill_9_midway_then_resume(tmp_path):
     with Case(db) as case:
         summary = ingest_paths(case.store, [str(folder)], progress=False)
         assert summary["counts"]["unchanged"] == done
-        assert summary["counts"]["unchanged"] + sum(summary["counts"][k] for k in
-                                                    ("ingested", "duplicate", "skipped", "failed")) == total
+        assert (
+            summary["counts"]["unchanged"]
+            + sum(summary["counts"][k] for k in ("ingested", "duplicate", "skipped", "failed"))
+            == total
+        )
         assert len(case.store.file_log()) == total
         documents = summary["documents"]
         again = ingest_paths(case.store, [str(folder)], progress=False)
         assert again["counts"]["unchanged"] == total and again["documents"] == documents
         assert documents == total - summary["counts"]["skipped"] - summary["counts"]["failed"] - sum(
-            1 for f in case.store.file_log() if f["status"] == "duplicate")
+            1 for f in case.store.file_log() if f["status"] == "duplicate"
+        )

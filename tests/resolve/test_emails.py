@@ -44,17 +44,22 @@ def test_communicated_edges_point_at_the_header_lines(email_case):
             assert relation["kind"] == "communicated"
             for ev in relation["evidence"]:
                 text = email_case.store.document_text(ev["doc_id"])
-                assert text[ev["start"]:ev["end"]] == ev["text"]
+                assert text[ev["start"] : ev["end"]] == ev["text"]
                 assert ev["text"].startswith(("From:", "To:", "Cc:"))
 
 
 def test_parties_from_a_load_file_style_string():
     head = 'From: Jeffrey Epstein <jeevacation@gmail.com>\nTo: "Kathy Ruemmler" <kr@example.org>\n\nHello'
-    meta = {"email_from": "Jeffrey Epstein <jeevacation@gmail.com>", "email_to": ["Kathy Ruemmler <kr@example.org>"]}
+    meta = {
+        "email_from": "Jeffrey Epstein <jeevacation@gmail.com>",
+        "email_to": ["Kathy Ruemmler <kr@example.org>"],
+    }
     rows = parties_of("d", head, meta)
     assert [(r["role"], r["name"], r["address"]) for r in rows] == [
-        ("from", "Jeffrey Epstein", "jeevacation@gmail.com"), ("to", "Kathy Ruemmler", "kr@example.org")]
-    assert head[rows[0]["start"]:rows[0]["end"]].startswith("From: Jeffrey Epstein")
+        ("from", "Jeffrey Epstein", "jeevacation@gmail.com"),
+        ("to", "Kathy Ruemmler", "kr@example.org"),
+    ]
+    assert head[rows[0]["start"] : rows[0]["end"]].startswith("From: Jeffrey Epstein")
 
 
 def test_header_blocks_in_ocr_text_join_addresses_and_connect_people(tmp_path, corpus):
@@ -65,18 +70,26 @@ def test_header_blocks_in_ocr_text_join_addresses_and_connect_people(tmp_path, c
 
     merged = ESTATE / "Merged Documents"
     with Case(tmp_path / "case.db") as case:
-        case.ingest([merged / f"HOUSE_OVERSIGHT_{n}.txt" for n in ("018084", "021761", "019338")], kind="source")
+        case.ingest(
+            [merged / f"HOUSE_OVERSIGHT_{n}.txt" for n in ("018084", "021761", "019338")], kind="source"
+        )
         case.resolve()
         epstein = case.find_entity("Jeffrey Epstein")
         assert {"jeeyacation@gmail.com", "jeevacation@gmail.com"} <= set(epstein["aliases"])
         assert case.find_entity("jeffrey E.")["id"] == epstein["id"]
         assert case.find_entity("Faith Kates")["name"] == "Faith Kates"  # "To: • Faith Kates [" in the OCR
-        bannon = [n for n in case.neighbors(epstein["id"], kind="communicated")["neighbors"]
-                  if n["entity"]["name"] == "Steve Bannon"]
+        bannon = [
+            n
+            for n in case.neighbors(epstein["id"], kind="communicated")["neighbors"]
+            if n["entity"]["name"] == "Steve Bannon"
+        ]
         assert bannon
         evidence = bannon[0]["relations"][0]["evidence"][0]
         assert evidence["text"].strip() == "To: Steve Bannon"
-        assert case.store.document_text(evidence["doc_id"])[evidence["start"]:evidence["end"]] == evidence["text"]
+        assert (
+            case.store.document_text(evidence["doc_id"])[evidence["start"] : evidence["end"]]
+            == evidence["text"]
+        )
 
 
 def test_a_huge_junk_header_line_is_not_a_party():

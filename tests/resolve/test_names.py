@@ -11,7 +11,10 @@ from casegraph.resolve.names import parse_other, parse_person
 @pytest.mark.parametrize(
     ("written", "tokens"),
     [
-        ("Assistant Secretary of State for the Bureau of South and Central Asian Affairs Donald Lu", ("donald", "lu")),
+        (
+            "Assistant Secretary of State for the Bureau of South and Central Asian Affairs Donald Lu",
+            ("donald", "lu"),
+        ),
         ("Mr. Aliyev", ("aliyev",)),
         ("former President Nursultan Nazarbayev", ("nursultan", "nazarbayev")),
         ("President Kassym-Jomart Tokayev", ("kassym", "jomart", "tokayev")),

@@ -21,8 +21,17 @@ class Rows:
         found = [m.start() for m in re.finditer(re.escape(name), text)]
         assert found, f"{name!r} is not in {doc_id}"
         for start in found:
-            self.rows.append({"id": len(self.rows) + 1, "doc_id": doc_id, "start": start, "end": start + len(name),
-                              "text": name, "label": label, "cluster": ""})
+            self.rows.append(
+                {
+                    "id": len(self.rows) + 1,
+                    "doc_id": doc_id,
+                    "start": start,
+                    "end": start + len(name),
+                    "text": name,
+                    "label": label,
+                    "cluster": "",
+                }
+            )
 
     def entity_of(self, entities, doc_id: str, name: str) -> dict:
         ids = {r["id"] for r in self.rows if r["doc_id"] == doc_id and r["text"] == name}
@@ -35,11 +44,29 @@ class Rows:
 def seed_rows(corpus) -> Rows:
     kazakh, biden = SEED_KAZAKH.read_text(encoding="utf-8"), SEED_BIDEN.read_text(encoding="utf-8")
     rows = Rows()
-    for name in ("Nursultan Nazarbayev", "Nazarbayev", "Rakhat Aliyev", "Aliyev", "Jeffrey Epstein", "Epstein",
-                 "Rahall", "Bill Clinton", "Clinton", "Trump"):
+    for name in (
+        "Nursultan Nazarbayev",
+        "Nazarbayev",
+        "Rakhat Aliyev",
+        "Aliyev",
+        "Jeffrey Epstein",
+        "Epstein",
+        "Rahall",
+        "Bill Clinton",
+        "Clinton",
+        "Trump",
+    ):
         rows.add("kazakh", kazakh, name)
-    for name in ("Joe Biden", "Hunter Biden", "Karim Massimov", "Massimov", "Kenes Rakishev", "Kassym-Jomart Tokayev",
-                 "President Tokayev", "Biden"):
+    for name in (
+        "Joe Biden",
+        "Hunter Biden",
+        "Karim Massimov",
+        "Massimov",
+        "Kenes Rakishev",
+        "Kassym-Jomart Tokayev",
+        "President Tokayev",
+        "Biden",
+    ):
         rows.add("biden", biden, name)
     rows.add("biden", biden, "Kazakhstan", "GPE")
     rows.add("kazakh", kazakh, "Kazakhstan", "GPE")
@@ -143,7 +170,9 @@ def test_ner_slips_on_ocr_name_nothing(corpus):
     from tests.conftest import ESTATE
 
     merged = ESTATE / "Merged Documents"
-    case_law = (merged / "HOUSE_OVERSIGHT_017830 - 349_F.Supp.2d_765.txt").read_text(encoding="utf-8", errors="replace")
+    case_law = (merged / "HOUSE_OVERSIGHT_017830 - 349_F.Supp.2d_765.txt").read_text(
+        encoding="utf-8", errors="replace"
+    )
     deeds = (merged / "HOUSE_OVERSIGHT_016552.txt").read_text(encoding="utf-8", errors="replace")
     rows = Rows()
     rows.add("case-law", case_law, "Berkovitz v. United")
@@ -163,15 +192,27 @@ def test_middle_names_and_initials_join(corpus):
     rows.add("c", "Barbro C. Ehnbom", "Barbro C. Ehnbom")
     rows.add("d", "Barbro Ehnbom", "Barbro Ehnbom")
     entities = resolve_rows(rows.rows, [])
-    assert rows.entity_of(entities, "a", "Lilly Ann Sanchez") is rows.entity_of(entities, "b", "Lilly Sanchez")
+    assert rows.entity_of(entities, "a", "Lilly Ann Sanchez") is rows.entity_of(
+        entities, "b", "Lilly Sanchez"
+    )
     assert rows.entity_of(entities, "c", "Barbro C. Ehnbom") is rows.entity_of(entities, "d", "Barbro Ehnbom")
 
 
 def test_an_address_tagged_as_a_name_joins_its_owner():
     rows = Rows()
     rows.add("a", "write to jeeyacation@gmail.com today", "jeeyacation@gmail.com", "ORG")  # the model's tag
-    parties = [{"id": 1, "doc_id": "m", "role": "from", "name": "Jeffrey Epstein", "address": "jeeyacation@gmail.com",
-                "start": 0, "end": 10, "text": ""}]
+    parties = [
+        {
+            "id": 1,
+            "doc_id": "m",
+            "role": "from",
+            "name": "Jeffrey Epstein",
+            "address": "jeeyacation@gmail.com",
+            "start": 0,
+            "end": 10,
+            "text": "",
+        }
+    ]
     entities = resolve_rows(rows.rows, parties)
     owner = rows.entity_of(entities, "a", "jeeyacation@gmail.com")
     assert owner["name"] == "Jeffrey Epstein" and owner["type"] == "PERSON"

@@ -12,7 +12,9 @@ from casegraph.store import fts_query, open_store
 
 def _doc(n: int, text: str, **kw) -> Document:
     sha = f"{n:016x}" * 4
-    return Document(id=sha[:16], sha256=sha, kind=kw.pop("kind", "source"), path=f"/in/{n}.txt", text=text, **kw)
+    return Document(
+        id=sha[:16], sha256=sha, kind=kw.pop("kind", "source"), path=f"/in/{n}.txt", text=text, **kw
+    )
 
 
 @pytest.fixture
@@ -27,7 +29,9 @@ def test_migrations_are_applied_once(store, db_path):
     assert 1 in numbers and 100 in numbers
     store.close()
     again = open_store(db_path)
-    assert [r["number"] for r in again.query("SELECT number FROM schema_migrations ORDER BY number")] == numbers
+    assert [
+        r["number"] for r in again.query("SELECT number FROM schema_migrations ORDER BY number")
+    ] == numbers
     again.close()
 
 
@@ -71,9 +75,18 @@ def test_fts_query_shapes():
 
 
 def test_search_filters_and_title_weight(store):
-    store.add_document(_doc(3, "A memo about the wire transfer.", title="Southern Trust", date="2016-12-09",
-                            custodian="Epstein, Jeffrey"))
-    store.add_document(_doc(4, "Southern Trust is mentioned once in the body.", kind="article", date="2019-01-02"))
+    store.add_document(
+        _doc(
+            3,
+            "A memo about the wire transfer.",
+            title="Southern Trust",
+            date="2016-12-09",
+            custodian="Epstein, Jeffrey",
+        )
+    )
+    store.add_document(
+        _doc(4, "Southern Trust is mentioned once in the body.", kind="article", date="2019-01-02")
+    )
     hits = store.search("Southern Trust")
     assert [h["doc_id"] for h in hits] == [f"{3:016x}", f"{4:016x}"]
     assert [h["doc_id"] for h in store.search("Southern", kind="article")] == [f"{4:016x}"]
@@ -84,10 +97,9 @@ def test_search_filters_and_title_weight(store):
 
 
 def test_database_stays_valid_after_a_failed_transaction(store, db_path):
-    with pytest.raises(RuntimeError):
-        with store.transaction():
-            store.add_document(_doc(5, "never committed"))
-            raise RuntimeError("crash inside the transaction")
+    with pytest.raises(RuntimeError), store.transaction():
+        store.add_document(_doc(5, "never committed"))
+        raise RuntimeError("crash inside the transaction")
     assert store.count_documents() == 0
     con = sqlite3.connect(db_path)
     assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

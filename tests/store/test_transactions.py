@@ -19,21 +19,19 @@ def test_failed_inner_block_is_rolled_back_alone(tmp_path):
     store = open_store(tmp_path / "t.db")
     with store.transaction() as conn:
         _add(conn, "outer")
-        with pytest.raises(RuntimeError):
-            with store.transaction() as inner:
-                _add(inner, "inner")
-                raise RuntimeError("boom")
+        with pytest.raises(RuntimeError), store.transaction() as inner:
+            _add(inner, "inner")
+            raise RuntimeError("boom")
     assert [r["action"] for r in store.query("SELECT action FROM corrections")] == ["outer"]
 
 
 def test_failed_outer_block_keeps_nothing(tmp_path):
     store = open_store(tmp_path / "t.db")
-    with pytest.raises(RuntimeError):
-        with store.transaction() as conn:
-            _add(conn, "outer")
-            with store.transaction() as inner:
-                _add(inner, "inner")
-            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError), store.transaction() as conn:
+        _add(conn, "outer")
+        with store.transaction() as inner:
+            _add(inner, "inner")
+        raise RuntimeError("boom")
     assert _count(store) == 0
     store.close()
     assert _count(open_store(tmp_path / "t.db")) == 0

@@ -13,7 +13,7 @@ from casegraph.analyze.claims import find_claims
 from casegraph.analyze.context import DocContext
 from casegraph.analyze.email import header_end, header_mentions
 from casegraph.analyze.entities import cluster, find_mentions
-from casegraph.analyze.pipeline import allowed_ranges, chunk_ranges, load_nlp, Chunk
+from casegraph.analyze.pipeline import Chunk, allowed_ranges, chunk_ranges, load_nlp
 from casegraph.analyze.quotes import find_quotes
 from casegraph.analyze.relations import co_occurrences, find_relations
 from casegraph.models import Claim, Mention, Quote, Relation, Rhetoric, Span
@@ -52,7 +52,9 @@ def plan(payload: Payload) -> tuple[int, list[tuple[int, int]]]:
     return hend, chunk_ranges(payload.text, ranges)
 
 
-def analyse_parsed(payload: Payload, hend: int, chunks: list[Chunk], ranges: list[tuple[int, int]]) -> DocAnalysis:
+def analyse_parsed(
+    payload: Payload, hend: int, chunks: list[Chunk], ranges: list[tuple[int, int]]
+) -> DocAnalysis:
     ctx = DocContext(payload.doc_id, payload.text, chunks, payload.meta)
     find_mentions(ctx)
     relations = header_mentions(ctx, hend) if hend else []
@@ -72,7 +74,7 @@ def _rhetoric(ctx: DocContext) -> list[Rhetoric]:
     sents = [s for s in ctx.sents if ctx.text.count(" ", s.start, s.end) >= 3]
     texts = [ctx.text[s.start : s.end] for s in sents]
     out = []
-    for sent, text, found in zip(sents, texts, det.detect_many(texts)):
+    for sent, text, found in zip(sents, texts, det.detect_many(texts), strict=False):
         for technique, score in found:
             out.append(Rhetoric(Span(ctx.doc_id, sent.start, sent.end, text), technique, score))
     return out
@@ -93,7 +95,9 @@ def _detector() -> Any:
     return _cache["detector"]
 
 
-def analyse_batch(payloads: list[Payload], model: str | None = None, batch_size: int = 32) -> list[DocAnalysis]:
+def analyse_batch(
+    payloads: list[Payload], model: str | None = None, batch_size: int = 32
+) -> list[DocAnalysis]:
     """Parse the chunks of several documents in one nlp.pipe stream (batching across
     documents is what keeps small paragraphs fast) and analyse each document as soon as its
     last chunk is parsed, so that only one document's parsed Docs are held at a time."""

@@ -40,10 +40,16 @@ class AnalysisAPI:
         label = f"{name}@{nlp.meta.get('version', '')}"
         total_docs, total_chars = self.store.count_documents_to_analyse(force, doc_ids)
         show = sys.stderr.isatty() if progress is None else progress
-        bar = tqdm(total=total_chars, unit="char", unit_scale=True, desc="analyze", disable=not show, file=sys.stderr)
+        bar = tqdm(
+            total=total_chars, unit="char", unit_scale=True, desc="analyze", disable=not show, file=sys.stderr
+        )
         done: dict[str, Any] = {"documents": 0, "words": 0, "failed": []}
         # several workers need several batches each to share the work evenly
-        batch_chars = MAX_BATCH_CHARS if processes <= 1 else max(20_000, min(MAX_BATCH_CHARS, total_chars // (processes * 6)))
+        batch_chars = (
+            MAX_BATCH_CHARS
+            if processes <= 1
+            else max(20_000, min(MAX_BATCH_CHARS, total_chars // (processes * 6)))
+        )
         started = time.perf_counter()
 
         def batches() -> Iterator[list[Payload]]:
@@ -113,20 +119,38 @@ class AnalysisAPI:
 
     # -- reading annotations ------------------------------------------------------------
 
-    def mentions(self, doc_id: str | None = None, label: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+    def mentions(
+        self, doc_id: str | None = None, label: str | None = None, limit: int | None = None
+    ) -> list[dict[str, Any]]:
         rows = self.store.mention_rows(doc_id, label, limit)
         return [{k: r[k] for k in ("doc_id", "start", "end", "text", "label", "entity_id")} for r in rows]
 
     def quotes(self, doc_id: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
         rows = self.store.quote_rows(doc_id, limit)
-        return [{k: r[k] for k in ("doc_id", "start", "end", "text", "speaker", "cue", "direct")} for r in rows]
+        return [
+            {k: r[k] for k in ("doc_id", "start", "end", "text", "speaker", "cue", "direct")} for r in rows
+        ]
 
-    def claims(self, doc_id: str | None = None, type: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+    def claims(
+        self, doc_id: str | None = None, type: str | None = None, limit: int | None = None
+    ) -> list[dict[str, Any]]:
         rows = self.store.claim_rows(doc_id, type, limit)
-        keys = ("doc_id", "start", "end", "text", "type", "hedges", "boosters", "attributed_to", "checkworthiness")
+        keys = (
+            "doc_id",
+            "start",
+            "end",
+            "text",
+            "type",
+            "hedges",
+            "boosters",
+            "attributed_to",
+            "checkworthiness",
+        )
         return [{k: r[k] for k in keys} for r in rows]
 
-    def relations(self, doc_id: str | None = None, kind: str | None = None, typed_only: bool = False) -> list[dict[str, Any]]:
+    def relations(
+        self, doc_id: str | None = None, kind: str | None = None, typed_only: bool = False
+    ) -> list[dict[str, Any]]:
         """Relations grouped by (subject, object, kind) with all their evidence spans. Typed
         relations come first; `mentioned_with` (co-occurrence in a sentence) carries "count"."""
         groups: dict[tuple, dict[str, Any]] = {}
@@ -140,12 +164,21 @@ class AnalysisAPI:
             g = groups.get(key)
             if g is None:
                 g = groups[key] = {
-                    "subject": subj, "object": obj, "kind": r["kind"], "predicate": r["predicate"],
-                    "evidence": [], "confidence": 0.0, "negated": True, "hedged": False, "count": 0,
+                    "subject": subj,
+                    "object": obj,
+                    "kind": r["kind"],
+                    "predicate": r["predicate"],
+                    "evidence": [],
+                    "confidence": 0.0,
+                    "negated": True,
+                    "hedged": False,
+                    "count": 0,
                 }
                 predicates[key] = Counter()
             predicates[key][r["predicate"]] += 1
-            g["evidence"].append({"doc_id": r["doc_id"], "start": r["start"], "end": r["end"], "text": r["text"]})
+            g["evidence"].append(
+                {"doc_id": r["doc_id"], "start": r["start"], "end": r["end"], "text": r["text"]}
+            )
             g["confidence"] = max(g["confidence"], r["confidence"])
             g["negated"] = g["negated"] and bool(r["negated"])
             g["hedged"] = g["hedged"] or bool(r["hedged"])
@@ -154,10 +187,14 @@ class AnalysisAPI:
         for key, g in groups.items():
             g["predicate"] = predicates[key].most_common(1)[0][0]
             out.append(g)
-        out.sort(key=lambda g: (g["kind"] == "mentioned_with", g["kind"], -g["count"], g["subject"]["name"] or ""))
+        out.sort(
+            key=lambda g: (g["kind"] == "mentioned_with", g["kind"], -g["count"], g["subject"]["name"] or "")
+        )
         return out
 
-    def rhetoric(self, doc_id: str | None = None, technique: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+    def rhetoric(
+        self, doc_id: str | None = None, technique: str | None = None, limit: int | None = None
+    ) -> list[dict[str, Any]]:
         rows = self.store.rhetoric_rows(doc_id, technique, limit)
         return [{k: r[k] for k in ("doc_id", "start", "end", "text", "technique", "score")} for r in rows]
 

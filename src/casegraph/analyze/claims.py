@@ -13,24 +13,105 @@ from casegraph.models import Claim, Quote, Span
 
 # Multi-word cues first so that "most likely" wins over "likely".
 HEDGES = [
-    "it is safe to assume", "it is possible that", "it is likely that", "it seems", "it appears", "most likely",
-    "more likely", "is likely to", "are likely to", "likely", "probably", "possibly", "perhaps", "maybe",
-    "presumably", "supposedly", "allegedly", "reportedly", "apparently", "seemingly", "arguably",
-    "potentially", "conceivably", "appears to", "appear to", "seems to", "seem to", "suggests that",
-    "there is a chance", "may", "might", "could", "would appear", "it is unclear", "rumored", "rumoured",
+    "it is safe to assume",
+    "it is possible that",
+    "it is likely that",
+    "it seems",
+    "it appears",
+    "most likely",
+    "more likely",
+    "is likely to",
+    "are likely to",
+    "likely",
+    "probably",
+    "possibly",
+    "perhaps",
+    "maybe",
+    "presumably",
+    "supposedly",
+    "allegedly",
+    "reportedly",
+    "apparently",
+    "seemingly",
+    "arguably",
+    "potentially",
+    "conceivably",
+    "appears to",
+    "appear to",
+    "seems to",
+    "seem to",
+    "suggests that",
+    "there is a chance",
+    "may",
+    "might",
+    "could",
+    "would appear",
+    "it is unclear",
+    "rumored",
+    "rumoured",
 ]
 BOOSTERS = [
-    "we can safely say", "we can safely predict", "it is clear that", "it is obvious that", "without a doubt",
-    "there is no doubt", "no doubt", "it is no coincidence", "no coincidence", "of course", "in fact",
-    "clearly", "obviously", "certainly", "undoubtedly", "definitely", "surely", "indeed", "explicitly",
-    "absolutely", "unquestionably", "evidently", "well-known", "well known", "always",
+    "we can safely say",
+    "we can safely predict",
+    "it is clear that",
+    "it is obvious that",
+    "without a doubt",
+    "there is no doubt",
+    "no doubt",
+    "it is no coincidence",
+    "no coincidence",
+    "of course",
+    "in fact",
+    "clearly",
+    "obviously",
+    "certainly",
+    "undoubtedly",
+    "definitely",
+    "surely",
+    "indeed",
+    "explicitly",
+    "absolutely",
+    "unquestionably",
+    "evidently",
+    "well-known",
+    "well known",
+    "always",
 ]
 PREDICTION_VERBS = frozenset({"predict", "forecast", "expect", "anticipate", "foresee", "project"})
 OPINION_VERBS = frozenset({"think", "believe", "feel", "consider", "guess", "suppose", "reckon"})
 EVALUATIVE = frozenset(
-    """shady dirty dubious disgraceful shameful outrageous terrible awful horrible great wonderful excellent
-    corrupt evil stupid ridiculous absurd disastrous brilliant fantastic pathetic sinister scandalous
-    appalling dishonest unacceptable wrong right best worst""".split()
+    [
+        "shady",
+        "dirty",
+        "dubious",
+        "disgraceful",
+        "shameful",
+        "outrageous",
+        "terrible",
+        "awful",
+        "horrible",
+        "great",
+        "wonderful",
+        "excellent",
+        "corrupt",
+        "evil",
+        "stupid",
+        "ridiculous",
+        "absurd",
+        "disastrous",
+        "brilliant",
+        "fantastic",
+        "pathetic",
+        "sinister",
+        "scandalous",
+        "appalling",
+        "dishonest",
+        "unacceptable",
+        "wrong",
+        "right",
+        "best",
+        "worst",
+    ]
 )
 _MODAL_HEDGES = frozenset({"may", "might", "could"})
 MAX_QUOTE_CHARS = 4000  # longer than any quote the quote finder accepts
@@ -57,10 +138,16 @@ def cue_spans(ctx: DocContext, sent: Any) -> tuple[list[tuple[int, int]], list[t
     hedges = []
     for s, e in _phrase_spans(text, sent.start, HEDGES):
         word = ctx.text[s:e]
-        if word in ("May",) or re.search(r"be that as it may|as it may", text.lower()) and word.lower() == "may" or (word.lower() in _MODAL_HEDGES and not _is_modal(ctx, sent, s)):
+        if (
+            word in ("May",)
+            or (re.search(r"be that as it may|as it may", text.lower()) and word.lower() == "may")
+            or (word.lower() in _MODAL_HEDGES and not _is_modal(ctx, sent, s))
+        ):
             continue
         hedges.append((s, e))
-    boosters = [(s, e) for s, e in _phrase_spans(text, sent.start, BOOSTERS) if not any(a <= s < b for a, b in hedges)]
+    boosters = [
+        (s, e) for s, e in _phrase_spans(text, sent.start, BOOSTERS) if not any(a <= s < b for a, b in hedges)
+    ]
     return hedges, boosters
 
 
@@ -78,11 +165,16 @@ def claim_type(sent: Any, hedges: list, boosters: list) -> str:
     lemmas = {t.lemma_.lower() for t in sent.span}
     if lemmas & PREDICTION_VERBS:
         return "prediction"
-    if any(c.lower_ in ("will", "shall") or c.lower_ == "'ll" for c in root.children if c.dep_ == "aux") or any(
-        t.lower_ == "going" and t.i + 1 < len(t.doc) and t.doc[t.i + 1].lower_ == "to" and t.head == t for t in sent.span
+    if any(
+        c.lower_ in ("will", "shall") or c.lower_ == "'ll" for c in root.children if c.dep_ == "aux"
+    ) or any(
+        t.lower_ == "going" and t.i + 1 < len(t.doc) and t.doc[t.i + 1].lower_ == "to" and t.head == t
+        for t in sent.span
     ):
         return "prediction"
-    first_person = any(t.lower_ in ("i", "we") and t.dep_ == "nsubj" and t.head.lemma_ in OPINION_VERBS for t in sent.span)
+    first_person = any(
+        t.lower_ in ("i", "we") and t.dep_ == "nsubj" and t.head.lemma_ in OPINION_VERBS for t in sent.span
+    )
     should = any(t.tag_ == "MD" and t.lower_ in ("should", "must", "ought") for t in sent.span)
     evaluative = any(t.pos_ == "ADJ" and t.lower_ in EVALUATIVE for t in sent.span)
     if first_person or should or evaluative or "in my opinion" in sent.span.text.lower():
@@ -129,6 +221,6 @@ def find_claims(ctx: DocContext, quotes: list[Quote], scorer: Any = None) -> lis
         )
         texts.append(ctx.text[s:e])
     if scorer is not None and texts:
-        for claim, score in zip(claims, scorer(texts)):
+        for claim, score in zip(claims, scorer(texts), strict=False):
             claim.checkworthiness = round(float(score), 4)
     return claims

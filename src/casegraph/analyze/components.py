@@ -17,9 +17,15 @@ _BULLETS = ("-", "•", "*", "–", "—", '"', "“", "«")
 
 def _heading(line: str) -> bool:
     words = line.split()
-    return 0 < len(words) <= 10 and not line.endswith((",", "-", "—", "and", "or", "the", "of")) and all(
-        w[:1].isupper() or not w[:1].isalpha() or w in {"of", "the", "and", "in", "for", "a", "an", "to", "on", "at", "is", "by", "with"}
-        for w in words
+    return (
+        0 < len(words) <= 10
+        and not line.endswith((",", "-", "—", "and", "or", "the", "of"))
+        and all(
+            w[:1].isupper()
+            or not w[:1].isalpha()
+            or w in {"of", "the", "and", "in", "for", "a", "an", "to", "on", "at", "is", "by", "with"}
+            for w in words
+        )
     )
 
 
@@ -33,8 +39,11 @@ def line_breaks(doc: Doc) -> Doc:
         line_end = doc[tok.i - 1].idx
         line_start = text.rfind("\n", 0, line_end) + 1
         line = text[line_start:line_end].strip()
-        if "\n\n" in prev.text or line.endswith(_END) or tok.text.startswith(_BULLETS) or (
-            _heading(line) and tok.text[:1].isupper()
+        if (
+            "\n\n" in prev.text
+            or line.endswith(_END)
+            or tok.text.startswith(_BULLETS)
+            or (_heading(line) and tok.text[:1].isupper())
         ):
             tok.is_sent_start = True
     return doc

@@ -52,9 +52,13 @@ def header_mentions(ctx: DocContext, end: int) -> list[Relation]:
                 continue  # a note to oneself is not a communication between two people
             relations.append(
                 Relation(
-                    subject_mention=s, object_mention=k, kind="communicated",
-                    predicate=f"e-mail {field}".lower(), evidence=Span(ctx.doc_id, ls, le, ctx.text[ls:le]),
-                    confidence=0.95, meta={"header": field.lower()},
+                    subject_mention=s,
+                    object_mention=k,
+                    kind="communicated",
+                    predicate=f"e-mail {field}".lower(),
+                    evidence=Span(ctx.doc_id, ls, le, ctx.text[ls:le]),
+                    confidence=0.95,
+                    meta={"header": field.lower()},
                 )
             )
     return relations
@@ -91,7 +95,7 @@ def _people(value: str) -> list[tuple[int, int]]:
         chunk = value[start:stop]
         addr = _ADDR.search(chunk)
         name_end = addr.start() if addr and addr.group(1) else (addr.start() if addr else len(chunk))
-        name = chunk[:name_end].strip().strip('"\'').strip()
+        name = chunk[:name_end].strip().strip("\"'").strip()
         if name and not name.startswith("[") and "@" not in name:
             off = chunk.find(name)
             spans.append((start + off, start + off + len(name)))
@@ -104,7 +108,7 @@ def _people(value: str) -> list[tuple[int, int]]:
 def _split_addresses(value: str) -> list[tuple[int, int]]:
     parts, depth, start = [], 0, 0
     for i, ch in enumerate(value):
-        if ch in "<\"":
+        if ch in '<"':
             depth = 1 - depth if ch == '"' else depth + 1
         elif ch == ">":
             depth = max(0, depth - 1)

@@ -18,17 +18,119 @@ from casegraph.analyze.context import DocContext, M
 
 # Words that may precede a person's name without being part of it.
 TITLES = frozenset(
-    """mr mrs ms miss mx dr prof professor sir dame lord lady sen senator rep representative gov governor
-    president vice prime minister chairman chairwoman chair ambassador secretary general judge justice
-    attorney lawyer lobbyist director ceo chief king queen prince princess sheikh emir mayor congressman
-    congresswoman officer agent detective spokesman spokeswoman former late deputy assistant colonel col
-    capt captain lt sgt gen adm rev father pastor rabbi imam dean businessman financier billionaire banker
-    journalist reporter editor writer author producer actor actress diplomat official envoy consul
-    commissioner chancellor premier speaker leader founder partner owner publicist adviser advisor
-    counsel aide host professor scientist economist investor tycoon oligarch pilot architect""".split()
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "mx",
+        "dr",
+        "prof",
+        "professor",
+        "sir",
+        "dame",
+        "lord",
+        "lady",
+        "sen",
+        "senator",
+        "rep",
+        "representative",
+        "gov",
+        "governor",
+        "president",
+        "vice",
+        "prime",
+        "minister",
+        "chairman",
+        "chairwoman",
+        "chair",
+        "ambassador",
+        "secretary",
+        "general",
+        "judge",
+        "justice",
+        "attorney",
+        "lawyer",
+        "lobbyist",
+        "director",
+        "ceo",
+        "chief",
+        "king",
+        "queen",
+        "prince",
+        "princess",
+        "sheikh",
+        "emir",
+        "mayor",
+        "congressman",
+        "congresswoman",
+        "officer",
+        "agent",
+        "detective",
+        "spokesman",
+        "spokeswoman",
+        "former",
+        "late",
+        "deputy",
+        "assistant",
+        "colonel",
+        "col",
+        "capt",
+        "captain",
+        "lt",
+        "sgt",
+        "gen",
+        "adm",
+        "rev",
+        "father",
+        "pastor",
+        "rabbi",
+        "imam",
+        "dean",
+        "businessman",
+        "financier",
+        "billionaire",
+        "banker",
+        "journalist",
+        "reporter",
+        "editor",
+        "writer",
+        "author",
+        "producer",
+        "actor",
+        "actress",
+        "diplomat",
+        "official",
+        "envoy",
+        "consul",
+        "commissioner",
+        "chancellor",
+        "premier",
+        "speaker",
+        "leader",
+        "founder",
+        "partner",
+        "owner",
+        "publicist",
+        "adviser",
+        "advisor",
+        "counsel",
+        "aide",
+        "host",
+        "professor",
+        "scientist",
+        "economist",
+        "investor",
+        "tycoon",
+        "oligarch",
+        "pilot",
+        "architect",
+    ]
 )
 SKIP_LABELS = frozenset({"CARDINAL", "ORDINAL"})  # numbers without a unit name nothing
-NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW"})
+NAME_LABELS = frozenset(
+    {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW"}
+)
 _RELABEL_TO_PERSON = frozenset({"ORG", "NORP", "PRODUCT", "WORK_OF_ART", "FAC", "LOC", "GPE", "EVENT", "LAW"})
 _DEMONYM = re.compile(r"(?:ian|ean|can|ish|ese|kh|zi|ki|li|ni|ic)$")
 _POSSESSIVE = ("'s", "’s", "'", "’")
@@ -95,8 +197,13 @@ def _is_heading(text: str, start: int, end: int) -> bool:
     line_end = text.find("\n", end)
     line = text[line_start : line_end if line_end >= 0 else len(text)].strip()
     words = line.split()
-    return 0 < len(words) <= 8 and not line.endswith((".", ",", ";", ":", '"', "”")) and all(
-        w[:1].isupper() or not w[:1].isalpha() or w in {"of", "the", "and", "in", "for", "a", "to", "on"} for w in words
+    return (
+        0 < len(words) <= 8
+        and not line.endswith((".", ",", ";", ":", '"', "”"))
+        and all(
+            w[:1].isupper() or not w[:1].isalpha() or w in {"of", "the", "and", "in", "for", "a", "to", "on"}
+            for w in words
+        )
     )
 
 
@@ -105,7 +212,12 @@ def _drop_heading_names(ctx: DocContext) -> None:
     that is a whole heading line, whose text the document never repeats, is dropped."""
     seen = Counter(norm(m.text) for m in ctx.mentions)
     for m in ctx.mentions:
-        if m.chunk >= 0 and m.label in ("PERSON", "ORG") and seen[norm(m.text)] == 1 and _is_heading(ctx.text, m.start, m.end):
+        if (
+            m.chunk >= 0
+            and m.label in ("PERSON", "ORG")
+            and seen[norm(m.text)] == 1
+            and _is_heading(ctx.text, m.start, m.end)
+        ):
             line_start = ctx.text.rfind("\n", 0, m.start) + 1
             line_end = ctx.text.find("\n", m.end)
             line = ctx.text[line_start : line_end if line_end >= 0 else len(ctx.text)]
@@ -191,11 +303,13 @@ def _relabel(ctx: DocContext) -> None:
 def _person_like_role(ctx: DocContext, m: M) -> bool:
     """A GPE-labelled surname acting as a person: subject, possessor, agent."""
     root = ctx.chunks[m.chunk].doc[m.tj - 1]
-    return root.dep_ in ("nsubj", "nsubjpass", "poss", "appos") or (root.dep_ == "pobj" and root.head.lower_ in ("by", "with", "between"))
+    return root.dep_ in ("nsubj", "nsubjpass", "poss", "appos") or (
+        root.dep_ == "pobj" and root.head.lower_ in ("by", "with", "between")
+    )
 
 
 def _extend_orgs(ctx: DocContext) -> None:
-    """"the Bureau of South" + "and Central Asian Affairs": extend an ORG over a capitalised
+    """ "the Bureau of South" + "and Central Asian Affairs": extend an ORG over a capitalised
     coordination that ends in a capitalised noun, when the model cut it short."""
     for m in ctx.mentions:
         if m.dropped or m.label != "ORG" or m.chunk < 0:
@@ -238,13 +352,21 @@ def _add_missed(ctx: DocContext) -> None:
                 ctx.add_mention(ci, tok.i, tok.i + 1, "PERSON", "doc")
                 continue
             prev = doc[tok.i - 1] if tok.i > 0 else None
-            if prev is not None and prev.lower_.rstrip(".") in TITLES and tok.pos_ == "PROPN" \
-                    and tok.lower_.rstrip(".") not in TITLES and not _is_heading(
-                ctx.text, ctx.tstart(ci, tok), ctx.tend(ci, tok)
+            if (
+                prev is not None
+                and prev.lower_.rstrip(".") in TITLES
+                and tok.pos_ == "PROPN"
+                and tok.lower_.rstrip(".") not in TITLES
+                and not _is_heading(ctx.text, ctx.tstart(ci, tok), ctx.tend(ci, tok))
             ):
                 j = tok.i + 1
-                while j < len(doc) and doc[j].pos_ == "PROPN" and (ci, j) not in ctx.token_mention \
-                    and doc[j].text[:1].isupper() and doc[j].lower_ not in TITLES:
+                while (
+                    j < len(doc)
+                    and doc[j].pos_ == "PROPN"
+                    and (ci, j) not in ctx.token_mention
+                    and doc[j].text[:1].isupper()
+                    and doc[j].lower_ not in TITLES
+                ):
                     j += 1
                 ctx.add_mention(ci, tok.i, j, "PERSON", "role")
 
@@ -268,7 +390,9 @@ def cluster(ctx: DocContext) -> None:
     for name, words in sorted(fulls.items(), key=lambda kv: -len(kv[0])):
         for other in canonical.values():
             ow = fulls[other]
-            if ow[-1] == words[-1] and (ow[0] == words[0] or ow[0][0] == words[0][0] and len(words[0]) <= 2):
+            if ow[-1] == words[-1] and (
+                ow[0] == words[0] or (ow[0][0] == words[0][0] and len(words[0]) <= 2)
+            ):
                 canonical[name] = other
                 break
         else:

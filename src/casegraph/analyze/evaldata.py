@@ -21,7 +21,9 @@ def eval_root(data: str | os.PathLike | None = None) -> Path:
     for c in candidates:
         if c and Path(c).is_dir():
             return Path(c)
-    raise CasegraphError("evaluation data not found: pass --data DIR or set CASEGRAPH_EVAL (expected ../shared/eval)")
+    raise CasegraphError(
+        "evaluation data not found: pass --data DIR or set CASEGRAPH_EVAL (expected ../shared/eval)"
+    )
 
 
 def held_out(index: int, every: int = 5) -> bool:
@@ -30,6 +32,7 @@ def held_out(index: int, every: int = 5) -> bool:
 
 
 # -- CoNLL-2003 --------------------------------------------------------------------------
+
 
 @dataclass
 class ConllDoc:
@@ -95,6 +98,7 @@ def read_conll(path: Path) -> list[ConllDoc]:
 
 # -- PolNeAR -----------------------------------------------------------------------------
 
+
 @dataclass
 class Attribution:
     content: list[tuple[int, int]]
@@ -115,7 +119,7 @@ def read_polnear(root: Path) -> Iterator[tuple[str, str, list[Attribution]]]:
         for line in ann.read_text(encoding="utf-8").splitlines():
             cols = line.split("\t")
             if line.startswith("T") and len(cols) >= 2:
-                kind, _, ranges = cols[1].partition(" ")
+                _kind, _, ranges = cols[1].partition(" ")
                 spans[cols[0]] = [tuple(int(x) for x in r.split()) for r in ranges.split(";")]  # type: ignore[misc]
             elif line.startswith("E") and len(cols) >= 2:
                 events.append(dict(part.split(":", 1) for part in cols[1].split()))
@@ -123,11 +127,18 @@ def read_polnear(root: Path) -> Iterator[tuple[str, str, list[Attribution]]]:
         for ev in events:
             if "Content" not in ev:
                 continue
-            atts.append(Attribution(spans.get(ev["Content"], []), spans.get(ev.get("Source", ""), []), spans.get(ev.get("Cue", ""), [])))
+            atts.append(
+                Attribution(
+                    spans.get(ev["Content"], []),
+                    spans.get(ev.get("Source", ""), []),
+                    spans.get(ev.get("Cue", ""), []),
+                )
+            )
         yield name, text_path.read_text(encoding="utf-8"), atts
 
 
 # -- PTC ---------------------------------------------------------------------------------
+
 
 @dataclass
 class PtcArticle:
@@ -170,6 +181,7 @@ def ptc_split(articles: list[PtcArticle]) -> tuple[list[PtcArticle], list[PtcArt
 
 
 # -- CheckThat! 2019 ---------------------------------------------------------------------
+
 
 def read_checkthat(root: Path) -> list[tuple[str, list[tuple[str, str, int]]]]:
     """(debate name, [(speaker, sentence, label)]) for each debate file."""

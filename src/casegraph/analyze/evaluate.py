@@ -9,20 +9,39 @@ import time
 from typing import Any
 
 from casegraph.analyze.evaldata import (
-    checkthat_split, eval_root, ptc_split, read_checkthat, read_conll, read_polnear, read_ptc,
+    checkthat_split,
+    eval_root,
+    ptc_split,
+    read_checkthat,
+    read_conll,
+    read_polnear,
+    read_ptc,
 )
 
 CONLL_INSPECTED = 80  # entity rules were adjusted after reading errors on valid documents [0, 80)
 CONLL_MAP = {
-    "PERSON": "PER", "ORG": "ORG", "GPE": "LOC", "LOC": "LOC", "FAC": "LOC",
-    "NORP": "MISC", "EVENT": "MISC", "PRODUCT": "MISC", "WORK_OF_ART": "MISC", "LAW": "MISC", "LANGUAGE": "MISC",
+    "PERSON": "PER",
+    "ORG": "ORG",
+    "GPE": "LOC",
+    "LOC": "LOC",
+    "FAC": "LOC",
+    "NORP": "MISC",
+    "EVENT": "MISC",
+    "PRODUCT": "MISC",
+    "WORK_OF_ART": "MISC",
+    "LAW": "MISC",
+    "LANGUAGE": "MISC",
 }
 
 
-def run_eval(task: str, data: str | None = None, model: str | None = None, limit: int | None = None) -> dict[str, Any]:
+def run_eval(
+    task: str, data: str | None = None, model: str | None = None, limit: int | None = None
+) -> dict[str, Any]:
     root = eval_root(data)
     started = time.perf_counter()
-    result = {"conll": _conll, "polnear": _polnear, "ptc": _ptc, "checkthat": _checkthat}[task](root, model, limit)
+    result = {"conll": _conll, "polnear": _polnear, "ptc": _ptc, "checkthat": _checkthat}[task](
+        root, model, limit
+    )
     result["task"] = task
     result["seconds"] = round(time.perf_counter() - started, 1)
     return result
@@ -32,10 +51,18 @@ def prf(tp: int, n_pred: int, n_gold: int) -> dict[str, float]:
     p = tp / n_pred if n_pred else 0.0
     r = tp / n_gold if n_gold else 0.0
     f = 2 * p * r / (p + r) if p + r else 0.0
-    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4), "tp": tp, "predicted": n_pred, "gold": n_gold}
+    return {
+        "precision": round(p, 4),
+        "recall": round(r, 4),
+        "f1": round(f, 4),
+        "tp": tp,
+        "predicted": n_pred,
+        "gold": n_gold,
+    }
 
 
 # -- NER ---------------------------------------------------------------------------------
+
 
 def _conll(root: Any, model: str | None, limit: int | None) -> dict[str, Any]:
     import spacy
@@ -48,10 +75,12 @@ def _conll(root: Any, model: str | None, limit: int | None) -> dict[str, Any]:
     bare = spacy.load(model_name(model))
     ours_nlp = load_nlp(model)
     gold = [d.entities for d in docs]
-    bare_pred = [{(e.start_char, e.end_char, CONLL_MAP[e.label_]) for e in doc.ents if e.label_ in CONLL_MAP}
-                 for doc in bare.pipe((d.text for d in docs), batch_size=32)]
+    bare_pred = [
+        {(e.start_char, e.end_char, CONLL_MAP[e.label_]) for e in doc.ents if e.label_ in CONLL_MAP}
+        for doc in bare.pipe((d.text for d in docs), batch_size=32)
+    ]
     ours_pred = []
-    for d, doc in zip(docs, ours_nlp.pipe((d.text for d in docs), batch_size=32)):
+    for d, doc in zip(docs, ours_nlp.pipe((d.text for d in docs), batch_size=32), strict=False):
         ctx = DocContext("conll", d.text, [Chunk(doc, 0)])
         find_mentions(ctx)
         ours_pred.append({(m.start, m.end, CONLL_MAP[m.label]) for m in ctx.mentions if m.label in CONLL_MAP})
@@ -60,25 +89,31 @@ def _conll(root: Any, model: str | None, limit: int | None) -> dict[str, Any]:
         "data": "conll2003/valid.txt",
         "split": f"all {len(docs)} documents; 'held_out' = documents {k}+ (the rules' errors were inspected on the first {k} only)",
         "systems": {"ours": _ner_scores(ours_pred, gold), "baseline": _ner_scores(bare_pred, gold)},
-        "held_out": {"ours": _ner_scores(ours_pred[k:], gold[k:]), "baseline": _ner_scores(bare_pred[k:], gold[k:])},
+        "held_out": {
+            "ours": _ner_scores(ours_pred[k:], gold[k:]),
+            "baseline": _ner_scores(bare_pred[k:], gold[k:]),
+        },
         "baseline": "bare spaCy NER with labels mapped PERSON->PER, ORG->ORG, GPE/LOC/FAC->LOC, NORP/EVENT/PRODUCT/WORK_OF_ART/LAW/LANGUAGE->MISC",
         "matching": "exact span and type",
     }
 
 
 def _ner_scores(pred: list[set], gold: list[set]) -> dict[str, Any]:
-    tp = sum(len(p & g) for p, g in zip(pred, gold))
+    tp = sum(len(p & g) for p, g in zip(pred, gold, strict=False))
     scores: dict[str, Any] = prf(tp, sum(map(len, pred)), sum(map(len, gold)))
     per = {}
     for label in ("PER", "ORG", "LOC", "MISC"):
         pl = [{x for x in p if x[2] == label} for p in pred]
         gl = [{x for x in g if x[2] == label} for g in gold]
-        per[label] = prf(sum(len(p & g) for p, g in zip(pl, gl)), sum(map(len, pl)), sum(map(len, gl)))["f1"]
+        per[label] = prf(
+            sum(len(p & g) for p, g in zip(pl, gl, strict=False)), sum(map(len, pl)), sum(map(len, gl))
+        )["f1"]
     scores["f1_by_type"] = per
     return scores
 
 
 # -- attribution -------------------------------------------------------------------------
+
 
 def _covers(a: list[tuple[int, int]], b: list[tuple[int, int]], share: float = 0.5) -> bool:
     """Each side overlaps the other by at least `share` of its own length."""
@@ -107,7 +142,9 @@ def _polnear(root: Any, model: str | None, limit: int | None) -> dict[str, Any]:
         n_gold += len(gold)
         payload = Payload(name, text, {}, [])
         hend, chunks = plan(payload)
-        parsed = [Chunk(doc, off) for doc, off in nlp.pipe(((text[s:e], s) for s, e in chunks), as_tuples=True)]
+        parsed = [
+            Chunk(doc, off) for doc, off in nlp.pipe(((text[s:e], s) for s, e in chunks), as_tuples=True)
+        ]
         result = analyse_parsed(payload, hend, parsed, chunks)
         clusters: dict[str, list[tuple[int, int]]] = {}
         for m in result.mentions:
@@ -123,8 +160,14 @@ def _polnear(root: Any, model: str | None, limit: int | None) -> dict[str, Any]:
             if len(text[s:e].split()) <= 3:
                 continue
             sent = doc.char_span(s, e, alignment_mode="expand")
-            persons = [x for x in doc.ents if x.label_ == "PERSON" and sent is not None
-                       and x.sent.start == sent.sent.start and not (s <= x.start_char < e)]
+            persons = [
+                x
+                for x in doc.ents
+                if x.label_ == "PERSON"
+                and sent is not None
+                and x.sent.start == sent.sent.start
+                and not (s <= x.start_char < e)
+            ]
             near = min(persons, key=lambda x: min(abs(x.start_char - e), abs(x.end_char - s)), default=None)
             base.append(([(s, e)], [(near.start_char, near.end_char)] if near else []))
         for system, preds in (("ours", ours), ("baseline", base)):
@@ -132,7 +175,9 @@ def _polnear(root: Any, model: str | None, limit: int | None) -> dict[str, Any]:
             c["pred"] += len(preds)
             used: set[int] = set()
             for content, source in preds:
-                hit = next((i for i, g in enumerate(gold) if i not in used and _covers(content, g.content)), None)
+                hit = next(
+                    (i for i, g in enumerate(gold) if i not in used and _covers(content, g.content)), None
+                )
                 if hit is None:
                     continue
                 used.add(hit)
@@ -146,7 +191,8 @@ def _polnear(root: Any, model: str | None, limit: int | None) -> dict[str, Any]:
             "content_and_source": prf(c["tp_src"], c["pred"], n_gold),
         }
     return {
-        "data": "polnear/dev", "split": f"all {len(articles)} dev articles (nothing fitted on them)",
+        "data": "polnear/dev",
+        "split": f"all {len(articles)} dev articles (nothing fitted on them)",
         "systems": systems,
         "baseline": "text in quote marks (more than 3 words), speaker = nearest PERSON of the bare model in the sentence",
         "matching": "content overlaps gold content by >= 50% of both lengths; source: speaker's cluster touches the gold source span",
@@ -155,6 +201,7 @@ def _polnear(root: Any, model: str | None, limit: int | None) -> dict[str, Any]:
 
 
 # -- rhetoric ----------------------------------------------------------------------------
+
 
 def _ptc(root: Any, model: str | None, limit: int | None) -> dict[str, Any]:
     from casegraph.analyze.linear import load_packaged
@@ -191,7 +238,8 @@ def _ptc(root: Any, model: str | None, limit: int | None) -> dict[str, Any]:
         scores["f1_by_technique"] = {t: prf(*v)["f1"] for t, v in sorted(per.items())}
         systems[name] = scores
     return {
-        "data": "ptc", "split": f"held-out articles ({len(test)}: every 5th by name); the model was fitted on the others",
+        "data": "ptc",
+        "split": f"held-out articles ({len(test)}: every 5th by name); the model was fitted on the others",
         "systems": systems,
         "baseline": "lexicon of cue words per technique",
         "matching": "sentence level: a (sentence, technique) pair is gold when a gold span of the technique overlaps the sentence",
@@ -200,8 +248,9 @@ def _ptc(root: Any, model: str | None, limit: int | None) -> dict[str, Any]:
 
 # -- check-worthiness --------------------------------------------------------------------
 
+
 def _average_precision(labels: list[int], scores: list[float]) -> float:
-    ranked = sorted(zip(scores, labels), key=lambda x: -x[0])
+    ranked = sorted(zip(scores, labels, strict=False), key=lambda x: -x[0])
     hits, total = 0, 0.0
     for i, (_, y) in enumerate(ranked, 1):
         if y:
@@ -229,10 +278,16 @@ def _checkthat(root: Any, model: str | None, limit: int | None) -> dict[str, Any
             systems["ours"].append(_average_precision(labels, [learned.scores(s)[0] for _, s, _ in rows]))
         systems["baseline_length"].append(_average_precision(labels, [len(s.split()) for _, s, _ in rows]))
         systems["baseline_random"].append(_average_precision(labels, [rng.random() for _ in rows]))
-    out = {name: {"map": round(sum(v) / len(v), 4) if v else None, "debates": len(v)} for name, v in systems.items() if v}
+    out = {
+        name: {"map": round(sum(v) / len(v), 4) if v else None, "debates": len(v)}
+        for name, v in systems.items()
+        if v
+    }
     return {
         "data": "checkthat2019/training",
-        "split": "held-out debates (every 5th by name: " + ", ".join(n for n, _ in test) + "); the model was fitted on the others",
+        "split": "held-out debates (every 5th by name: "
+        + ", ".join(n for n, _ in test)
+        + "); the model was fitted on the others",
         "systems": out,
         "baseline": "sentences ranked by length; and in random order",
         "matching": "mean average precision over debates (the CheckThat! 2019 Task 1 measure)",

@@ -78,7 +78,9 @@ class LinearTextModel:
         return (1.0 / (1.0 + np.exp(-z))).tolist()
 
 
-def save_model(path: str, vectorizer: Any, classifier: Any, classes: list[str], extra: dict[str, Any]) -> None:
+def save_model(
+    path: str, vectorizer: Any, classifier: Any, classes: list[str], extra: dict[str, Any]
+) -> None:
     """Export a fitted TfidfVectorizer + LogisticRegression (or one per class) to JSON.gz."""
     vocab = {t: int(i) for t, i in vectorizer.vocabulary_.items()}
     coefs = classifier if isinstance(classifier, list) else [classifier]

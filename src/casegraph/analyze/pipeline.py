@@ -83,7 +83,12 @@ def chunk_ranges(text: str, ranges: list[tuple[int, int]], limit: int = CHUNK_CH
     line breaks (or whitespace) so that no chunk exceeds the limit by much."""
     chunks: list[tuple[int, int]] = []
     for start, end in _split_long(text, ranges, limit):
-        if chunks and chunks[-1][1] >= start - 2 and end - chunks[-1][0] <= limit and not text[chunks[-1][1]:start].strip():
+        if (
+            chunks
+            and chunks[-1][1] >= start - 2
+            and end - chunks[-1][0] <= limit
+            and not text[chunks[-1][1] : start].strip()
+        ):
             chunks[-1] = (chunks[-1][0], end)
         else:
             chunks.append((start, end))

@@ -13,14 +13,99 @@ from casegraph.analyze.references import mention_for, subject_of, token_at
 from casegraph.models import Quote, Span
 
 CUES = frozenset(
-    """say tell state note write add claim declare explain argue insist ask demand warn announce report
-    reply respond comment remark emphasize emphasise stress suggest admit acknowledge deny confirm allege
-    assert maintain testify tweet post describe believe think wish hope promise threaten recall urge
-    accuse speak quote conclude predict vow agree recount joke complain mention observe point reveal
-    insist caution boast concede contend estimate lament muse order plead pledge propose reiterate
-    repeat retort scream shout sign tout whisper yell""".split()
+    [
+        "say",
+        "tell",
+        "state",
+        "note",
+        "write",
+        "add",
+        "claim",
+        "declare",
+        "explain",
+        "argue",
+        "insist",
+        "ask",
+        "demand",
+        "warn",
+        "announce",
+        "report",
+        "reply",
+        "respond",
+        "comment",
+        "remark",
+        "emphasize",
+        "emphasise",
+        "stress",
+        "suggest",
+        "admit",
+        "acknowledge",
+        "deny",
+        "confirm",
+        "allege",
+        "assert",
+        "maintain",
+        "testify",
+        "tweet",
+        "post",
+        "describe",
+        "believe",
+        "think",
+        "wish",
+        "hope",
+        "promise",
+        "threaten",
+        "recall",
+        "urge",
+        "accuse",
+        "speak",
+        "quote",
+        "conclude",
+        "predict",
+        "vow",
+        "agree",
+        "recount",
+        "joke",
+        "complain",
+        "mention",
+        "observe",
+        "point",
+        "reveal",
+        "insist",
+        "caution",
+        "boast",
+        "concede",
+        "contend",
+        "estimate",
+        "lament",
+        "muse",
+        "order",
+        "plead",
+        "pledge",
+        "propose",
+        "reiterate",
+        "repeat",
+        "retort",
+        "scream",
+        "shout",
+        "sign",
+        "tout",
+        "whisper",
+        "yell",
+    ]
 )
-INDIRECT_CUES = CUES - {"ask", "describe", "wish", "hope", "think", "believe", "speak", "point", "sign", "order"}
+INDIRECT_CUES = CUES - {
+    "ask",
+    "describe",
+    "wish",
+    "hope",
+    "think",
+    "believe",
+    "speak",
+    "point",
+    "sign",
+    "order",
+}
 SCARE_QUOTE_WORDS = 3  # quoted phrases this short with no cue are scare quotes
 MAX_QUOTE = 3000
 
@@ -73,7 +158,12 @@ def _direct(ctx: DocContext, qs: int, qe: int) -> Quote | None:
     s, e = _trim(ctx.text, qs, qe)
     if e <= s:
         return None
-    verb = _cue_in_structure(ctx, s, e) or _cue_after(ctx, qe) or _cue_before(ctx, qs) or _cue_line_before(ctx, qs)
+    verb = (
+        _cue_in_structure(ctx, s, e)
+        or _cue_after(ctx, qe)
+        or _cue_before(ctx, qs)
+        or _cue_line_before(ctx, qs)
+    )
     words = len(ctx.text[s:e].split())
     if verb is None:
         if words <= SCARE_QUOTE_WORDS:
@@ -116,14 +206,18 @@ def _cue_in_structure(ctx: DocContext, s: int, e: int) -> tuple[int, Any] | None
 
 
 def _cue_after(ctx: DocContext, qe: int) -> tuple[int, Any] | None:
-    """", noted Epstein." / "," she wrote to ...: a cue in the few tokens after the close."""
+    """ ", noted Epstein." / "," she wrote to ...: a cue in the few tokens after the close."""
     hit = token_at(ctx, qe + 1)
     if hit is None:
         return None
     ci, tok = hit
     doc = ctx.chunks[ci].doc
     for t in doc[tok.i : tok.i + 8]:
-        if t.text in ('"', "“", "”", "«") or "\n" in t.text or (t.is_sent_end and t.is_punct and t.text in ".!?"):
+        if (
+            t.text in ('"', "“", "”", "«")
+            or "\n" in t.text
+            or (t.is_sent_end and t.is_punct and t.text in ".!?")
+        ):
             break
         if _is_cue(t):
             return ci, t
@@ -131,7 +225,7 @@ def _cue_after(ctx: DocContext, qe: int) -> tuple[int, Any] | None:
 
 
 def _cue_before(ctx: DocContext, qs: int) -> tuple[int, Any] | None:
-    """"Smith said: ..." / "He wrote, ...": a cue shortly before the open mark, same line."""
+    """ "Smith said: ..." / "He wrote, ...": a cue shortly before the open mark, same line."""
     line_start = ctx.text.rfind("\n", 0, qs) + 1
     if not ctx.text[line_start : qs - 1].strip():
         return None
@@ -142,7 +236,7 @@ def _cue_before(ctx: DocContext, qs: int) -> tuple[int, Any] | None:
 
 
 def _cue_line_before(ctx: DocContext, qs: int) -> tuple[int, Any] | None:
-    """"Former ambassador Richard E. stated:" followed by the quote on the next line."""
+    """ "Former ambassador Richard E. stated:" followed by the quote on the next line."""
     end = qs - 1
     while end > 0 and ctx.text[end - 1].isspace():
         end -= 1
@@ -236,7 +330,9 @@ def _according(ctx: DocContext, ci: int, tok: Any, sent: Any, marks: list[tuple[
     source = next((c for c in to.children if c.dep_ == "pobj"), None)
     phrase_end = max(t.i for t in tok.subtree) if source is None else max(t.i for t in source.subtree)
     doc = tok.doc
-    if tok.i == sent.span.start or (tok.i - 1 >= sent.span.start and doc[tok.i - 1].is_punct and tok.i - 1 == sent.span.start):
+    if tok.i == sent.span.start or (
+        tok.i - 1 >= sent.span.start and doc[tok.i - 1].is_punct and tok.i - 1 == sent.span.start
+    ):
         first = phrase_end + 1
         while first < sent.span.end and doc[first].is_punct:
             first += 1

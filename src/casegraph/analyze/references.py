@@ -5,16 +5,39 @@ the model missed. Shared by quotes, claims and relations."""
 from __future__ import annotations
 
 import bisect
-import bisect
 from typing import Any
 
 from casegraph.analyze.context import DocContext
 
 PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his", "hers", "himself", "herself"})
 ROLE_NOUNS = frozenset(
-    """president senator ambassador minister lobbyist spokesman spokeswoman chairman chairwoman
-    official diplomat prosecutor lawyer attorney judge governor congressman congresswoman leader
-    secretary director financier businessman billionaire banker""".split()
+    [
+        "president",
+        "senator",
+        "ambassador",
+        "minister",
+        "lobbyist",
+        "spokesman",
+        "spokeswoman",
+        "chairman",
+        "chairwoman",
+        "official",
+        "diplomat",
+        "prosecutor",
+        "lawyer",
+        "attorney",
+        "judge",
+        "governor",
+        "congressman",
+        "congresswoman",
+        "leader",
+        "secretary",
+        "director",
+        "financier",
+        "businessman",
+        "billionaire",
+        "banker",
+    ]
 )
 SUBJECT_DEPS = ("nsubj", "nsubjpass")
 
@@ -75,7 +98,9 @@ def mention_for(ctx: DocContext, ci: int, tok: Any, create: bool = True) -> int 
         if child.dep_ in ("compound", "flat") and child.i < tok.i:
             k = ctx.mention_at(ci, child)
             # "Epstein associate" names the associate, not Epstein: only names compound into names
-            if k is not None and (tok.pos_ == "PROPN" or ctx.mentions[k].label == "PERSON" and tok.pos_ != "NOUN"):
+            if k is not None and (
+                tok.pos_ == "PROPN" or (ctx.mentions[k].label == "PERSON" and tok.pos_ != "NOUN")
+            ):
                 return k
     low = tok.lower_
     pos = ctx.tstart(ci, tok)
@@ -85,8 +110,12 @@ def mention_for(ctx: DocContext, ci: int, tok: Any, create: bool = True) -> int 
         return resolve_person_before(ctx, pos)
     if create and tok.pos_ == "PROPN" and tok.text[:1].isupper() and not ctx.in_quote(pos):
         ti = tok.i
-        while ti > 0 and tok.doc[ti - 1].pos_ == "PROPN" and tok.doc[ti - 1].dep_ in ("compound", "flat") \
-                and ctx.mention_at(ci, tok.doc[ti - 1]) is None:
+        while (
+            ti > 0
+            and tok.doc[ti - 1].pos_ == "PROPN"
+            and tok.doc[ti - 1].dep_ in ("compound", "flat")
+            and ctx.mention_at(ci, tok.doc[ti - 1]) is None
+        ):
             ti -= 1
         k = ctx.add_mention(ci, ti, tok.i + 1, "PERSON", "speaker")
         ctx.mentions[k].cluster = ""
@@ -114,7 +143,9 @@ def resolve_person_before(ctx: DocContext, pos: int, window: int = 2) -> int | N
                 continue
             m = ctx.mentions[k]
             key = m.cluster or m.text
-            is_subject = tok.dep_ in SUBJECT_DEPS or tok.head.dep_ in SUBJECT_DEPS and tok.dep_ in ("compound", "flat")
+            is_subject = tok.dep_ in SUBJECT_DEPS or (
+                tok.head.dep_ in SUBJECT_DEPS and tok.dep_ in ("compound", "flat")
+            )
             if key not in found or is_subject:
                 found[key] = (k, is_subject or found.get(key, (0, False))[1])
         if not found:

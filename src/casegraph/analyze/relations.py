@@ -17,33 +17,171 @@ from casegraph.analyze.references import mention_for, subject_of
 from casegraph.models import Relation, Span
 
 FAMILY = frozenset(
-    """son daughter wife husband father mother brother sister nephew niece uncle aunt cousin grandson
-    granddaughter grandfather grandmother stepson stepdaughter stepfather stepmother widow widower
-    ex-wife ex-husband fiancee fiancée fiance fiancé spouse sibling""".split()
+    [
+        "son",
+        "daughter",
+        "wife",
+        "husband",
+        "father",
+        "mother",
+        "brother",
+        "sister",
+        "nephew",
+        "niece",
+        "uncle",
+        "aunt",
+        "cousin",
+        "grandson",
+        "granddaughter",
+        "grandfather",
+        "grandmother",
+        "stepson",
+        "stepdaughter",
+        "stepfather",
+        "stepmother",
+        "widow",
+        "widower",
+        "ex-wife",
+        "ex-husband",
+        "fiancee",
+        "fiancée",
+        "fiance",
+        "fiancé",
+        "spouse",
+        "sibling",
+    ]
 )
 ROLE = frozenset(
-    """president chairman chairwoman chair head director ceo founder co-founder cofounder minister
-    ambassador secretary senator governor member spokesman spokeswoman adviser advisor lawyer attorney
-    counsel officer official employee executive manager owner chief leader commander prosecutor judge
-    mayor agent representative envoy consul deputy treasurer trustee professor editor principal
-    shareholder investor chancellor premier king queen prince emir sheikh general""".split()
+    [
+        "president",
+        "chairman",
+        "chairwoman",
+        "chair",
+        "head",
+        "director",
+        "ceo",
+        "founder",
+        "co-founder",
+        "cofounder",
+        "minister",
+        "ambassador",
+        "secretary",
+        "senator",
+        "governor",
+        "member",
+        "spokesman",
+        "spokeswoman",
+        "adviser",
+        "advisor",
+        "lawyer",
+        "attorney",
+        "counsel",
+        "officer",
+        "official",
+        "employee",
+        "executive",
+        "manager",
+        "owner",
+        "chief",
+        "leader",
+        "commander",
+        "prosecutor",
+        "judge",
+        "mayor",
+        "agent",
+        "representative",
+        "envoy",
+        "consul",
+        "deputy",
+        "treasurer",
+        "trustee",
+        "professor",
+        "editor",
+        "principal",
+        "shareholder",
+        "investor",
+        "chancellor",
+        "premier",
+        "king",
+        "queen",
+        "prince",
+        "emir",
+        "sheikh",
+        "general",
+    ]
 )
 MET_VERBS = frozenset({"meet", "visit", "host", "dine", "receive"})
-MET_NOUNS = frozenset({"talks", "talk", "meeting", "meetings", "dinner", "lunch", "visit", "summit", "negotiations"})
+MET_NOUNS = frozenset(
+    {"talks", "talk", "meeting", "meetings", "dinner", "lunch", "visit", "summit", "negotiations"}
+)
 HIRED_VERBS = frozenset({"hire", "employ", "retain", "recruit", "engage", "appoint"})
 LOBBY_VERBS = frozenset({"lobby"})
-PAY_VERBS = frozenset({"pay", "transfer", "wire", "send", "donate", "give", "lend", "loan", "fund", "finance", "bribe"})
-CONFLICT_VERBS = frozenset(
-    {"sue", "accuse", "attack", "oppose", "fight", "discredit", "persecute", "threaten", "blackmail",
-     "criticize", "criticise", "arrest", "prosecute", "denounce", "betray", "defeat", "imprison", "jail"}
+PAY_VERBS = frozenset(
+    {"pay", "transfer", "wire", "send", "donate", "give", "lend", "loan", "fund", "finance", "bribe"}
 )
-CONFLICT_NOUNS = frozenset({"conflict", "dispute", "confrontation", "feud", "rivalry", "lawsuit", "war", "fight", "battle", "clash"})
+CONFLICT_VERBS = frozenset(
+    {
+        "sue",
+        "accuse",
+        "attack",
+        "oppose",
+        "fight",
+        "discredit",
+        "persecute",
+        "threaten",
+        "blackmail",
+        "criticize",
+        "criticise",
+        "arrest",
+        "prosecute",
+        "denounce",
+        "betray",
+        "defeat",
+        "imprison",
+        "jail",
+    }
+)
+CONFLICT_NOUNS = frozenset(
+    {"conflict", "dispute", "confrontation", "feud", "rivalry", "lawsuit", "war", "fight", "battle", "clash"}
+)
 ASSOC_VERBS = frozenset({"cooperate", "partner", "collaborate", "befriend", "ally", "associate", "work"})
 ASSOC_NOUNS = frozenset(
-    {"cooperation", "partnership", "partner", "associate", "ally", "friend", "friendship", "ties", "collaboration",
-     "business", "deal", "alliance", "connection", "connections", "relationship", "relationships", "contacts"}
+    {
+        "cooperation",
+        "partnership",
+        "partner",
+        "associate",
+        "ally",
+        "friend",
+        "friendship",
+        "ties",
+        "collaboration",
+        "business",
+        "deal",
+        "alliance",
+        "connection",
+        "connections",
+        "relationship",
+        "relationships",
+        "contacts",
+    }
 )
-COMM_VERBS = frozenset({"write", "email", "e-mail", "call", "phone", "text", "message", "contact", "inform", "tell", "correspond", "cable"})
+COMM_VERBS = frozenset(
+    {
+        "write",
+        "email",
+        "e-mail",
+        "call",
+        "phone",
+        "text",
+        "message",
+        "contact",
+        "inform",
+        "tell",
+        "correspond",
+        "cable",
+    }
+)
 
 TARGET_LABELS = {
     "family": {"PERSON"},
@@ -61,7 +199,7 @@ CO_OCCURRENCE_LABELS = ("PERSON", "ORG", "GPE")
 
 
 def family_word(tok: Any) -> str | None:
-    """"son" + "-in-law" (split by the tokenizer) -> "son-in-law"; plain family nouns as is."""
+    """ "son" + "-in-law" (split by the tokenizer) -> "son-in-law"; plain family nouns as is."""
     low = tok.lower_
     if low in FAMILY:
         doc = tok.doc
@@ -94,9 +232,15 @@ def find_relations(ctx: DocContext) -> list[Relation]:
             seen.add(key)
             out.append(
                 Relation(
-                    subject_mention=subj, object_mention=obj, kind=kind, predicate=predicate,
+                    subject_mention=subj,
+                    object_mention=obj,
+                    kind=kind,
+                    predicate=predicate,
                     evidence=Span(ctx.doc_id, sent.start, sent.end, ctx.text[sent.start : sent.end]),
-                    confidence=conf, negated=negated, hedged=hedged, meta=extra,
+                    confidence=conf,
+                    negated=negated,
+                    hedged=hedged,
+                    meta=extra,
                 )
             )
     return out
@@ -117,9 +261,13 @@ def _sentence_relations(ctx: DocContext, sent: Sent) -> Iterator[Rel]:
         elif tok.pos_ == "NOUN" and tok.lower_ in MET_NOUNS:
             yield from _noun_relation(ctx, ci, tok, "met", tok.text, preps=("with", "between"))
         elif tok.pos_ == "NOUN" and tok.lower_ in CONFLICT_NOUNS:
-            yield from _noun_relation(ctx, ci, tok, "conflict", tok.text, preps=("with", "between", "against"))
+            yield from _noun_relation(
+                ctx, ci, tok, "conflict", tok.text, preps=("with", "between", "against")
+            )
         elif tok.pos_ == "NOUN" and tok.lower_ in ASSOC_NOUNS:
-            yield from _noun_relation(ctx, ci, tok, "associate", tok.text, preps=("with", "between", "of"), confidence=0.5)
+            yield from _noun_relation(
+                ctx, ci, tok, "associate", tok.text, preps=("with", "between", "of"), confidence=0.5
+            )
         elif tok.pos_ == "VERB":
             if lemma in MET_VERBS:
                 yield from _verb_relation(ctx, ci, tok, "met", preps=("with",))
@@ -134,7 +282,9 @@ def _sentence_relations(ctx: DocContext, sent: Sent) -> Iterator[Rel]:
             elif lemma in ASSOC_VERBS and any(c.lower_ == "with" for c in tok.children):
                 yield from _verb_relation(ctx, ci, tok, "associate", preps=("with",))
             elif lemma in COMM_VERBS:
-                yield from _verb_relation(ctx, ci, tok, "communicated", preps=("to",), direct_object=lemma != "write")
+                yield from _verb_relation(
+                    ctx, ci, tok, "communicated", preps=("to",), direct_object=lemma != "write"
+                )
             elif lemma in ("serve", "work", "act", "appoint", "name", "elect") and tok.dep_ != "amod":
                 yield from _serve_as(ctx, ci, tok)
             elif lemma in ("chair", "head", "lead", "run", "found"):
@@ -143,7 +293,10 @@ def _sentence_relations(ctx: DocContext, sent: Sent) -> Iterator[Rel]:
 
 
 def _negated(tok: Any) -> bool:
-    return any(c.dep_ == "neg" or c.lower_ in ("never", "not", "n't") for c in list(tok.children) + list(tok.head.children if tok.dep_ in ("xcomp", "pobj") else []))
+    return any(
+        c.dep_ == "neg" or c.lower_ in ("never", "not", "n't")
+        for c in list(tok.children) + list(tok.head.children if tok.dep_ in ("xcomp", "pobj") else [])
+    )
 
 
 def _expand(tok: Any) -> list[Any]:
@@ -231,8 +384,15 @@ def _subject_or_owner(ctx: DocContext, ci: int, subj: Any) -> Any:
     return found
 
 
-def _noun_relation(ctx: DocContext, ci: int, noun: Any, kind: str, predicate: str,
-                   preps: tuple[str, ...] = ("of", "to", "for", "at"), confidence: float = 0.8) -> Iterator[Rel]:
+def _noun_relation(
+    ctx: DocContext,
+    ci: int,
+    noun: Any,
+    kind: str,
+    predicate: str,
+    preps: tuple[str, ...] = ("of", "to", "for", "at"),
+    confidence: float = 0.8,
+) -> Iterator[Rel]:
     targets = _pobjs(noun, preps)
     # "son-in-law of X": the tokenizer hangs "of" on "law"
     if kind == "family" and predicate.endswith("-in-law"):
@@ -242,8 +402,15 @@ def _noun_relation(ctx: DocContext, ci: int, noun: Any, kind: str, predicate: st
     between = [t for t in targets if t.head.lower_ == "between"]
     objects = _objects(ctx, ci, targets)
     if kind == "role":
-        objects += [k for k in (mention_for(ctx, ci, c, create=False) for c in noun.children
-                                if c.dep_ in ("compound", "amod", "nmod") and c.i < noun.i) if k is not None]
+        objects += [
+            k
+            for k in (
+                mention_for(ctx, ci, c, create=False)
+                for c in noun.children
+                if c.dep_ in ("compound", "amod", "nmod") and c.i < noun.i
+            )
+            if k is not None
+        ]
     negated = _negated(noun)
     if between and len(objects) >= 2:  # "conflict between X and Y"
         for other in objects[1:]:
@@ -263,14 +430,23 @@ def _noun_relation(ctx: DocContext, ci: int, noun: Any, kind: str, predicate: st
         yield kind, holder, obj, predicate, min(conf, confidence) if conf else 0.0, negated, {}
 
 
-def _verb_relation(ctx: DocContext, ci: int, verb: Any, kind: str, preps: tuple[str, ...],
-                   direct_object: bool = True, predicate: str | None = None) -> Iterator[Rel]:
+def _verb_relation(
+    ctx: DocContext,
+    ci: int,
+    verb: Any,
+    kind: str,
+    preps: tuple[str, ...],
+    direct_object: bool = True,
+    predicate: str | None = None,
+) -> Iterator[Rel]:
     subj_tok = subject_of(verb)
     if subj_tok is None:
         return
     subj = mention_for(ctx, ci, subj_tok, create=False)
     heads = [c for c in verb.children if c.dep_ in ("dobj", "dative") and direct_object] + _pobjs(verb, preps)
-    pred = predicate or " ".join([verb.text] + [c.text for c in verb.children if c.dep_ == "prep" and c.lower_ in preps][:1])
+    pred = predicate or " ".join(
+        [verb.text, *[c.text for c in verb.children if c.dep_ == "prep" and c.lower_ in preps][:1]]
+    )
     conf = 0.8 if subj_tok.pos_ != "PRON" else 0.65
     for obj in _objects(ctx, ci, heads):
         yield kind, subj, obj, pred, conf, _negated(verb), {}
@@ -298,7 +474,7 @@ def _payment(ctx: DocContext, ci: int, verb: Any) -> Iterator[Rel]:
 
 
 def _serve_as(ctx: DocContext, ci: int, verb: Any) -> Iterator[Rel]:
-    """"who served as Chairman of the National Security Committee" -> role."""
+    """ "who served as Chairman of the National Security Committee" -> role."""
     for role in _pobjs(verb, ("as",)) + [c for c in verb.children if c.dep_ == "oprd"]:
         if role.lower_ not in ROLE:
             continue
@@ -362,16 +538,22 @@ def co_occurrences(ctx: DocContext) -> list[Relation]:
         keys = sorted(firsts)
         for i, a in enumerate(keys):
             for b in keys[i + 1 :]:
-                entry = pairs.setdefault((a, b), {"subj": firsts[a], "obj": firsts[b], "sent": sent, "spans": []})
+                entry = pairs.setdefault(
+                    (a, b), {"subj": firsts[a], "obj": firsts[b], "sent": sent, "spans": []}
+                )
                 entry["spans"].append([sent.start, sent.end])
     out = []
     for entry in pairs.values():
         sent = entry["sent"]
         out.append(
             Relation(
-                subject_mention=entry["subj"], object_mention=entry["obj"], kind="mentioned_with", predicate="",
+                subject_mention=entry["subj"],
+                object_mention=entry["obj"],
+                kind="mentioned_with",
+                predicate="",
                 evidence=Span(ctx.doc_id, sent.start, sent.end, ctx.text[sent.start : sent.end]),
-                confidence=0.1, meta={"count": len(entry["spans"]), "sentences": entry["spans"][:20]},
+                confidence=0.1,
+                meta={"count": len(entry["spans"]), "sentences": entry["spans"][:20]},
             )
         )
     return out

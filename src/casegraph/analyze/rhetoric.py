@@ -16,24 +16,95 @@ MODEL_FILE = "rhetoric.json.gz"
 
 LEXICON: dict[str, list[str]] = {
     "Loaded_Language": [
-        "shocking", "outrageous", "disgusting", "evil", "horrific", "disaster", "disastrous", "radical", "brutal",
-        "shameful", "despicable", "vicious", "dirty", "shady", "sinister", "catastrophic", "massive", "insane",
-        "ruthless", "heinous", "stunning", "devastating", "corrupt", "crooked", "slaughter", "destroy",
+        "shocking",
+        "outrageous",
+        "disgusting",
+        "evil",
+        "horrific",
+        "disaster",
+        "disastrous",
+        "radical",
+        "brutal",
+        "shameful",
+        "despicable",
+        "vicious",
+        "dirty",
+        "shady",
+        "sinister",
+        "catastrophic",
+        "massive",
+        "insane",
+        "ruthless",
+        "heinous",
+        "stunning",
+        "devastating",
+        "corrupt",
+        "crooked",
+        "slaughter",
+        "destroy",
     ],
     "Name_Calling,Labeling": [
-        "traitor", "idiot", "moron", "liar", "thug", "terrorist", "extremist", "puppet", "clown", "fascist",
-        "communist", "globalist", "snowflake", "crook", "regime", "deplorable", "loser", "lunatic", "elite",
+        "traitor",
+        "idiot",
+        "moron",
+        "liar",
+        "thug",
+        "terrorist",
+        "extremist",
+        "puppet",
+        "clown",
+        "fascist",
+        "communist",
+        "globalist",
+        "snowflake",
+        "crook",
+        "regime",
+        "deplorable",
+        "loser",
+        "lunatic",
+        "elite",
     ],
     "Doubt": ["so-called", "allegedly", "questionable", "dubious", "supposedly", "really", "is it possible"],
     "Exaggeration,Minimisation": [
-        "never", "always", "everyone", "nobody", "the worst", "the best", "the greatest", "the biggest",
-        "of all time", "only a", "merely", "just a", "completely", "totally", "entire",
+        "never",
+        "always",
+        "everyone",
+        "nobody",
+        "the worst",
+        "the best",
+        "the greatest",
+        "the biggest",
+        "of all time",
+        "only a",
+        "merely",
+        "just a",
+        "completely",
+        "totally",
+        "entire",
     ],
     "Appeal_to_fear-prejudice": [
-        "threat", "danger", "dangerous", "fear", "destroy", "invasion", "invade", "collapse", "chaos", "attack",
-        "catastrophe", "crisis",
+        "threat",
+        "danger",
+        "dangerous",
+        "fear",
+        "destroy",
+        "invasion",
+        "invade",
+        "collapse",
+        "chaos",
+        "attack",
+        "catastrophe",
+        "crisis",
     ],
-    "Flag-Waving": ["patriot", "patriotic", "our nation", "our country", "american people", "great nation", "homeland"],
+    "Flag-Waving": [
+        "patriot",
+        "patriotic",
+        "our nation",
+        "our country",
+        "american people",
+        "great nation",
+        "homeland",
+    ],
     "Slogans": ["make america great", "lock her up", "build the wall", "drain the swamp", "america first"],
     "Causal_Oversimplification": ["because of", "the reason is", "the cause of", "is to blame", "caused by"],
     "Appeal_to_Authority": ["experts say", "scientists say", "according to experts", "studies show"],
@@ -53,7 +124,8 @@ class LexiconDetector:
     def __init__(self, lexicon: dict[str, list[str]] | None = None):
         self.patterns = {
             tech: re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w-])", re.I)
-            for tech, words in (lexicon or LEXICON).items() if words
+            for tech, words in (lexicon or LEXICON).items()
+            if words
         }
 
     def detect(self, text: str) -> list[tuple[str, float]]:
@@ -77,10 +149,13 @@ class LearnedDetector:
     def detect_many(self, texts: list[str]) -> list[list[tuple[str, float]]]:
         out = []
         for scores in self.model.scores_many(texts) if texts else []:
-            out.append([
-                (tech, round(p, 4)) for tech, p in zip(self.model.classes, scores)
-                if p >= self.model.thresholds.get(tech, 0.5)
-            ])
+            out.append(
+                [
+                    (tech, round(p, 4))
+                    for tech, p in zip(self.model.classes, scores, strict=False)
+                    if p >= self.model.thresholds.get(tech, 0.5)
+                ]
+            )
         return out
 
 

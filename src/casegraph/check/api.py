@@ -48,14 +48,16 @@ class CheckAPI:
             digest = hashlib.sha256(path.read_bytes()).hexdigest()
             doc_id = self.store.document_id_for_sha256(digest)
             if doc_id is None and ingest:
-                ingest_files = getattr(self, "ingest")
+                ingest_files = self.ingest
                 result = ingest_files([str(path)], kind="article")
                 doc_id = self.store.document_id_for_sha256(digest)
                 if doc_id is None:
                     raise CasegraphError(f"{path}: could not be ingested as an article ({_failure(result)})")
             doc = self.store.get_document(doc_id, with_text=False) if doc_id else None
         if doc is None:
-            raise NotFoundError(f"no document {key!r}: give a document id, a path as ingested, or an article file")
+            raise NotFoundError(
+                f"no document {key!r}: give a document id, a path as ingested, or an article file"
+            )
         return doc
 
     def eval_wice(self, data: str | Path | None = None, limit: int | None = None) -> dict[str, Any]:

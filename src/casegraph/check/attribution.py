@@ -31,8 +31,28 @@ _CUE_AFTER_NAME_FIRST = re.compile(r"[,\"”]+\s*" + _NAME + r"\s+" + _VERBS + r
 _ACCORDING = re.compile(r"according to\s+" + _NAME)
 _FROM_HEADER = re.compile(r"^\s*From:\s*([^\n<\[]{2,80})", re.MULTILINE)
 _TITLES = {
-    "mr", "mrs", "ms", "dr", "prof", "sir", "president", "senator", "sen", "rep", "representative", "ambassador",
-    "secretary", "minister", "judge", "gov", "governor", "former", "the", "attorney", "general", "lobbyist",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "prof",
+    "sir",
+    "president",
+    "senator",
+    "sen",
+    "rep",
+    "representative",
+    "ambassador",
+    "secretary",
+    "minister",
+    "judge",
+    "gov",
+    "governor",
+    "former",
+    "the",
+    "attorney",
+    "general",
+    "lobbyist",
 }
 _PRONOUNS = {"he", "she", "they", "it", "we", "i", "you", "this", "that", "the", "but", "and", "in", "as"}
 
@@ -134,7 +154,9 @@ def _name_parts(name: str) -> tuple[list[str], str]:
         family, _, given = name.partition(",")
         name = f"{given} {family}"
     tokens = [t.strip(".'\"") for t in re.split(r"[\s]+", name) if t.strip(".'\"")]
-    tokens = [t for t in tokens if t not in _TITLES and not t.startswith("@") and t not in ("jr", "sr", "ii", "iii")]
+    tokens = [
+        t for t in tokens if t not in _TITLES and not t.startswith("@") and t not in ("jr", "sr", "ii", "iii")
+    ]
     if not tokens:
         return [], ""
     return tokens[:-1], tokens[-1]
@@ -147,7 +169,9 @@ def same_person(speaker: Speaker, evidence: EvidenceSpeaker) -> bool | None:
     names = [n for n in [speaker.text, *speaker.names] if n]
     if not names or not evidence.name:
         return None
-    other_given, other_family = _name_parts(evidence.name.split("@")[0].replace(".", " ") if "@" in evidence.name else evidence.name)
+    other_given, other_family = _name_parts(
+        evidence.name.split("@")[0].replace(".", " ") if "@" in evidence.name else evidence.name
+    )
     if not other_family:
         return None
     for name in names:
@@ -161,7 +185,13 @@ def same_person(speaker: Speaker, evidence: EvidenceSpeaker) -> bool | None:
         # "Epstein" as the e-mail's "jeffrey E." or "J": initials only
         if len(other_family) <= 2 and given and other_given == [] and other_family[0] == given[0][0]:
             return True
-        if len(other_family) <= 2 and given and other_given and other_given[0] == given[0] and other_family[0] == family[0]:
+        if (
+            len(other_family) <= 2
+            and given
+            and other_given
+            and other_given[0] == given[0]
+            and other_family[0] == family[0]
+        ):
             return True
     return False
 

@@ -24,7 +24,9 @@ class Thresholds:
     w_cos: float = 7.0
     w_lex: float = 4.0
     support: float = 0.5  # score at or above which the item counts as found in the evidence
-    min_cosine: float = 0.55  # ...and the embedding similarity at least this (no paraphrase by shared words alone)
+    min_cosine: float = (
+        0.55  # ...and the embedding similarity at least this (no paraphrase by shared words alone)
+    )
     verbatim: float = 90.0  # rapidfuzz partial_ratio at or above which the words are the source's own
     related: float = 0.35  # score at or above which a conflicting sentence is the same statement
     related_lexical: float = 0.5  # ...or this share of the item's (weighted) words

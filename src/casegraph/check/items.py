@@ -36,7 +36,11 @@ class Speaker:
     names: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.names[0] if self.names else self.text, "entity_id": self.entity_id, "text": self.text}
+        return {
+            "name": self.names[0] if self.names else self.text,
+            "entity_id": self.entity_id,
+            "text": self.text,
+        }
 
 
 @dataclass

@@ -21,8 +21,11 @@ STATUS_LABELS = {
     "not_found": "not found",
 }
 _COLOURS = {
-    "supported": "#1b7f3b", "paraphrased": "#4d7f1b", "misattributed": "#b35900",
-    "contradicted": "#b00020", "not_found": "#666666",
+    "supported": "#1b7f3b",
+    "paraphrased": "#4d7f1b",
+    "misattributed": "#b35900",
+    "contradicted": "#b00020",
+    "not_found": "#666666",
 }
 
 
@@ -47,13 +50,20 @@ def _md(text: str) -> str:
 
 def to_markdown(report: dict[str, Any]) -> str:
     a = report["article"]
-    lines = [f"# Check: {_md(a.get('title') or a['id'])}", "", f"Article `{_md(a['id'])}`. {_md(summary_line(report))}", ""]
+    lines = [
+        f"# Check: {_md(a.get('title') or a['id'])}",
+        "",
+        f"Article `{_md(a['id'])}`. {_md(summary_line(report))}",
+        "",
+    ]
     lines += ["| status | count |", "|---|---|"]
     lines += [f"| {STATUS_LABELS[k]} | {report['summary'].get(k, 0)} |" for k in STATUS_LABELS]
     lines.append("")
     for n, item in enumerate(report["items"], 1):
         ctx = item.get("context") or {}
-        lines.append(f"## {n}. {item['kind']} — **{STATUS_LABELS[item['status']]}** (score {item['score']:.2f})")
+        lines.append(
+            f"## {n}. {item['kind']} — **{STATUS_LABELS[item['status']]}** (score {item['score']:.2f})"
+        )
         lines.append("")
         speaker = (item.get("speaker") or {}).get("name")
         lines.append(f"> {_md(item['text'])}" + (f" — {_md(speaker)}" if speaker else ""))
@@ -108,7 +118,8 @@ def to_html(report: dict[str, Any]) -> str:
     a = report["article"]
     title = e(str(a.get("title") or a["id"]))
     rows = "".join(
-        f"<tr><th>{e(STATUS_LABELS[k])}</th><td>{int(report['summary'].get(k, 0))}</td></tr>" for k in STATUS_LABELS
+        f"<tr><th>{e(STATUS_LABELS[k])}</th><td>{int(report['summary'].get(k, 0))}</td></tr>"
+        for k in STATUS_LABELS
     )
     parts = [
         "<!DOCTYPE html>",
@@ -124,7 +135,7 @@ def to_html(report: dict[str, Any]) -> str:
         speaker = (item.get("speaker") or {}).get("name")
         flags = _flags(item.get("context") or {})
         left = (
-            f'<div><p><b>{n}. {e(item["kind"])}</b> '
+            f"<div><p><b>{n}. {e(item['kind'])}</b> "
             f'<span class="status" style="background:{colour}">{e(STATUS_LABELS[item["status"]])}</span> '
             f'<span class="meta">score {float(item["score"]):.2f} · [{int(item["start"])}:{int(item["end"])}]</span></p>'
             f'<div class="article">{e(item["text"])}</div>'
@@ -132,7 +143,10 @@ def to_html(report: dict[str, Any]) -> str:
             + (f'<p class="flags">{e("; ".join(flags))}</p>' if flags else "")
             + f'<p class="meta">{e(item["reason"])}</p></div>'
         )
-        evidence = "".join(_evidence_html(ev) for ev in item["evidence"]) or '<p class="meta">No supporting evidence.</p>'
+        evidence = (
+            "".join(_evidence_html(ev) for ev in item["evidence"])
+            or '<p class="meta">No supporting evidence.</p>'
+        )
         parts.append(f'<section class="item" id="item-{n}">{left}<div>{evidence}</div></section>')
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
@@ -147,7 +161,7 @@ def _evidence_html(ev: dict[str, Any]) -> str:
     return (
         f'<div class="evidence">{e(ev["text"])}</div>'
         f'<p class="meta">{name} [{int(ev["start"])}:{int(ev["end"])}]{who} · {e(str(ev.get("date") or "undated"))}'
-        f' · doc {e(ev["doc_id"])}</p>'
+        f" · doc {e(ev['doc_id'])}</p>"
     )
 
 

@@ -140,7 +140,9 @@ class Retriever:
             stems[stem(w)] = max(stems.get(stem(w), 0.0), self.idf(w))
         total = sum(stems.values()) or 1.0
         present = {stem(w) for w in searched}
-        rare = sorted(present, key=lambda x: (-stems.get(x, 0.0), x))[:RARE_TERMS]  # ties by word: the same every run
+        rare = sorted(present, key=lambda x: (-stems.get(x, 0.0), x))[
+            :RARE_TERMS
+        ]  # ties by word: the same every run
         scored: list[Candidate] = []
         for doc_id, via in docs.items():
             text = self._document(doc_id)["text"]
@@ -153,7 +155,9 @@ class Retriever:
             for i in best_hit:
                 start, end = spans[i]
                 sentence = text[start:end]
-                scored.append(Candidate(doc_id, start, end, sentence, lexical=_weight(sentence, stems, total), via=via))
+                scored.append(
+                    Candidate(doc_id, start, end, sentence, lexical=_weight(sentence, stems, total), via=via)
+                )
         scored.sort(key=lambda c: (-c.lexical, c.doc_id, c.start))
         best = _diverse(scored, self.sentences_per_item)
         if item.kind == "quote":  # the quoted passages of the source sentences, and quotes running on
@@ -198,19 +202,36 @@ class Retriever:
             self._hits[key] = found
         return self._hits[key]
 
-    def _quoted_parts(self, chosen: list[Candidate], stems: dict[str, float], total: float) -> list[Candidate]:
+    def _quoted_parts(
+        self, chosen: list[Candidate], stems: dict[str, float], total: float
+    ) -> list[Candidate]:
         """Quoted passages inside candidate sentences, and the sentence pair a quote may span."""
         extra: list[Candidate] = []
         for c in chosen:
             for m in _QUOTED.finditer(c.text):
                 start, end = c.start + m.start(1), c.start + m.end(1)
-                extra.append(Candidate(c.doc_id, start, end, m.group(1), lexical=_weight(m.group(1), stems, total), via=c.via))
+                extra.append(
+                    Candidate(
+                        c.doc_id, start, end, m.group(1), lexical=_weight(m.group(1), stems, total), via=c.via
+                    )
+                )
             starts, spans = self._sentence_index(c.doc_id)
             i = bisect.bisect_left(starts, c.start)
-            if i + 1 < len(spans) and c.text.lstrip()[:1] in "\"“":  # a quote running on into the next sentence
+            if (
+                i + 1 < len(spans) and c.text.lstrip()[:1] in '"“'
+            ):  # a quote running on into the next sentence
                 text = self._document(c.doc_id)["text"]
                 end = spans[i + 1][1]
-                extra.append(Candidate(c.doc_id, c.start, end, text[c.start:end], lexical=_weight(text[c.start:end], stems, total), via=c.via))
+                extra.append(
+                    Candidate(
+                        c.doc_id,
+                        c.start,
+                        end,
+                        text[c.start : end],
+                        lexical=_weight(text[c.start : end], stems, total),
+                        via=c.via,
+                    )
+                )
         return extra
 
     def document(self, doc_id: str) -> dict[str, Any]:
@@ -241,7 +262,7 @@ class Retriever:
         if missing:
             fresh = embed.encode([t for _, _, t in missing])
             for g, (_, model) in enumerate(groups):
-                rows = [(k, v) for (h, k, _), v in zip(missing, fresh) if h == g]
+                rows = [(k, v) for (h, k, _), v in zip(missing, fresh, strict=False) if h == g]
                 if rows:
                     self.store.put_embeddings([(*k, embed.to_blob(v)) for k, v in rows], model)
                     found[g].update(rows)
@@ -249,7 +270,11 @@ class Retriever:
 
 
 def _query_words(text: str) -> list[str]:
-    return [w for w in words(text) if w not in STOPWORDS and len(w) >= 3 and not w.isdigit() or (w.isdigit() and len(w) == 4)]
+    return [
+        w
+        for w in words(text)
+        if (w not in STOPWORDS and len(w) >= 3 and not w.isdigit()) or (w.isdigit() and len(w) == 4)
+    ]
 
 
 def _phrase(text: str, size: int = 8, minimum: int = 4) -> str:

@@ -27,7 +27,6 @@ from casegraph.check.items import Item
 from casegraph.check.retrieve import Candidate, Retriever, Search
 from casegraph.check.text import fold
 
-
 SHORT_WORDS = 7
 
 
@@ -40,7 +39,9 @@ class Verdict:
     conflicts: list[str] = field(default_factory=list)
 
 
-def decide(item: Item, ranked: list[Candidate], search: Search, retriever: Retriever, t: Thresholds) -> Verdict:
+def decide(
+    item: Item, ranked: list[Candidate], search: Search, retriever: Retriever, t: Thresholds
+) -> Verdict:
     if not ranked:
         return Verdict("not_found", 1.0, _not_found_reason(search, None, t))
     short = len(item.core.split()) < SHORT_WORDS  # a few words occur verbatim in many places
@@ -77,7 +78,9 @@ def decide(item: Item, ranked: list[Candidate], search: Search, retriever: Retri
             if _attributed_to(item, best, speaker, retriever):
                 break
     else:
-        return Verdict("not_found", round(1 - ranked[0].score, 3), _not_found_reason(search, ranked[0], t, short), [])
+        return Verdict(
+            "not_found", round(1 - ranked[0].score, 3), _not_found_reason(search, ranked[0], t, short), []
+        )
     speaker = _speaker(retriever, best)
     score = round(max(best.score, best.verbatim / 100 if verbatim(best) else 0.0), 3)
     if item.speaker is not None:
@@ -85,7 +88,12 @@ def decide(item: Item, ranked: list[Candidate], search: Search, retriever: Retri
         if wrong:
             return Verdict("misattributed", score, wrong, [(best, speaker)])
     if verbatim(best):
-        return Verdict("supported", score, f"near verbatim ({best.verbatim:.0f}/100) in {_cite(retriever, best)}", [(best, speaker)])
+        return Verdict(
+            "supported",
+            score,
+            f"near verbatim ({best.verbatim:.0f}/100) in {_cite(retriever, best)}",
+            [(best, speaker)],
+        )
     return Verdict(
         "paraphrased",
         score,
@@ -122,7 +130,7 @@ def _speaker(retriever: Retriever, c: Candidate) -> EvidenceSpeaker | None:
 
 
 def _sentence_window(retriever: Retriever, c: Candidate) -> tuple[int, int]:
-    starts, spans = retriever._sentence_index(c.doc_id)
+    _starts, spans = retriever._sentence_index(c.doc_id)
     inside = [s for s in spans if s[0] < c.end and c.start < s[1]]
     return (inside[0][0], inside[-1][1]) if inside else (c.start, c.end)
 
@@ -165,9 +173,13 @@ def _not_found_reason(search: Search, best: Candidate | None, t: Thresholds, sho
     if search.absent:
         parts.append("no source document names " + ", ".join(search.absent))
     if best is not None and short and best.verbatim >= t.verbatim:
-        parts.append(f"the phrase occurs in {best.doc_id} [{best.start}:{best.end}] but not as the named speaker's words")
+        parts.append(
+            f"the phrase occurs in {best.doc_id} [{best.start}:{best.end}] but not as the named speaker's words"
+        )
     elif best is not None:
-        parts.append(f"closest sentence scored {best.score:.2f} (similarity {best.cosine:.2f}; needs {t.support:.2f} and {t.min_cosine:.2f})")
+        parts.append(
+            f"closest sentence scored {best.score:.2f} (similarity {best.cosine:.2f}; needs {t.support:.2f} and {t.min_cosine:.2f})"
+        )
     return "; ".join(parts)
 
 

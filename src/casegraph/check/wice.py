@@ -61,7 +61,9 @@ def load(path: str | Path) -> list[Example]:
                 continue
             row = json.loads(line)
             supporting = {i for group in row.get("supporting_sentences") or [] for i in group}
-            examples.append(Example(row["claim"], row["label"], list(row["evidence"]), supporting, split_of(row["claim"])))
+            examples.append(
+                Example(row["claim"], row["label"], list(row["evidence"]), supporting, split_of(row["claim"]))
+            )
     return examples
 
 
@@ -87,7 +89,10 @@ def _lexical(claim: str, sentences: list[str], limit: int) -> list[tuple[int, fl
     claim_stems = {stem(w) for w in words(claim) if w not in STOPWORDS and len(w) >= 3}
     weights = {s: math.log(n / (df.get(s, 0) + 0.5)) for s in claim_stems}
     total = sum(weights.values()) or 1.0
-    scored = [(i, sum(v for s, v in weights.items() if s in stems) / total) for i, stems in enumerate(stems_per_sentence)]
+    scored = [
+        (i, sum(v for s, v in weights.items() if s in stems) / total)
+        for i, stems in enumerate(stems_per_sentence)
+    ]
     scored = [x for x in scored if x[1] > 0 and len(sentences[x[0]].split()) >= 4]
     scored.sort(key=lambda x: -x[1])
     return scored[:limit]
@@ -98,16 +103,18 @@ def score_examples(examples: list[Example], limit: int = SENTENCES_PER_ITEM) -> 
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     chosen = [_lexical(e.claim, e.sentences, limit) for e in examples]
-    texts = [e.claim for e in examples] + [e.sentences[i] for e, c in zip(examples, chosen) for i, _ in c]
+    texts = [e.claim for e in examples] + [
+        e.sentences[i] for e, c in zip(examples, chosen, strict=False) for i, _ in c
+    ]
     vectors = embed.encode(texts)
     claims, rest = vectors[: len(examples)], vectors[len(examples) :]
     out, k = [], 0
-    for e, c, q in zip(examples, chosen, claims):
+    for e, c, q in zip(examples, chosen, claims, strict=False):
         cands = []
         for i, lex in c:
             cands.append((i, float(np.dot(q, rest[k])), lex))
             k += 1
-        tfidf = TfidfVectorizer(stop_words="english").fit(e.sentences + [e.claim])
+        tfidf = TfidfVectorizer(stop_words="english").fit([*e.sentences, e.claim])
         sims = (tfidf.transform(e.sentences) @ tfidf.transform([e.claim]).T).toarray().ravel()
         baseline = sorted(((i, float(s)) for i, s in enumerate(sims)), key=lambda x: -x[1])[:3]
         out.append(Scored(e, cands, baseline))
@@ -139,7 +146,9 @@ def fit(scored: list[Scored]) -> Thresholds:
     x = np.array([_features(s) for s in scored])
     any_support = np.array([s.example.label != "not_supported" for s in scored])
     model = LogisticRegression(class_weight="balanced").fit(x, any_support)
-    t = Thresholds(bias=float(model.intercept_[0]), w_cos=float(model.coef_[0][0]), w_lex=float(model.coef_[0][1]))
+    t = Thresholds(
+        bias=float(model.intercept_[0]), w_cos=float(model.coef_[0][0]), w_lex=float(model.coef_[0][1])
+    )
     scores = np.array([best(s, t)[1] for s in scored])
     t.related = _best_threshold(scores, any_support)
     own = np.array([":" not in s.example.split for s in scored])
@@ -163,7 +172,7 @@ def fit(scored: list[Scored]) -> Thresholds:
 def _features(s: Scored) -> tuple[float, float]:
     if not s.candidates:
         return (0.0, 0.0)
-    i, cos, lex = max(s.candidates, key=lambda c: c[1] + c[2])
+    _i, cos, lex = max(s.candidates, key=lambda c: c[1] + c[2])
     return (cos, lex)
 
 
@@ -199,8 +208,10 @@ def evaluate(scored: list[Scored], t: Thresholds, baseline: dict[str, float]) ->
     base_pred = np.array([b >= baseline["support"] for b in base])
 
     def hit(index_lists: list[list[int]]) -> float:
-        relevant = [(s, idx) for s, idx in zip(scored, index_lists) if s.example.supporting]
-        return round(sum(1 for s, idx in relevant if set(idx) & s.example.supporting) / max(1, len(relevant)), 3)
+        relevant = [(s, idx) for s, idx in zip(scored, index_lists, strict=False) if s.example.supporting]
+        return round(
+            sum(1 for s, idx in relevant if set(idx) & s.example.supporting) / max(1, len(relevant)), 3
+        )
 
     ours_ranked = [[i for i, *_ in sorted(s.candidates, key=lambda c: -t.score(c[1], c[2]))] for s in scored]
     base_ranked = [[i for i, _ in s.baseline] for s in scored]
@@ -209,15 +220,30 @@ def evaluate(scored: list[Scored], t: Thresholds, baseline: dict[str, float]) ->
         "examples": len(scored),
         "labels": dict(Counter(labels)),
         "supported_vs_rest": {
-            "casegraph": {"accuracy": _acc(ours_pred, y), "balanced_accuracy": round(_balanced_accuracy(ours_pred, y), 3)},
-            "baseline_tfidf": {"accuracy": _acc(base_pred, y), "balanced_accuracy": round(_balanced_accuracy(base_pred, y), 3)},
-            "majority": {"accuracy": _acc(np.full(len(y), majority == "supported"), y), "balanced_accuracy": 0.5},
+            "casegraph": {
+                "accuracy": _acc(ours_pred, y),
+                "balanced_accuracy": round(_balanced_accuracy(ours_pred, y), 3),
+            },
+            "baseline_tfidf": {
+                "accuracy": _acc(base_pred, y),
+                "balanced_accuracy": round(_balanced_accuracy(base_pred, y), 3),
+            },
+            "majority": {
+                "accuracy": _acc(np.full(len(y), majority == "supported"), y),
+                "balanced_accuracy": 0.5,
+            },
         },
         "three_way": {
             "casegraph": _acc3(
-                ["supported" if found(s, t) else _three_way(sc, 2.0, t.related) for s, (_, sc) in zip(scored, ours)], labels
+                [
+                    "supported" if found(s, t) else _three_way(sc, 2.0, t.related)
+                    for s, (_, sc) in zip(scored, ours, strict=False)
+                ],
+                labels,
             ),
-            "baseline_tfidf": _acc3([_three_way(b, baseline["support"], baseline["related"]) for b in base], labels),
+            "baseline_tfidf": _acc3(
+                [_three_way(b, baseline["support"], baseline["related"]) for b in base], labels
+            ),
             "majority": _acc3([majority] * len(labels), labels),
         },
         "any_support_incl_unrelated_pages": _any_support(everything, t, baseline),
@@ -237,7 +263,10 @@ def _any_support(scored: list[Scored], t: Thresholds, baseline: dict[str, float]
     return {
         "examples": len(scored),
         "casegraph": {"accuracy": _acc(ours, y), "balanced_accuracy": round(_balanced_accuracy(ours, y), 3)},
-        "baseline_tfidf": {"accuracy": _acc(base, y), "balanced_accuracy": round(_balanced_accuracy(base, y), 3)},
+        "baseline_tfidf": {
+            "accuracy": _acc(base, y),
+            "balanced_accuracy": round(_balanced_accuracy(base, y), 3),
+        },
     }
 
 
@@ -246,7 +275,7 @@ def _acc(pred: np.ndarray, y: np.ndarray) -> float:
 
 
 def _acc3(pred: list[str], gold: list[str]) -> float:
-    return round(sum(p == g for p, g in zip(pred, gold)) / max(1, len(gold)), 3)
+    return round(sum(p == g for p, g in zip(pred, gold, strict=False)) / max(1, len(gold)), 3)
 
 
 def fit_baseline(scored: list[Scored]) -> dict[str, float]:

@@ -56,10 +56,14 @@ def case_of(ctx: click.Context) -> Any:
     return ctx.find_object(LazyCase).get()
 
 
-json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON on stdout and nothing else there.")
+json_option = click.option(
+    "--json", "as_json", is_flag=True, help="Print JSON on stdout and nothing else there."
+)
 
 
-def emit(data: Any, as_json: bool, columns: Sequence[str] | None = None, render: Callable[[Any], str] | None = None) -> None:
+def emit(
+    data: Any, as_json: bool, columns: Sequence[str] | None = None, render: Callable[[Any], str] | None = None
+) -> None:
     """Print `data` as JSON, or as a table of `columns`, or through `render`."""
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=None, default=str))
@@ -81,8 +85,8 @@ def table(rows: Sequence[dict[str, Any]], columns: Sequence[str], width: int = 6
 
     cells = [[cell(row.get(c)) for c in columns] for row in rows]
     widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
-    lines = ["  ".join(c.upper().ljust(w) for c, w in zip(columns, widths))]
-    lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths)) for r in cells]
+    lines = ["  ".join(c.upper().ljust(w) for c, w in zip(columns, widths, strict=False))]
+    lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=False)) for r in cells]
     if not rows:
         lines.append("(none)")
     return "\n".join(line.rstrip() for line in lines)
@@ -104,7 +108,7 @@ def run() -> None:
 
 
 # Each stage's commands register themselves on `main` when imported.
-from casegraph.cli import ingest as _ingest  # noqa: E402,F401
 from casegraph.cli import analyze as _analyze  # noqa: E402,F401
-from casegraph.cli import graph as _graph  # noqa: E402,F401
 from casegraph.cli import check as _check  # noqa: E402,F401
+from casegraph.cli import graph as _graph  # noqa: E402,F401
+from casegraph.cli import ingest as _ingest  # noqa: E402,F401

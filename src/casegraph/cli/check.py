@@ -12,14 +12,26 @@ from casegraph.cli import case_of, emit, eval_group, json_option, main, table
 
 @main.command()
 @click.argument("article")
-@click.option("--format", "fmt", type=click.Choice(["md", "html"]), default=None,
-              help="Write the report as Markdown or self-contained HTML (to -o, else stdout).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="File to write the report to (format from --format, else from the suffix).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["md", "html"]),
+    default=None,
+    help="Write the report as Markdown or self-contained HTML (to -o, else stdout).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="File to write the report to (format from --format, else from the suffix).",
+)
 @click.option("--no-save", is_flag=True, help="Do not store the report in the database.")
 @json_option
 @click.pass_context
-def check(ctx: click.Context, article: str, fmt: str | None, output: Path | None, no_save: bool, as_json: bool) -> None:
+def check(
+    ctx: click.Context, article: str, fmt: str | None, output: Path | None, no_save: bool, as_json: bool
+) -> None:
     """Check ARTICLE's quotes and claims against the source documents.
 
     ARTICLE is a document id, a path as ingested, or a file to ingest as an article first.
@@ -53,12 +65,22 @@ def check(ctx: click.Context, article: str, fmt: str | None, output: Path | None
 def _row(item: dict[str, Any]) -> dict[str, Any]:
     ev = item["evidence"][0] if item["evidence"] else None
     where = (ev.get("bates") or ev.get("title") or ev["doc_id"]) if ev else ""
-    return {"status": item["status"], "score": f"{item['score']:.2f}", "kind": item["kind"], "text": item["text"], "evidence": where}
+    return {
+        "status": item["status"],
+        "score": f"{item['score']:.2f}",
+        "kind": item["kind"],
+        "text": item["text"],
+        "evidence": where,
+    }
 
 
 @eval_group.command("wice")
-@click.option("--data", type=click.Path(path_type=Path), default=None,
-              help="WiCE dev.jsonl or the eval folder (default: ../shared/eval or $CASEGRAPH_EVAL).")
+@click.option(
+    "--data",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="WiCE dev.jsonl or the eval folder (default: ../shared/eval or $CASEGRAPH_EVAL).",
+)
 @click.option("--limit", type=int, default=None, help="Only the first N claims of the report split.")
 @json_option
 def eval_wice(data: Path | None, limit: int | None, as_json: bool) -> None:

@@ -75,7 +75,11 @@ def path(ctx: click.Context, a: str, b: str, k: int, max_hops: int, as_json: boo
 def timeline(ctx: click.Context, name: str, as_json: bool) -> None:
     """Dated statements about NAME, in date order."""
     data = case_of(ctx).timeline(name)
-    emit(data, as_json, render=lambda d: table(d["events"], ["date", "date_source", "doc_id", "text"], width=100))
+    emit(
+        data,
+        as_json,
+        render=lambda d: table(d["events"], ["date", "date_source", "doc_id", "text"], width=100),
+    )
 
 
 @main.command()
@@ -85,7 +89,10 @@ def timeline(ctx: click.Context, name: str, as_json: bool) -> None:
 def communities(ctx: click.Context, min_size: int, as_json: bool) -> None:
     """Groups of closely connected entities."""
     data = case_of(ctx).communities(min_size=min_size)
-    rows = [{"id": c["id"], "size": c["size"], "members": ", ".join(m["name"] for m in c["members"][:8])} for c in data]
+    rows = [
+        {"id": c["id"], "size": c["size"], "members": ", ".join(m["name"] for m in c["members"][:8])}
+        for c in data
+    ]
     emit(data if as_json else rows, as_json, ["id", "size", "members"])
 
 
@@ -172,8 +179,11 @@ def ingest_fara(ctx: click.Context, path: str, as_json: bool) -> None:
 
 
 def _render_profile(p: dict[str, Any]) -> str:
-    lines = [f"{p['name']}  [{p['type']}]  {p['id']}", f"aliases: {', '.join(p['aliases'][:15]) or '-'}",
-             f"mentions: {p['mentions']} in {p['documents']} documents"]
+    lines = [
+        f"{p['name']}  [{p['type']}]  {p['id']}",
+        f"aliases: {', '.join(p['aliases'][:15]) or '-'}",
+        f"mentions: {p['mentions']} in {p['documents']} documents",
+    ]
     for r in p["reasons"][:10]:
         lines.append(f"  merged {r['a']!r} + {r['b']!r}: {r['rule']} ({r['score']})")
     lines.append("relations:")
@@ -187,8 +197,15 @@ def _render_profile(p: dict[str, Any]) -> str:
 
 
 def _render_neighbors(d: dict[str, Any]) -> str:
-    rows = [{"name": n["entity"]["name"], "type": n["entity"]["type"], "score": n["score"],
-             "relations": ", ".join(f"{r['kind']}×{r['count']}" for r in n["relations"])} for n in d["neighbors"]]
+    rows = [
+        {
+            "name": n["entity"]["name"],
+            "type": n["entity"]["type"],
+            "score": n["score"],
+            "relations": ", ".join(f"{r['kind']}×{r['count']}" for r in n["relations"]),
+        }
+        for n in d["neighbors"]
+    ]
     return table(rows, ["name", "type", "score", "relations"])
 
 

@@ -11,21 +11,41 @@ from casegraph.cli import case_of, emit, json_option, main
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
-@click.option("--kind", type=click.Choice(["source", "article"]), default="source", show_default=True,
-              help="Primary documents (source) or articles written about them (article).")
+@click.option(
+    "--kind",
+    type=click.Choice(["source", "article"]),
+    default="source",
+    show_default=True,
+    help="Primary documents (source) or articles written about them (article).",
+)
 @click.option("--ocr/--no-ocr", default=False, help="OCR scanned PDFs with tesseract (slow).")
 @click.option("--ocr-lang", default="eng", show_default=True, help="Tesseract language(s), e.g. eng+rus.")
-@click.option("--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal).")
-@click.option("--max-files", type=click.IntRange(min=0), default=None,
-              help="Ingest only the first N files in sorted walk order (a sample); load files are always applied.")
+@click.option(
+    "--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal)."
+)
+@click.option(
+    "--max-files",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Ingest only the first N files in sorted walk order (a sample); load files are always applied.",
+)
 @json_option
 @click.pass_context
-def ingest(ctx: click.Context, paths: tuple[str, ...], kind: str, ocr: bool, ocr_lang: str,
-           progress: bool | None, max_files: int | None, as_json: bool) -> None:
+def ingest(
+    ctx: click.Context,
+    paths: tuple[str, ...],
+    kind: str,
+    ocr: bool,
+    ocr_lang: str,
+    progress: bool | None,
+    max_files: int | None,
+    as_json: bool,
+) -> None:
     """Ingest files, folders and archives. Bad files are reported on stderr and skipped;
     a run that was interrupted resumes where it stopped."""
-    summary = case_of(ctx).ingest(paths, kind=kind, ocr=ocr, ocr_lang=ocr_lang, progress=progress,
-                                  max_files=max_files)
+    summary = case_of(ctx).ingest(
+        paths, kind=kind, ocr=ocr, ocr_lang=ocr_lang, progress=progress, max_files=max_files
+    )
     emit(summary, as_json, render=_render_summary)
 
 
@@ -59,8 +79,11 @@ def show(ctx: click.Context, doc: str, as_json: bool) -> None:
 
 
 def _render_document(doc: dict[str, Any]) -> str:
-    head = [f"{k}: {doc[k]}" for k in ("id", "kind", "path", "title", "author", "date", "custodian", "mime", "lang",
-                                       "parent_id") if doc.get(k)]
+    head = [
+        f"{k}: {doc[k]}"
+        for k in ("id", "kind", "path", "title", "author", "date", "custodian", "mime", "lang", "parent_id")
+        if doc.get(k)
+    ]
     head += [f"{k}: {v}" for k, v in sorted(doc.get("meta", {}).items()) if v not in (None, "", [], {})]
     return "\n".join(head) + "\n\n" + doc.get("text", "")
 
@@ -68,18 +91,30 @@ def _render_document(doc: dict[str, Any]) -> str:
 @main.command()
 @click.argument("query")
 @click.option("--kind", type=click.Choice(["source", "article"]), default=None)
-@click.option("--type", "mime", default=None, help="Document type, e.g. pdf, email, html (matches the MIME type).")
+@click.option(
+    "--type", "mime", default=None, help="Document type, e.g. pdf, email, html (matches the MIME type)."
+)
 @click.option("--from", "date_from", default=None, help="Earliest date, e.g. 2016 or 2016-12-01.")
 @click.option("--to", "date_to", default=None, help="Latest date, e.g. 2017-06.")
 @click.option("--custodian", default=None)
 @click.option("--limit", type=int, default=20, show_default=True)
 @json_option
 @click.pass_context
-def search(ctx: click.Context, query: str, kind: str | None, mime: str | None, date_from: str | None,
-           date_to: str | None, custodian: str | None, limit: int, as_json: bool) -> None:
+def search(
+    ctx: click.Context,
+    query: str,
+    kind: str | None,
+    mime: str | None,
+    date_from: str | None,
+    date_to: str | None,
+    custodian: str | None,
+    limit: int,
+    as_json: bool,
+) -> None:
     """Full-text search (BM25), best first, with highlighted snippets."""
-    rows = case_of(ctx).search(query, kind=kind, mime=mime, date_from=date_from, date_to=date_to,
-                               custodian=custodian, limit=limit)
+    rows = case_of(ctx).search(
+        query, kind=kind, mime=mime, date_from=date_from, date_to=date_to, custodian=custodian, limit=limit
+    )
     emit(rows, as_json, ["doc_id", "score", "title", "snippet"])
 
 

@@ -55,13 +55,28 @@ class GraphAPI:
         full = self.store.get_entity(found["id"]) or {}
         by_doc: dict[str, dict[str, Any]] = {}
         for m in self.store.entity_mentions(found["id"], limit=2000):
-            doc = by_doc.setdefault(m["doc_id"], {"doc_id": m["doc_id"], "title": m["title"], "date": m["date"],
-                                                  "path": m["path"], "mentions": []})
-            doc["mentions"].append({"start": m["start"], "end": m["end"], "text": m["text"], "label": m["label"]})
+            doc = by_doc.setdefault(
+                m["doc_id"],
+                {
+                    "doc_id": m["doc_id"],
+                    "title": m["title"],
+                    "date": m["date"],
+                    "path": m["path"],
+                    "mentions": [],
+                },
+            )
+            doc["mentions"].append(
+                {"start": m["start"], "end": m["end"], "text": m["text"], "label": m["label"]}
+            )
         meta = full.get("meta", {})
         return {
-            **_ref(found), "aliases": found["aliases"], "mentions": found["mentions"], "documents": found["documents"],
-            "emails": meta.get("emails", []), "labels": meta.get("labels", {}), "reasons": meta.get("reasons", []),
+            **_ref(found),
+            "aliases": found["aliases"],
+            "mentions": found["mentions"],
+            "documents": found["documents"],
+            "emails": meta.get("emails", []),
+            "labels": meta.get("labels", {}),
+            "reasons": meta.get("reasons", []),
             "corrections": meta.get("corrections", []),
             "mentions_by_document": list(by_doc.values()),
             "relations": self.neighbors(found["id"], limit=25)["neighbors"],
@@ -96,7 +111,10 @@ class GraphAPI:
             by_other.setdefault(other, []).append(edge)
         # evidence strength, typed relations weighing up to four times co-occurrence
         scored = sorted(
-            ((sum(e["strength"] * 4.0 / kind_cost(e["kind"]) for e in edges), other) for other, edges in by_other.items()),
+            (
+                (sum(e["strength"] * 4.0 / kind_cost(e["kind"]) for e in edges), other)
+                for other, edges in by_other.items()
+            ),
             key=lambda t: (-t[0], t[1]),
         )[:limit]
         edge_ids = [e["id"] for _, other in scored for e in by_other[other]]
@@ -106,8 +124,13 @@ class GraphAPI:
         for score, other in scored:
             relations = [_relation(e, found["id"], evidence.get(e["id"], [])) for e in by_other[other]]
             relations.sort(key=lambda r: (kind_cost(r["kind"]), -r["count"]))
-            out.append({"entity": names.get(other, {"id": other, "name": other, "type": ""}),
-                        "score": round(score, 4), "relations": relations})
+            out.append(
+                {
+                    "entity": names.get(other, {"id": other, "name": other, "type": ""}),
+                    "score": round(score, 4),
+                    "relations": relations,
+                }
+            )
         return {"entity": _ref(found), "neighbors": out}
 
     def path(self, a: str, b: str, k: int = 3, max_hops: int = 6) -> dict[str, Any]:
@@ -122,15 +145,27 @@ class GraphAPI:
             for frm, to, cost, strength in steps:
                 edges = self.store.edges_between(frm, to)
                 evidence = self.store.edge_evidence([e["id"] for e in edges], per_edge=3)
-                relations = sorted((_relation(e, frm, evidence.get(e["id"], [])) for e in edges),
-                                   key=lambda r: (_cost(r["kind"]), -r["strength"]))
+                relations = sorted(
+                    (_relation(e, frm, evidence.get(e["id"], [])) for e in edges),
+                    key=lambda r: (_cost(r["kind"]), -r["strength"]),
+                )
                 best = relations[0]
-                out_steps.append({
-                    "from": names[frm], "to": names[to], "relation": best["kind"], "predicate": best["predicate"],
-                    "direction": best["direction"], "strength": round(strength, 4), "cost": round(cost, 4),
-                    "evidence": best["evidence"], "other_relations": relations[1:],
-                })
-            paths.append({"hops": len(out_steps), "cost": round(sum(s[2] for s in steps), 4), "steps": out_steps})
+                out_steps.append(
+                    {
+                        "from": names[frm],
+                        "to": names[to],
+                        "relation": best["kind"],
+                        "predicate": best["predicate"],
+                        "direction": best["direction"],
+                        "strength": round(strength, 4),
+                        "cost": round(cost, 4),
+                        "evidence": best["evidence"],
+                        "other_relations": relations[1:],
+                    }
+                )
+            paths.append(
+                {"hops": len(out_steps), "cost": round(sum(s[2] for s in steps), 4), "steps": out_steps}
+            )
         return {"from": _ref(src), "to": _ref(dst), "paths": paths}
 
     def timeline(self, name_or_id: str) -> dict[str, Any]:
@@ -169,8 +204,10 @@ class GraphAPI:
         known = {parse_name(a, entity["type"]).key for a in [entity["name"], *entity["aliases"]]}
         missing = [p for p in parts if parse_name(p, entity["type"]).key not in known]
         if missing:
-            raise CasegraphError(f"{entity['id']} ({entity['name']}) has no alias {missing[0]!r}; its aliases: "
-                                 + ", ".join(entity["aliases"][:20]))
+            raise CasegraphError(
+                f"{entity['id']} ({entity['name']}) has no alias {missing[0]!r}; its aliases: "
+                + ", ".join(entity["aliases"][:20])
+            )
         cid = self.store.add_correction("split", {"entity": reference(entity), "parts": list(parts)})
         return {"correction": cid, **self.resolve_after_correction()}
 
@@ -251,7 +288,13 @@ def _relation(edge: dict[str, Any], seen_from: str, evidence: list[dict[str, Any
     else:
         direction = "both"
     return {
-        "kind": edge["kind"], "predicate": edge["predicate"], "direction": direction, "count": edge["count"],
-        "documents": edge["documents"], "strength": edge["strength"],
-        "evidence": [{"doc_id": e["doc_id"], "start": e["start"], "end": e["end"], "text": e["text"]} for e in evidence],
+        "kind": edge["kind"],
+        "predicate": edge["predicate"],
+        "direction": direction,
+        "count": edge["count"],
+        "documents": edge["documents"],
+        "strength": edge["strength"],
+        "evidence": [
+            {"doc_id": e["doc_id"], "start": e["start"], "end": e["end"], "text": e["text"]} for e in evidence
+        ],
     }

@@ -34,22 +34,46 @@ class EdgeDraft:
     predicates: dict[str, int] = field(default_factory=dict)
     evidence: list[dict[str, Any]] = field(default_factory=list)
 
-    def add(self, doc_id: str, start: int, end: int, text: str, confidence: float, relation_id: int | None = None,
-            predicate: str = "") -> None:
+    def add(
+        self,
+        doc_id: str,
+        start: int,
+        end: int,
+        text: str,
+        confidence: float,
+        relation_id: int | None = None,
+        predicate: str = "",
+    ) -> None:
         self.count += 1
         self.strength += confidence
         self.documents.add(doc_id)
         if predicate:
             self.predicates[predicate] = self.predicates.get(predicate, 0) + 1
         if len(self.evidence) < MAX_EVIDENCE:
-            self.evidence.append({"doc_id": doc_id, "start": start, "end": end, "text": text,
-                                  "relation_id": relation_id, "confidence": round(confidence, 4)})
+            self.evidence.append(
+                {
+                    "doc_id": doc_id,
+                    "start": start,
+                    "end": end,
+                    "text": text,
+                    "relation_id": relation_id,
+                    "confidence": round(confidence, 4),
+                }
+            )
 
     def row(self) -> dict[str, Any]:
         predicate = max(self.predicates, key=self.predicates.__getitem__) if self.predicates else ""
-        return {"a": self.a, "b": self.b, "kind": self.kind, "predicate": predicate, "directed": self.directed,
-                "count": self.count, "documents": len(self.documents), "strength": round(self.strength, 4),
-                "evidence": self.evidence}
+        return {
+            "a": self.a,
+            "b": self.b,
+            "kind": self.kind,
+            "predicate": predicate,
+            "directed": self.directed,
+            "count": self.count,
+            "documents": len(self.documents),
+            "strength": round(self.strength, 4),
+            "evidence": self.evidence,
+        }
 
 
 class EdgeSet:
@@ -106,7 +130,8 @@ def add_cooccurrence(store: Any, edges: EdgeSet) -> None:
     except where a typed relation between the two already rests on that sentence."""
     typed = {
         (min(e.a, e.b), max(e.a, e.b), ev["doc_id"], ev["start"])
-        for e in edges.edges.values() for ev in e.evidence
+        for e in edges.edges.values()
+        for ev in e.evidence
     }
     doc_mentions: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
     for _, doc_id, start, end, entity_id in store.resolved_mentions():
@@ -133,10 +158,14 @@ def add_cooccurrence(store: Any, edges: EdgeSet) -> None:
                 if (a, b, doc_id, s_start) in typed:
                     continue
                 start, end = _window(s_start, s_end, inside[a], inside[b])
-                edges.get(a, b, "mentioned_with", directed=False).add(doc_id, start, end, text[start:end], weight)
+                edges.get(a, b, "mentioned_with", directed=False).add(
+                    doc_id, start, end, text[start:end], weight
+                )
 
 
-def _window(s_start: int, s_end: int, a: tuple[int, int], b: tuple[int, int], limit: int = 600) -> tuple[int, int]:
+def _window(
+    s_start: int, s_end: int, a: tuple[int, int], b: tuple[int, int], limit: int = 600
+) -> tuple[int, int]:
     """The sentence, or for very long ones (OCR without stops) a window around both names."""
     if s_end - s_start <= limit:
         return s_start, s_end

@@ -26,7 +26,13 @@ def export(store: Any, fmt: str, out: Path) -> dict[str, Any]:
     nodes = store.list_entities()
     edges = list(store.iter_graph_edges())
     evidence = _evidence_by_edge(store)
-    writer = {"gexf": write_gexf, "graphml": write_graphml, "ftm": write_ftm, "csv": write_csv, "neo4j": write_neo4j}[fmt]
+    writer = {
+        "gexf": write_gexf,
+        "graphml": write_graphml,
+        "ftm": write_ftm,
+        "csv": write_csv,
+        "neo4j": write_neo4j,
+    }[fmt]
     files = writer(store, nodes, edges, evidence, out)
     return {"format": fmt, "nodes": len(nodes), "edges": len(edges), "files": [str(f) for f in files]}
 
@@ -64,9 +70,15 @@ def _prepare(path: Path) -> Path:
 # -- GEXF -------------------------------------------------------------------------------------
 
 NODE_ATTRS = [("type", "string"), ("mentions", "integer"), ("documents", "integer"), ("aliases", "string")]
-EDGE_ATTRS = [("kind", "string"), ("predicate", "string"), ("directed", "boolean"), ("count", "integer"),
-              ("documents", "integer"),
-              ("evidence_docs", "string"), ("evidence", "string")]
+EDGE_ATTRS = [
+    ("kind", "string"),
+    ("predicate", "string"),
+    ("directed", "boolean"),
+    ("count", "integer"),
+    ("documents", "integer"),
+    ("evidence_docs", "string"),
+    ("evidence", "string"),
+]
 
 
 def write_gexf(store, nodes, edges, evidence, out: Path) -> list[Path]:
@@ -95,12 +107,21 @@ def write_gexf(store, nodes, edges, evidence, out: Path) -> list[Path]:
         if e["a"] not in known or e["b"] not in known:
             continue
         ev = evidence.get(e["id"], [])
-        edge_attrs = {"id": str(e["id"]), "source": e["a"], "target": e["b"], "label": e["kind"],
-                      "weight": str(e["strength"])}
+        edge_attrs = {
+            "id": str(e["id"]),
+            "source": e["a"],
+            "target": e["b"],
+            "label": e["kind"],
+            "weight": str(e["strength"]),
+        }
         edge = ET.SubElement(xml_edges, "edge", edge_attrs)
         values = ET.SubElement(edge, "attvalues")
-        row = {**e, "directed": "true" if e["directed"] else "false", "evidence_docs": _edge_docs(ev),
-               "evidence": _edge_text(ev)}
+        row = {
+            **e,
+            "directed": "true" if e["directed"] else "false",
+            "evidence_docs": _edge_docs(ev),
+            "evidence": _edge_text(ev),
+        }
         for i, (name, _) in enumerate(EDGE_ATTRS):
             ET.SubElement(values, "attvalue", {"for": str(i), "value": _xml(row[name])})
     path = _prepare(out)
@@ -111,9 +132,23 @@ def write_gexf(store, nodes, edges, evidence, out: Path) -> list[Path]:
 # -- GraphML -----------------------------------------------------------------------------------
 
 GRAPHML_NS = "http://graphml.graphdrawing.org/xmlns"
-GRAPHML_NODE = [("label", "string"), ("type", "string"), ("mentions", "int"), ("documents", "int"), ("aliases", "string")]
-GRAPHML_EDGE = [("kind", "string"), ("predicate", "string"), ("directed", "boolean"), ("count", "int"),
-                ("documents", "int"), ("weight", "double"), ("evidence_docs", "string"), ("evidence", "string")]
+GRAPHML_NODE = [
+    ("label", "string"),
+    ("type", "string"),
+    ("mentions", "int"),
+    ("documents", "int"),
+    ("aliases", "string"),
+]
+GRAPHML_EDGE = [
+    ("kind", "string"),
+    ("predicate", "string"),
+    ("directed", "boolean"),
+    ("count", "int"),
+    ("documents", "int"),
+    ("weight", "double"),
+    ("evidence_docs", "string"),
+    ("evidence", "string"),
+]
 
 
 def write_graphml(store, nodes, edges, evidence, out: Path) -> list[Path]:
@@ -121,7 +156,9 @@ def write_graphml(store, nodes, edges, evidence, out: Path) -> list[Path]:
     root = ET.Element("graphml", {"xmlns": GRAPHML_NS})
     for scope, attrs, prefix in (("node", GRAPHML_NODE, "n_"), ("edge", GRAPHML_EDGE, "e_")):
         for name, kind in attrs:
-            ET.SubElement(root, "key", {"id": prefix + name, "for": scope, "attr.name": name, "attr.type": kind})
+            ET.SubElement(
+                root, "key", {"id": prefix + name, "for": scope, "attr.name": name, "attr.type": kind}
+            )
     graph = ET.SubElement(root, "graph", {"id": "casegraph", "edgedefault": "directed"})
     known = set()
     for n in nodes:
@@ -135,8 +172,13 @@ def write_graphml(store, nodes, edges, evidence, out: Path) -> list[Path]:
             continue
         ev = evidence.get(e["id"], [])
         edge = ET.SubElement(graph, "edge", {"id": f"e{e['id']}", "source": e["a"], "target": e["b"]})
-        row = {**e, "directed": "true" if e["directed"] else "false", "weight": e["strength"],
-               "evidence_docs": _edge_docs(ev), "evidence": _edge_text(ev)}
+        row = {
+            **e,
+            "directed": "true" if e["directed"] else "false",
+            "weight": e["strength"],
+            "evidence_docs": _edge_docs(ev),
+            "evidence": _edge_text(ev),
+        }
         for name, _ in GRAPHML_EDGE:
             ET.SubElement(edge, "data", {"key": "e_" + name}).text = _xml(row[name])
     path = _prepare(out)
@@ -156,8 +198,18 @@ def _edge_rows(edges, evidence, known) -> Iterator[list[Any]]:
     for e in edges:
         if e["a"] in known and e["b"] in known:
             ev = evidence.get(e["id"], [])
-            yield [e["a"], e["b"], e["kind"], e["predicate"], int(e["directed"]), e["count"], e["documents"],
-                   e["strength"], _edge_docs(ev), _edge_text(ev)]
+            yield [
+                e["a"],
+                e["b"],
+                e["kind"],
+                e["predicate"],
+                int(e["directed"]),
+                e["count"],
+                e["documents"],
+                e["strength"],
+                _edge_docs(ev),
+                _edge_text(ev),
+            ]
 
 
 def write_csv(store, nodes, edges, evidence, out: Path) -> list[Path]:
@@ -170,8 +222,20 @@ def write_csv(store, nodes, edges, evidence, out: Path) -> list[Path]:
         w.writerows(_node_rows(nodes))
     with edge_path.open("w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
-        w.writerow(["source", "target", "kind", "predicate", "directed", "count", "documents", "strength",
-                    "evidence_docs", "evidence"])
+        w.writerow(
+            [
+                "source",
+                "target",
+                "kind",
+                "predicate",
+                "directed",
+                "count",
+                "documents",
+                "strength",
+                "evidence_docs",
+                "evidence",
+            ]
+        )
         w.writerows(_edge_rows(edges, evidence, known))
     return [node_path, edge_path]
 

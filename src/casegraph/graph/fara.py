@@ -100,11 +100,23 @@ def read_register(folder: Path) -> list[Registrant]:
             name = _clean(row.get("Name"))
             if not number or not name:
                 continue
-            address = ", ".join(p for p in (_clean(row.get(k)) for k in ("Address 1", "Address 2", "City", "State", "Zip")) if p)
-            registrants.setdefault(number, Registrant(
-                number, name, i, f"{reg_path}#row={i}", _iso(row.get("Registration Date", "")),
-                _iso(row.get("Termination Date", "")), address,
-            ))
+            address = ", ".join(
+                p
+                for p in (_clean(row.get(k)) for k in ("Address 1", "Address 2", "City", "State", "Zip"))
+                if p
+            )
+            registrants.setdefault(
+                number,
+                Registrant(
+                    number,
+                    name,
+                    i,
+                    f"{reg_path}#row={i}",
+                    _iso(row.get("Registration Date", "")),
+                    _iso(row.get("Termination Date", "")),
+                    address,
+                ),
+            )
     if fp_path is not None:
         for i, row in enumerate(_rows(fp_path), start=1):
             number = _clean(row.get("Registration Number"))
@@ -117,11 +129,15 @@ def read_register(folder: Path) -> list[Registrant]:
                 reg = registrants[number] = Registrant(
                     number, name, i, f"{fp_path}#row={i}", _iso(row.get("Registrant Date", ""))
                 )
-            reg.principals.append({
-                "name": principal, "country": _clean(row.get("Country/Location Represented")),
-                "registered": _iso(row.get("Foreign Principal Registration Date", "")),
-                "terminated": _iso(row.get("Foreign Principal Termination Date", "")), "row": str(i),
-            })
+            reg.principals.append(
+                {
+                    "name": principal,
+                    "country": _clean(row.get("Country/Location Represented")),
+                    "registered": _iso(row.get("Foreign Principal Registration Date", "")),
+                    "terminated": _iso(row.get("Foreign Principal Termination Date", "")),
+                    "row": str(i),
+                }
+            )
     return list(registrants.values())
 
 
@@ -217,13 +233,29 @@ def render(reg: Registrant) -> tuple[str, list[dict[str, Any]], list[dict[str, A
         out.write(".")
         start, end = out.end_line()
         assert start == line_start
-        relations.append({"subject": subject, "object": obj, "kind": "represents", "predicate": "represents",
-                          "start": start, "end": end, "meta": {"register": "FARA", "registration": reg.number,
-                                                               "row": p["row"]}})
+        relations.append(
+            {
+                "subject": subject,
+                "object": obj,
+                "kind": "represents",
+                "predicate": "represents",
+                "start": start,
+                "end": end,
+                "meta": {"register": "FARA", "registration": reg.number, "row": p["row"]},
+            }
+        )
         if country is not None:
-            relations.append({"subject": subject, "object": country, "kind": "lobbied",
-                              "predicate": "is a foreign agent for", "start": start, "end": end,
-                              "meta": {"register": "FARA", "registration": reg.number, "row": p["row"]}})
+            relations.append(
+                {
+                    "subject": subject,
+                    "object": country,
+                    "kind": "lobbied",
+                    "predicate": "is a foreign agent for",
+                    "start": start,
+                    "end": end,
+                    "meta": {"register": "FARA", "registration": reg.number, "row": p["row"]},
+                }
+            )
     return out.text, mentions, relations, out.lines
 
 
@@ -237,17 +269,28 @@ def ingest_fara(store: Any, folder: Path) -> dict[str, Any]:
         segments = [Segment("paragraph", s, e, number=i) for i, (s, e) in enumerate(lines)]
         segments += [Segment("sentence", s, e, number=i) for i, (s, e) in enumerate(lines)]
         doc = Document(
-            id=sha[:16], sha256=sha, kind="source", path=reg.source, text=text,
-            title=f"FARA registration {reg.number}: {reg.name}", date=reg.registered or None,
-            custodian="U.S. Department of Justice, FARA", mime="text/x-fara", lang="en",
-            meta={"register": "FARA", "fara_registration": reg.number, "registrant": reg.name,
-                  "principals": len(reg.principals)},
+            id=sha[:16],
+            sha256=sha,
+            kind="source",
+            path=reg.source,
+            text=text,
+            title=f"FARA registration {reg.number}: {reg.name}",
+            date=reg.registered or None,
+            custodian="U.S. Department of Justice, FARA",
+            mime="text/x-fara",
+            lang="en",
+            meta={
+                "register": "FARA",
+                "fara_registration": reg.number,
+                "registrant": reg.name,
+                "principals": len(reg.principals),
+            },
             segments=segments,
         )
         for m in mentions:
-            m["text"] = text[m["start"]:m["end"]]
+            m["text"] = text[m["start"] : m["end"]]
         for r in relations:
-            r["text"] = text[r["start"]:r["end"]]
+            r["text"] = text[r["start"] : r["end"]]
         if not store.add_document(doc, size=len(text.encode("utf-8"))):
             skipped += 1
             existing = store.document_id_for_sha256(sha)
@@ -260,6 +303,11 @@ def ingest_fara(store: Any, folder: Path) -> dict[str, Any]:
         added += 1
         n_mentions += len(mentions)
         n_relations += len(relations)
-    return {"registrants": len(registrants), "documents_added": added, "documents_already_present": skipped,
-            "documents_restored": restored,
-            "mentions": n_mentions, "relations": n_relations}
+    return {
+        "registrants": len(registrants),
+        "documents_added": added,
+        "documents_already_present": skipped,
+        "documents_restored": restored,
+        "mentions": n_mentions,
+        "relations": n_relations,
+    }

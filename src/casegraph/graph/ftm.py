@@ -116,5 +116,8 @@ def ftm_entities(store: Any, nodes, edges, evidence) -> Iterator[EntityProxy]:
                 proxy.add("proof", f"doc-{item['doc_id']}")
         if ev:
             proxy.add("summary", ev[0]["text"][:1000])
-        proxy.add("description", f"{edge['kind']}: {edge['count']} pieces of evidence in {edge['documents']} documents")
+        proxy.add(
+            "description",
+            f"{edge['kind']}: {edge['count']} pieces of evidence in {edge['documents']} documents",
+        )
         yield proxy

@@ -43,7 +43,7 @@ class GraphIndex:
         index: dict[str, int] = {}
         setdefault = index.setdefault
         if rows:
-            col_a, col_b, kinds, weights = zip(*rows)
+            col_a, col_b, kinds, weights = zip(*rows, strict=False)
         else:
             col_a, col_b, kinds, weights = (), (), (), ()
         # setdefault(x, len(index)) numbers each new id in order of first appearance
@@ -65,8 +65,12 @@ class GraphIndex:
         np.minimum.at(link_cost, inverse, cost)
         link_strength = np.bincount(inverse, weights=strength, minlength=len(pairs))
         pa, pb = pairs // max(size, 1), pairs % max(size, 1)
-        self.degree = np.bincount(np.concatenate([pa, pb]), minlength=size) if size else np.zeros(0, dtype=np.int64)
-        node_cost = np.array([NODE_TYPE_COST.get(types.get(x, ""), 0.0) for x in self.ids]) if size else np.zeros(0)
+        self.degree = (
+            np.bincount(np.concatenate([pa, pb]), minlength=size) if size else np.zeros(0, dtype=np.int64)
+        )
+        node_cost = (
+            np.array([NODE_TYPE_COST.get(types.get(x, ""), 0.0) for x in self.ids]) if size else np.zeros(0)
+        )
         hub = HUB_WEIGHT * np.log1p(self.degree) + node_cost
         self.cost = link_cost + (hub[pa] + hub[pb]) / 2 if len(pairs) else link_cost
         self._finish(pa, pb, link_strength)
@@ -79,8 +83,12 @@ class GraphIndex:
 
     def arrays(self) -> dict[str, np.ndarray]:
         """What from_arrays needs, as plain numeric arrays (stored without pickle)."""
-        return {"pa": self.pa.astype("<i8"), "pb": self.pb.astype("<i8"), "cost": self.cost.astype("<f8"),
-                "strength": self.strength.astype("<f8")}
+        return {
+            "pa": self.pa.astype("<i8"),
+            "pb": self.pb.astype("<i8"),
+            "cost": self.cost.astype("<f8"),
+            "strength": self.strength.astype("<f8"),
+        }
 
     @classmethod
     def from_arrays(cls, ids: list[str], arrays: dict[str, np.ndarray], version: int = 0) -> GraphIndex:
@@ -89,7 +97,9 @@ class GraphIndex:
         index.ids = ids
         index.index = {x: i for i, x in enumerate(ids)}
         pa, pb = arrays["pa"], arrays["pb"]
-        index.degree = np.bincount(np.concatenate([pa, pb]), minlength=len(ids)) if ids else np.zeros(0, dtype=np.int64)
+        index.degree = (
+            np.bincount(np.concatenate([pa, pb]), minlength=len(ids)) if ids else np.zeros(0, dtype=np.int64)
+        )
         index.cost = arrays["cost"]
         index._finish(pa, pb, arrays["strength"])
         return index
@@ -109,7 +119,9 @@ class GraphIndex:
     def has(self, entity_id: str) -> bool:
         return entity_id in self.index
 
-    def paths(self, a: str, b: str, k: int = 3, max_hops: int = 6) -> list[list[tuple[str, str, float, float]]]:
+    def paths(
+        self, a: str, b: str, k: int = 3, max_hops: int = 6
+    ) -> list[list[tuple[str, str, float, float]]]:
         """Up to k cheap paths from a to b, cheapest first, each a list of steps (from, to,
         link cost, link strength). The first is the cheapest path; each further one is the
         cheapest once the links already used cost DETOUR_FACTOR times more (a fast stand-in
@@ -132,7 +144,9 @@ class GraphIndex:
                 for eid in epath:
                     edge = self.graph.es[eid]
                     nxt = edge.target if edge.source == current else edge.source
-                    steps.append((self.ids[current], self.ids[nxt], float(self.cost[eid]), float(self.strength[eid])))
+                    steps.append(
+                        (self.ids[current], self.ids[nxt], float(self.cost[eid]), float(self.strength[eid]))
+                    )
                     current = nxt
                     if eid not in raised:
                         raised[eid] = edge["cost"]

@@ -48,7 +48,9 @@ class EntityLookup:
                     ranked[i] = max(ranked.get(i, 0.0), verdict.score)
         if not ranked:
             choices = [key for key, _ in self.keys]
-            for _, score, pos in process.extract(other.key or query.lower(), choices, scorer=fuzz.WRatio, limit=limit * 3):
+            for _, score, pos in process.extract(
+                other.key or query.lower(), choices, scorer=fuzz.WRatio, limit=limit * 3
+            ):
                 if score >= 88:
                     i = self.keys[pos][1]
                     ranked[i] = max(ranked.get(i, 0.0), score / 100.0)

@@ -13,16 +13,36 @@ from typing import Any
 
 from casegraph.graph.build import sentences_of
 
-_MONTHS = {m: i for i, m in enumerate(
-    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-     "november", "december"], start=1)}
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ],
+        start=1,
+    )
+}
 _MONTHS.update({k[:3]: v for k, v in list(_MONTHS.items())})
 _MONTHS["sept"] = 9
 _MON = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 _YEAR = r"((?:19|20)\d\d)"
 _PATTERNS = [
     (re.compile(rf"\b{_YEAR}-(\d\d)-(\d\d)\b"), ("y", "m", "d")),
-    (re.compile(rf"\b(\d{{1,2}})/(\d{{1,2}})/{_YEAR}\b"), ("m", "d", "y")),  # US style, as in these productions
+    (
+        re.compile(rf"\b(\d{{1,2}})/(\d{{1,2}})/{_YEAR}\b"),
+        ("m", "d", "y"),
+    ),  # US style, as in these productions
     (re.compile(rf"\b{_MON}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+{_YEAR}\b", re.I), ("M", "d", "y")),
     (re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MON},?\s+{_YEAR}\b", re.I), ("d", "M", "y")),
     (re.compile(rf"\b{_MON},?\s+{_YEAR}\b", re.I), ("M", "y")),
@@ -39,7 +59,7 @@ def dates_in(text: str) -> list[tuple[str, str]]:
         for match in pattern.finditer(text):
             if any(s < match.end() and match.start() < e for s, e in taken):
                 continue
-            parts = dict(zip(order, match.groups()))
+            parts = dict(zip(order, match.groups(), strict=False))
             iso = _iso(parts)
             if iso:
                 taken.append((match.start(), match.end()))
@@ -54,7 +74,7 @@ def _iso(parts: dict[str, str]) -> str | None:
     if "M" in parts and not month:
         return None
     day = int(parts.get("d", 0) or 0)
-    if month and not 1 <= month <= 12 or day and not 1 <= day <= 31:
+    if (month and not 1 <= month <= 12) or (day and not 1 <= day <= 31):
         return None
     if day:
         return f"{year:04d}-{month:02d}-{day:02d}"
@@ -75,7 +95,9 @@ def timeline(store: Any, entity_id: str, limit_documents: int = 300) -> list[dic
         sentences = sentences_of(text, store.sentence_segments(doc_id))
         seen: set[tuple[int, int]] = set()
         for m in doc_mentions:
-            s_start, s_end = next(((s, e) for s, e in sentences if s <= m["start"] < e), (m["start"], m["end"]))
+            s_start, s_end = next(
+                ((s, e) for s, e in sentences if s <= m["start"] < e), (m["start"], m["end"])
+            )
             if (s_start, s_end) in seen:
                 continue
             seen.add((s_start, s_end))
@@ -90,11 +112,18 @@ def timeline(store: Any, entity_id: str, limit_documents: int = 300) -> list[dic
                 date, date_text, source = str(m["date"])[:10], "", "document"
             else:
                 continue
-            events.append({
-                "date": date, "date_source": source, "date_text": date_text,
-                "doc_id": doc_id, "start": s_start, "end": s_end, "text": sentence,
-                "mention": {"start": m["start"], "end": m["end"], "text": m["text"]},
-                "document": {"title": m["title"], "date": m["date"], "path": m["path"]},
-            })
+            events.append(
+                {
+                    "date": date,
+                    "date_source": source,
+                    "date_text": date_text,
+                    "doc_id": doc_id,
+                    "start": s_start,
+                    "end": s_end,
+                    "text": sentence,
+                    "mention": {"start": m["start"], "end": m["end"], "text": m["text"]},
+                    "document": {"title": m["title"], "date": m["date"], "path": m["path"]},
+                }
+            )
     events.sort(key=lambda e: (e["date"], e["doc_id"], e["start"]))
     return events

@@ -9,10 +9,10 @@ index of the whole corpus.
 from __future__ import annotations
 
 import hashlib
-from bisect import bisect_right
 import math
 import re
 import zlib
+from bisect import bisect_right
 from collections.abc import Iterator
 from typing import Any, TypeVar
 

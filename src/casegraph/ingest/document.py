@@ -14,7 +14,9 @@ from casegraph.ingest.source import Limits, Source, doc_id_for
 from casegraph.models import Document
 
 # "HOUSE_OVERSIGHT_010486 - James Patterson 3_4.txt" → Bates number, then the original title
-_BATES_NAME = re.compile(r"^(?P<bates>[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*_\d{5,})(?:\s*-\s*(?P<title>.+?))?(?:\.\w{1,5})?$")
+_BATES_NAME = re.compile(
+    r"^(?P<bates>[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*_\d{5,})(?:\s*-\s*(?P<title>.+?))?(?:\.\w{1,5})?$"
+)
 
 
 def bates_from_name(name: str) -> tuple[str, str]:
@@ -25,7 +27,9 @@ def bates_from_name(name: str) -> tuple[str, str]:
     return m["bates"], (m["title"] or "").strip()
 
 
-def build_document(source: Source, ex: Extracted, kind: str, parent_id: str | None, limits: Limits) -> Document:
+def build_document(
+    source: Source, ex: Extracted, kind: str, parent_id: str | None, limits: Limits
+) -> Document:
     page_starts: list[int] | None = None
     if ex.pages is not None:
         parts, page_starts, pos = [], [], 0
@@ -48,9 +52,19 @@ def build_document(source: Source, ex: Extracted, kind: str, parent_id: str | No
     title = ex.title.strip() or name_title or meta.get("bates_begin", "") or _first_line(text) or source.name
     sha = source.sha256
     return Document(
-        id=doc_id_for(sha), sha256=sha, kind=kind, path=source.path, text=text,  # type: ignore[arg-type]
-        title=" ".join(title.split())[:300], author=ex.author, date=ex.date, custodian=ex.custodian,
-        mime=ex.mime, lang=detect_language(text), parent_id=parent_id, meta=meta,
+        id=doc_id_for(sha),
+        sha256=sha,
+        kind=kind,
+        path=source.path,
+        text=text,  # type: ignore[arg-type]
+        title=" ".join(title.split())[:300],
+        author=ex.author,
+        date=ex.date,
+        custodian=ex.custodian,
+        mime=ex.mime,
+        lang=detect_language(text),
+        parent_id=parent_id,
+        meta=meta,
         segments=segment(text, page_starts),
     )
 

@@ -23,8 +23,23 @@ _MOJIBAKE_HINT = re.compile(
 )
 _TRAILING = re.compile(r"[ \t\u00a0]+$", re.M)
 _MANY_BLANKS = re.compile(r"\n{4,}")
-_LATIN_FAMILY = {"latin_1", "iso8859_1", "cp1250", "cp1252", "iso8859_15", "iso8859_2", "mac_roman",
-                 "iso8859_9", "cp1254", "iso8859_3", "iso8859_4", "iso8859_10", "iso8859_13", "iso8859_14", "cp1257"}
+_LATIN_FAMILY = {
+    "latin_1",
+    "iso8859_1",
+    "cp1250",
+    "cp1252",
+    "iso8859_15",
+    "iso8859_2",
+    "mac_roman",
+    "iso8859_9",
+    "cp1254",
+    "iso8859_3",
+    "iso8859_4",
+    "iso8859_10",
+    "iso8859_13",
+    "iso8859_14",
+    "cp1257",
+}
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 

@@ -17,7 +17,13 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from casegraph.errors import (
-    CorruptFile, EmptyFile, EncryptedFile, FileTooLarge, IngestError, UnsafeArchive, UnsupportedFormat,
+    CorruptFile,
+    EmptyFile,
+    EncryptedFile,
+    FileTooLarge,
+    IngestError,
+    UnsafeArchive,
+    UnsupportedFormat,
 )
 from casegraph.ingest.document import build_document, merge_load_fields
 from casegraph.ingest.formats.loadfile import LoadFileIngestor, document_fields
@@ -135,8 +141,11 @@ class _Run:
             self._fail(path, "failed", f"cannot read: {exc.strerror}")
             return
         done = self.store.file_record(path)
-        if done and done["size"] == st.st_size and done["mtime"] == st.st_mtime and done["status"] in (
-            "ingested", "duplicate"
+        if (
+            done
+            and done["size"] == st.st_size
+            and done["mtime"] == st.st_mtime
+            and done["status"] in ("ingested", "duplicate")
         ):
             self.counts["unchanged"] += 1
             return
@@ -149,13 +158,14 @@ class _Run:
         except IngestError as exc:
             status = "skipped" if isinstance(exc, SKIPPED) else "failed"
             self._fail(path, status, exc.reason, st)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             # a third-party parser choked on hostile or broken input (they raise anything:
             # zlib.error, struct.error, lxml errors...): report the file, never end the run
             self._fail(path, "failed", f"{type(exc).__name__}: {exc}"[:300], st)
 
-    def _fail(self, path: str, status: str, reason: str, st: os.stat_result | None = None,
-              record: bool = True) -> None:
+    def _fail(
+        self, path: str, status: str, reason: str, st: os.stat_result | None = None, record: bool = True
+    ) -> None:
         self.counts[status] += 1
         self.errors.append({"path": path, "status": status, "reason": reason})
         line = f"{path}: {reason}"
@@ -201,7 +211,7 @@ class _Run:
             self.counts[status] += 1
         except IngestError as exc:
             self._fail(child.path, "skipped" if isinstance(exc, SKIPPED) else "failed", exc.reason)
-        except Exception as exc:  # noqa: BLE001  (as above: one bad member never ends the run)
+        except Exception as exc:
             self._fail(child.path, "failed", f"{type(exc).__name__}: {exc}"[:300])
 
     def _load_file(self, ingestor: LoadFileIngestor, source: Source) -> tuple[str, None, str]:
@@ -229,8 +239,13 @@ class _Run:
 
 
 def _apply_to_document(doc: Any, fields: dict[str, Any]) -> None:
-    current = {"title": doc.title, "author": doc.author, "date": doc.date, "custodian": doc.custodian,
-               "meta": doc.meta}
+    current = {
+        "title": doc.title,
+        "author": doc.author,
+        "date": doc.date,
+        "custodian": doc.custodian,
+        "meta": doc.meta,
+    }
     for key, value in merge_load_fields(current, fields).items():
         if key in ("title", "author", "date", "custodian"):
             setattr(doc, key, value)

@@ -8,8 +8,14 @@ from typing import Any, TextIO
 
 
 class Progress:
-    def __init__(self, files: int, total_bytes: int, enabled: bool | None = None, stream: TextIO | None = None,
-                 every_s: float = 5.0):
+    def __init__(
+        self,
+        files: int,
+        total_bytes: int,
+        enabled: bool | None = None,
+        stream: TextIO | None = None,
+        every_s: float = 5.0,
+    ):
         self.stream = stream or sys.stderr
         self.files, self.total_bytes = files, total_bytes
         self.done_files, self.done_bytes = 0, 0
@@ -21,8 +27,16 @@ class Progress:
         if enabled or (enabled is None and tty):
             from tqdm import tqdm
 
-            self.bar = tqdm(total=total_bytes, unit="B", unit_scale=True, unit_divisor=1024, file=self.stream,
-                            desc="ingest", dynamic_ncols=True, smoothing=0.1)
+            self.bar = tqdm(
+                total=total_bytes,
+                unit="B",
+                unit_scale=True,
+                unit_divisor=1024,
+                file=self.stream,
+                desc="ingest",
+                dynamic_ncols=True,
+                smoothing=0.1,
+            )
             self.log = False
 
     def __enter__(self) -> Progress:
@@ -62,5 +76,9 @@ class Progress:
         mbs = self.done_bytes / elapsed / 1e6
         left = (self.files - self.done_files) / rate if rate > 0 else 0.0
         eta = "" if final else f", ETA {left:.0f}s"
-        print(f"ingest: {self.done_files}/{self.files} files, {self.done_bytes / 1e6:.1f} MB, "
-              f"{rate:.1f} files/s, {mbs:.2f} MB/s{eta}", file=self.stream, flush=True)
+        print(
+            f"ingest: {self.done_files}/{self.files} files, {self.done_bytes / 1e6:.1f} MB, "
+            f"{rate:.1f} files/s, {mbs:.2f} MB/s{eta}",
+            file=self.stream,
+            flush=True,
+        )

@@ -20,10 +20,65 @@ _LINE_START_NEW = re.compile(r"^\s*(?:[•\-*–·▪●]|\d{1,3}[.)]\s|[A-Z][A-
 # e-mail header lines as OCR'd from printed messages: each is a paragraph of its own
 _HEADER_LINE = re.compile(r"^\s*(?:From|Sent|To|Cc|Bcc|Subject|Date|Attachments|Importance):\s", re.I)
 _ABBREVIATIONS = {
-    "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "vs", "etc", "inc", "ltd", "co", "corp", "no", "nos",
-    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "gen", "gov",
-    "sen", "rep", "col", "capt", "lt", "sgt", "rev", "hon", "u.s", "u.k", "e.g", "i.e", "p", "pp", "fig",
-    "vol", "ch", "esq", "dept", "est", "approx", "ave", "blvd", "mt", "ft", "al", "cf", "op", "ca",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "prof",
+    "sr",
+    "jr",
+    "st",
+    "vs",
+    "etc",
+    "inc",
+    "ltd",
+    "co",
+    "corp",
+    "no",
+    "nos",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "gen",
+    "gov",
+    "sen",
+    "rep",
+    "col",
+    "capt",
+    "lt",
+    "sgt",
+    "rev",
+    "hon",
+    "u.s",
+    "u.k",
+    "e.g",
+    "i.e",
+    "p",
+    "pp",
+    "fig",
+    "vol",
+    "ch",
+    "esq",
+    "dept",
+    "est",
+    "approx",
+    "ave",
+    "blvd",
+    "mt",
+    "ft",
+    "al",
+    "cf",
+    "op",
+    "ca",
 }
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+|$)")
 
@@ -172,8 +227,10 @@ def _line_shape_paragraphs(text: str) -> list[tuple[int, int]]:
             cur = None
         cur = (s, e) if cur is None else (cur[0], e)
         stripped = line.rstrip()
-        prev_ends_para = stamp or bool(_HEADER_LINE.match(line)) or (
-            stripped.endswith((".", "!", "?", ":", '"', "”")) and len(stripped) < 0.75 * full
+        prev_ends_para = (
+            stamp
+            or bool(_HEADER_LINE.match(line))
+            or (stripped.endswith((".", "!", "?", ":", '"', "”")) and len(stripped) < 0.75 * full)
         )
     if cur:
         spans.append(cur)

@@ -103,8 +103,11 @@ class Source:
     def member(self, name: str, data: bytes, sep: str = "!", **hints: Any) -> Source:
         """A source inside this one (archive member, message, attachment)."""
         return Source(
-            path=f"{self.path}{sep}{name}", name=PurePosixPath(name).name or name, data=data,
-            depth=self.depth + 1, hints=hints,
+            path=f"{self.path}{sep}{name}",
+            name=PurePosixPath(name).name or name,
+            data=data,
+            depth=self.depth + 1,
+            hints=hints,
         )
 
 

@@ -27,7 +27,24 @@ def person_keys(name: ParsedName) -> set[str]:
 
 
 # Function words dropped before comparing organisation names (matching.py does the same).
-FUNCTION_WORDS = {"of", "the", "and", "for", "in", "de", "du", "la", "le", "des", "del", "di", "da", "do", "y", "et"}
+FUNCTION_WORDS = {
+    "of",
+    "the",
+    "and",
+    "for",
+    "in",
+    "de",
+    "du",
+    "la",
+    "le",
+    "des",
+    "del",
+    "di",
+    "da",
+    "do",
+    "y",
+    "et",
+}
 
 
 def other_keys(name: ParsedName) -> set[str]:

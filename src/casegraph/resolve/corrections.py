@@ -18,7 +18,11 @@ ACTIONS = ("merge", "split", "rename", "delete")
 
 def reference(entity: dict[str, Any]) -> dict[str, Any]:
     """What a correction stores to find an entity again: id, name and mention anchors."""
-    return {"id": entity["id"], "name": entity["name"], "anchors": [list(a) for a in entity.get("anchors", [])[:20]]}
+    return {
+        "id": entity["id"],
+        "name": entity["name"],
+        "anchors": [list(a) for a in entity.get("anchors", [])[:20]],
+    }
 
 
 def split_id(entity_id: str, part: str) -> str:
@@ -64,7 +68,9 @@ class Applier:
             target = found[0]
             for other in found[1:]:
                 self._move_all(other, target)
-            target["meta"].setdefault("corrections", []).append({**note, "merged": [e["name"] for e in found[1:]]})
+            target["meta"].setdefault("corrections", []).append(
+                {**note, "merged": [e["name"] for e in found[1:]]}
+            )
             return True
         if action == "split":
             entity = self.locate(payload["entity"])
@@ -102,14 +108,19 @@ class Applier:
         target["mention_ids"] += source["mention_ids"]
         target["party_ids"] += source["party_ids"]
         target["anchors"] += source["anchors"]
-        target["aliases"] += [a for a in [source["name"], *source["aliases"]] if a not in target["aliases"] and a != target["name"]]
+        target["aliases"] += [
+            a
+            for a in [source["name"], *source["aliases"]]
+            if a not in target["aliases"] and a != target["name"]
+        ]
         target["meta"].setdefault("merged_from", []).append(source["id"])
         del self.by_id[source["id"]]
 
     def _split_part(self, entity: dict[str, Any], part: str, type_: str | None, note: dict[str, Any]) -> bool:
         key = parse_name(part, entity["type"]).key
         moved = [
-            mid for mid in entity["mention_ids"]
+            mid
+            for mid in entity["mention_ids"]
             if parse_name(self.mentions[mid]["text"], entity["type"]).key == key
         ]
         if not moved:
@@ -119,10 +130,17 @@ class Applier:
         entity["mention_ids"] = [m for m in entity["mention_ids"] if m not in keep]
         entity["anchors"] = [a for a in entity["anchors"] if self.anchor_to_mention.get(tuple(a)) not in keep]
         entity["aliases"] = [a for a in entity["aliases"] if parse_name(a, entity["type"]).key != key]
-        anchors = [(self.mentions[m]["doc_id"], self.mentions[m]["start"], self.mentions[m]["end"]) for m in moved]
+        anchors = [
+            (self.mentions[m]["doc_id"], self.mentions[m]["start"], self.mentions[m]["end"]) for m in moved
+        ]
         self.by_id[new_id] = {
-            "id": new_id, "name": part, "type": type_ or entity["type"], "aliases": [],
-            "mention_ids": moved, "party_ids": [], "anchors": anchors[:40],
+            "id": new_id,
+            "name": part,
+            "type": type_ or entity["type"],
+            "aliases": [],
+            "mention_ids": moved,
+            "party_ids": [],
+            "anchors": anchors[:40],
             "meta": {"corrections": [{**note, "split_from": entity["id"]}], "reasons": []},
         }
         for mid in moved:

@@ -29,7 +29,12 @@ def _as_parties(value: Any) -> list[dict[str, str]]:
     if value is None or value == "":
         return []
     if isinstance(value, dict):
-        return [{"name": str(value.get("name") or ""), "address": str(value.get("address") or value.get("email") or "")}]
+        return [
+            {
+                "name": str(value.get("name") or ""),
+                "address": str(value.get("address") or value.get("email") or ""),
+            }
+        ]
     if isinstance(value, str):
         value = value[:MAX_FIELD]
         out = []
@@ -53,7 +58,9 @@ def _locate(head: str, role: str, party: dict[str, str]) -> tuple[int, int]:
     lines = [(m.start(), m.end(), m.group(0)) for m in re.finditer(r"[^\n]+", head)]
     for start, end, line in lines:
         lowered = line.lower().lstrip()
-        if lowered.startswith(tuple(f"{h}:" for h in _HEADER[role])) and any(n.lower() in lowered for n in needles):
+        if lowered.startswith(tuple(f"{h}:" for h in _HEADER[role])) and any(
+            n.lower() in lowered for n in needles
+        ):
             return start, end
     for needle in needles:
         at = head.lower().find(needle.lower())
@@ -67,7 +74,9 @@ def _locate(head: str, role: str, party: dict[str, str]) -> tuple[int, int]:
 _FROM_LINE = re.compile(r"^[ \t>]*From:[ \t]*(\S[^\n]*)$", re.M | re.I)
 _FIELD_LINE = re.compile(r"^[ \t>]*(To|Cc|Bcc|Sent|Date|Subject):[ \t]*([^\n]*)$", re.I)
 # Bounded repetitions keep matching linear on long OCR lines.
-_ITEM = re.compile(r"\"?([^\"<\[;\n]{0,80}?)\"?\s{0,5}[<\[](?:mailto:)?\s{0,5}([^>\]\s]{1,80}@[^>\]\s]{1,120}?)\s{0,5}[>\]]")
+_ITEM = re.compile(
+    r"\"?([^\"<\[;\n]{0,80}?)\"?\s{0,5}[<\[](?:mailto:)?\s{0,5}([^>\]\s]{1,80}@[^>\]\s]{1,120}?)\s{0,5}[>\]]"
+)
 _BARE_ADDRESS = _ADDRESS
 MAX_BLOCK_LINES = 8
 
@@ -76,7 +85,7 @@ MAX_FIELD = 2000  # header fields longer than this are not headers (and would co
 
 
 def split_parties(value: str) -> list[dict[str, str]]:
-    """"Jeffrey E. [jeevacation@gmail.com]; Ens, Amanda" → two parties."""
+    """ "Jeffrey E. [jeevacation@gmail.com]; Ens, Amanda" → two parties."""
     value = value[:MAX_FIELD]
     out = []
     for m in _ITEM.finditer(value):
@@ -109,7 +118,9 @@ def clean_party_name(name: str, address: str = "") -> str:
     the address's local part ("Jeevacation") is no name."""
     name = re.split(r"[\[<_(|‹«]", name)[0]
     tokens = name.strip(" -'\".,:;•·*>").split()
-    while len(tokens) > 1 and len(tokens[-1]) <= 2 and (tokens[-1].islower() or tokens[-1] in ("I", "II", "l")):
+    while (
+        len(tokens) > 1 and len(tokens[-1]) <= 2 and (tokens[-1].islower() or tokens[-1] in ("I", "II", "l"))
+    ):
         if len(tokens) == 2 and tokens[-1] in ("II",):
             break
         tokens.pop()
@@ -134,7 +145,12 @@ def header_blocks(text: str) -> list[dict[str, Any]]:
         senders = split_parties(match.group(1))
         if len(senders) != 1:
             continue
-        block: dict[str, Any] = {"from": [(senders[0], match.start(), match.end())], "to": [], "cc": [], "bcc": []}
+        block: dict[str, Any] = {
+            "from": [(senders[0], match.start(), match.end())],
+            "to": [],
+            "cc": [],
+            "bcc": [],
+        }
         pos = match.end() + 1
         for _ in range(MAX_BLOCK_LINES):
             end = text.find("\n", pos)
@@ -168,8 +184,18 @@ def parties_in_text(doc_id: str, text: str, skip_before: int = 0) -> list[dict[s
                 if valid_address(name):
                     name, address = "", address or valid_address(name)
                 if name or address:
-                    rows.append({"doc_id": doc_id, "role": role, "name": name, "address": address,
-                                 "start": start, "end": end, "text": text[start:end], "block": block["from"][0][1]})
+                    rows.append(
+                        {
+                            "doc_id": doc_id,
+                            "role": role,
+                            "name": name,
+                            "address": address,
+                            "start": start,
+                            "end": end,
+                            "text": text[start:end],
+                            "block": block["from"][0][1],
+                        }
+                    )
     return rows
 
 
@@ -188,8 +214,15 @@ def parties_of(doc_id: str, head: str, meta: dict[str, Any] | str) -> list[dict[
             elif name and valid_address(name):
                 name = ""  # the display name is just the address again
             start, end = _locate(head, role, {"name": name, "address": address})
-            rows.append({
-                "doc_id": doc_id, "role": role, "name": name, "address": address,
-                "start": start, "end": end, "text": head[start:end],
-            })
+            rows.append(
+                {
+                    "doc_id": doc_id,
+                    "role": role,
+                    "name": name,
+                    "address": address,
+                    "start": start,
+                    "end": end,
+                    "text": head[start:end],
+                }
+            )
     return rows

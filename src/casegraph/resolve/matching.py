@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rapidfuzz.distance import JaroWinkler, Levenshtein
 from rapidfuzz import fuzz
+from rapidfuzz.distance import JaroWinkler, Levenshtein
 
 from casegraph.resolve.blocking import FUNCTION_WORDS
 from casegraph.resolve.names import ParsedName, is_initial
@@ -57,7 +57,7 @@ def given_compatible(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     if not a or not b:
         return True
     # compare first given names, then middle names where both have them
-    for x, y in zip(a, b):
+    for x, y in zip(a, b, strict=False):
         if is_initial(x) or is_initial(y):
             if x[0] != y[0]:
                 return False
@@ -83,8 +83,10 @@ def compare_persons(a: ParsedName, b: ParsedName) -> Judgement:
     if not given_compatible(a.given, b.given):
         return Judgement(False, 0.0, "different given names")
     if not a.given or not b.given:
-        return Judgement(True, 0.7 if exact else 0.6, "surname of the full name" if exact else "surname, variant spelling")
-    pairs = [(x, y) for x, y in zip(a.given, b.given) if not (is_initial(x) or is_initial(y))]
+        return Judgement(
+            True, 0.7 if exact else 0.6, "surname of the full name" if exact else "surname, variant spelling"
+        )
+    pairs = [(x, y) for x, y in zip(a.given, b.given, strict=False) if not (is_initial(x) or is_initial(y))]
     short_form = any(not tokens_equal(x, y)[0] for x, y in pairs)  # Rich / Richard, Alex / Alexander
     fuzzy_given = any(not tokens_equal(x, y)[1] for x, y in pairs)
     if exact and not fuzzy_given:
@@ -114,7 +116,7 @@ def compare_others(a: ParsedName, b: ParsedName) -> Judgement:
     if len(ta) < 2 or len(ta) != len(tb):
         return NO
     fuzzy = 0
-    for x, y in zip(ta, tb):
+    for x, y in zip(ta, tb, strict=False):
         same, exact = tokens_equal(x, y)
         if not same:
             return NO

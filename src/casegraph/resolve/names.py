@@ -79,7 +79,7 @@ def clean_display(text: str) -> str:
 
 
 def invert_comma_name(text: str) -> str:
-    """"Ens, Amanda" → "Amanda Ens"; "Thomas Jr., Landon" → "Landon Thomas Jr." (e-mail headers)."""
+    """ "Ens, Amanda" → "Amanda Ens"; "Thomas Jr., Landon" → "Landon Thomas Jr." (e-mail headers)."""
     parts = [p.strip() for p in text.split(",")]
     if len(parts) == 2 and all(parts) and " " not in parts[1] and len(parts[0].split()) <= 2:
         return f"{parts[1]} {parts[0]}"
@@ -115,7 +115,7 @@ def parse_other(text: str) -> ParsedName:
 
 
 def _join_initials(tokens: tuple[str, ...]) -> tuple[str, ...]:
-    """"U.S." and "US" are one token: runs of single letters are an acronym."""
+    """ "U.S." and "US" are one token: runs of single letters are an acronym."""
     out: list[str] = []
     run = ""
     for token in tokens:

@@ -15,8 +15,8 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter, defaultdict
-from functools import lru_cache
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from rigour.names.org_types import extract_org_types
@@ -226,7 +226,11 @@ def _attach_local_surnames(by_doc: dict[str, list[Group]]) -> None:
     """Inside one document a lone surname ("Nazarbayev", "Mr. Aliyev") is the full name that
     carries it when exactly one person in the document does."""
     for doc_groups in by_doc.values():
-        full = [g for g in doc_groups if g.family == "PO" and (b := g.best()) is not None and b.is_full and g.is_person]
+        full = [
+            g
+            for g in doc_groups
+            if g.family == "PO" and (b := g.best()) is not None and b.is_full and g.is_person
+        ]
         if not full:
             continue
         for group in doc_groups:
@@ -235,7 +239,9 @@ def _attach_local_surnames(by_doc: dict[str, list[Group]]) -> None:
                 continue
             owners = [f for f in full if f is not group and tokens_equal(f.rep().surname, best.key)[0]]
             if not owners:  # a first name alone ("Kevan" after "Kevan Soto")
-                owners = [f for f in full if f is not group and f.rep().given and f.rep().given[0] == best.key]
+                owners = [
+                    f for f in full if f is not group and f.rep().given and f.rep().given[0] == best.key
+                ]
             owners = _distinct_people(owners)
             if len(owners) == 1:
                 target = owners[0]
@@ -286,12 +292,15 @@ class Clusters:
         for x in self.full[ra].values():
             for y in self.full[rb].values():
                 if tokens_equal(x.surname, y.surname)[0] and not (
-                    given_compatible(x.given, y.given) and (not x.suffixes or not y.suffixes or x.suffixes == y.suffixes)
+                    given_compatible(x.given, y.given)
+                    and (not x.suffixes or not y.suffixes or x.suffixes == y.suffixes)
                 ):
                     return False
         return True
 
-    def union(self, a: int, b: int, rule: str, score: float, names: tuple[str, str], force: bool = False) -> bool:
+    def union(
+        self, a: int, b: int, rule: str, score: float, names: tuple[str, str], force: bool = False
+    ) -> bool:
         ra, rb = self.root(a), self.root(b)
         if ra == rb:
             return False
@@ -324,7 +333,9 @@ def join_groups(groups: list[Group]) -> Clusters:
     # a. the same name
     for members in by_key.values():
         for other in members[1:]:
-            clusters.union(members[0].gid, other.gid, "same name", 1.0, (members[0].rep().plain, other.rep().plain))
+            clusters.union(
+                members[0].gid, other.gid, "same name", 1.0, (members[0].rep().plain, other.rep().plain)
+            )
 
     # b. the same e-mail address (the documents put name and address together)
     by_address: dict[str, list[Group]] = defaultdict(list)
@@ -334,7 +345,9 @@ def join_groups(groups: list[Group]) -> Clusters:
     for address, members in by_address.items():
         for other in members[1:]:
             a, b = members[0], other
-            clusters.union(a.gid, b.gid, f"same e-mail address {address}", 1.0, (_label(a), _label(b)), force=True)
+            clusters.union(
+                a.gid, b.gid, f"same e-mail address {address}", 1.0, (_label(a), _label(b)), force=True
+            )
 
     # c. compatible full names (spelling variants, initials, transliterations, OCR)
     reps: dict[str, tuple[int, ParsedName]] = {}
@@ -353,7 +366,24 @@ def join_groups(groups: list[Group]) -> Clusters:
     return clusters
 
 
-_PARTICLES = {"de", "da", "di", "du", "del", "della", "van", "von", "der", "den", "bin", "ibn", "al", "el", "la", "le"}
+_PARTICLES = {
+    "de",
+    "da",
+    "di",
+    "du",
+    "del",
+    "della",
+    "van",
+    "von",
+    "der",
+    "den",
+    "bin",
+    "ibn",
+    "al",
+    "el",
+    "la",
+    "le",
+}
 
 
 def _written_like_a_name(groups: list[Group]) -> bool:
@@ -375,7 +405,9 @@ def _label(g: Group) -> str:
     return best.plain if best is not None else sorted(g.addresses)[0]
 
 
-def _join_fuzzy(clusters: Clusters, reps: dict[str, tuple[int, ParsedName]], keys_of, compare, given_initial: bool) -> None:
+def _join_fuzzy(
+    clusters: Clusters, reps: dict[str, tuple[int, ParsedName]], keys_of, compare, given_initial: bool
+) -> None:
     items = list(reps.values())
 
     def keyed():
@@ -417,7 +449,9 @@ def _join_singles(clusters: Clusters, singles: list[Group], reps: dict[str, tupl
         # and a word in capitals (court captions "EPSTEIN", OCR'd tables "SOMMER") only as written
         shouted = all(n.isupper() for n in g.names)
         surnames = {
-            s for k in person_keys(g.rep()) for s in surname_keys.get(k, ())
+            s
+            for k in person_keys(g.rep())
+            for s in surname_keys.get(k, ())
             if s == token or (not shouted and min(len(s), len(token)) >= 7 and tokens_equal(s, token)[0])
         }
         return {clusters.root(gid) for s in surnames for gid in by_surname[s]}
@@ -434,8 +468,13 @@ def _join_singles(clusters: Clusters, singles: list[Group], reps: dict[str, tupl
         found = candidates(g) if eligible(g) else set()
         if len(found) == 1:
             chosen = next(iter(found))
-            clusters.union(chosen, g.gid, "surname of the only person carrying it", 0.7,
-                           (_label(clusters.by_gid[chosen]), _label(g)))
+            clusters.union(
+                chosen,
+                g.gid,
+                "surname of the only person carrying it",
+                0.7,
+                (_label(clusters.by_gid[chosen]), _label(g)),
+            )
         elif found:
             ambiguous.append((g, found))
         else:
@@ -467,8 +506,13 @@ def _join_singles(clusters: Clusters, singles: list[Group], reps: dict[str, tupl
         else:
             leftovers[g.rep().key].append(g)
     for g, chosen in decisions:  # decided on the same snapshot, applied after
-        clusters.union(chosen, g.gid, "surname; the document shares this person's company", 0.6,
-                       (_label(clusters.by_gid[chosen]), _label(g)))
+        clusters.union(
+            chosen,
+            g.gid,
+            "surname; the document shares this person's company",
+            0.6,
+            (_label(clusters.by_gid[chosen]), _label(g)),
+        )
     # A lone given name ("Robert", "Darren") is no identity across documents: each document's
     # stays its own (within a document it already joined the full name where there was one).
     for token, members in leftovers.items():
@@ -516,16 +560,23 @@ def make_entities(groups: list[Group], clusters: Clusters) -> list[dict[str, Any
         entity_id = stable_id(type_, key, anchors, used_ids)
         used_ids.add(entity_id)
         aliases = [n for n, _ in names.most_common() if n != name][:50] + sorted(addresses)
-        entities.append({
-            "id": entity_id, "name": name, "type": type_, "aliases": aliases,
-            "mention_ids": mention_ids, "party_ids": party_ids, "anchors": anchors,
-            "meta": {
-                "reasons": clusters.reasons.get(root, []),
-                "labels": dict(labels.most_common()),
-                "emails": sorted(addresses),
-                "key": key,
-            },
-        })
+        entities.append(
+            {
+                "id": entity_id,
+                "name": name,
+                "type": type_,
+                "aliases": aliases,
+                "mention_ids": mention_ids,
+                "party_ids": party_ids,
+                "anchors": anchors,
+                "meta": {
+                    "reasons": clusters.reasons.get(root, []),
+                    "labels": dict(labels.most_common()),
+                    "emails": sorted(addresses),
+                    "key": key,
+                },
+            }
+        )
     return entities
 
 
@@ -548,7 +599,10 @@ def canonical_name(
         key = max(keys, key=lambda k: (keys[k], len(k), k))
     chosen = parsed[key]
     surfaces = [n for n, _ in names.most_common() if parse_name(n, type_).key == key]
-    name = next((n for n in surfaces if _well_cased(n)), None) or (surfaces or [chosen.plain or chosen.display])[0]
+    name = (
+        next((n for n in surfaces if _well_cased(n)), None)
+        or (surfaces or [chosen.plain or chosen.display])[0]
+    )
     if name.isupper() and len(name) > 5:  # registers and OCR shout: "KAZAKHSTAN" reads as "Kazakhstan"
         name = _title(name)
     return name, key
@@ -558,7 +612,7 @@ _LOWER_WORDS = {"of", "the", "and", "for", "in", "on", "at", "de", "du", "la", "
 
 
 def _title(name: str) -> str:
-    """"PALM BEACH LP" → "Palm Beach LP", "MINISTRY OF JUSTICE" → "Ministry of Justice"."""
+    """ "PALM BEACH LP" → "Palm Beach LP", "MINISTRY OF JUSTICE" → "Ministry of Justice"."""
     forms = {f.strip(". ") for f, _ in extract_org_types(name.lower()) if len(f.strip(". ")) <= 4}
     words = []
     for i, word in enumerate(name.split(" ")):
@@ -573,7 +627,7 @@ def _title(name: str) -> str:
 
 
 def _well_cased(name: str) -> bool:
-    """"Kazakhstan", "Jeffrey Epstein", "US", "U.S." yes; "KAZAKHSTAN", "jeffrey E." no."""
+    """ "Kazakhstan", "Jeffrey Epstein", "US", "U.S." yes; "KAZAKHSTAN", "jeffrey E." no."""
     letters = [c for c in name if c.isalpha()]
     if not letters or not name[:1].isupper():
         return False

@@ -38,14 +38,18 @@ class AnnotationStore(StoreBase):
         where, params = _to_analyse(force, doc_ids)
         rows = self.query(
             "SELECT d.rowid AS rowid, d.id AS id, d.text AS text, d.meta AS meta FROM documents d"
-            " LEFT JOIN analyses a ON a.doc_id = d.id WHERE d.rowid > ? AND " + where + " ORDER BY d.rowid LIMIT ?",
+            " LEFT JOIN analyses a ON a.doc_id = d.id WHERE d.rowid > ? AND "
+            + where
+            + " ORDER BY d.rowid LIMIT ?",
             [after_rowid, *params, limit],
         )
         for row in rows:
             row["meta"] = loads(row["meta"], {})
         return rows
 
-    def count_documents_to_analyse(self, force: bool = False, doc_ids: list[str] | None = None) -> tuple[int, int]:
+    def count_documents_to_analyse(
+        self, force: bool = False, doc_ids: list[str] | None = None
+    ) -> tuple[int, int]:
         """(documents, characters) that an analysis run would process."""
         where, params = _to_analyse(force, doc_ids)
         row = self.conn.execute(
@@ -85,16 +89,34 @@ class AnnotationStore(StoreBase):
 
             conn.executemany(
                 "INSERT INTO quotes(doc_id, start, end, text, speaker_mention, cue, direct) VALUES (?,?,?,?,?,?,?)",
-                [(doc_id, q.span.start, q.span.end, q.span.text, ref(q.speaker_mention), q.cue, int(q.direct))
-                 for q in result.quotes],
+                [
+                    (
+                        doc_id,
+                        q.span.start,
+                        q.span.end,
+                        q.span.text,
+                        ref(q.speaker_mention),
+                        q.cue,
+                        int(q.direct),
+                    )
+                    for q in result.quotes
+                ],
             )
             conn.executemany(
                 "INSERT INTO claims(doc_id, start, end, text, type, hedges, boosters, attributed_mention,"
                 " checkworthiness) VALUES (?,?,?,?,?,?,?,?,?)",
                 [
-                    (doc_id, c.span.start, c.span.end, c.span.text, c.type,
-                     dumps([_span(s) for s in c.hedges]), dumps([_span(s) for s in c.boosters]),
-                     ref(c.attributed_to_mention), c.checkworthiness)
+                    (
+                        doc_id,
+                        c.span.start,
+                        c.span.end,
+                        c.span.text,
+                        c.type,
+                        dumps([_span(s) for s in c.hedges]),
+                        dumps([_span(s) for s in c.boosters]),
+                        ref(c.attributed_to_mention),
+                        c.checkworthiness,
+                    )
                     for c in result.claims
                 ],
             )
@@ -103,11 +125,22 @@ class AnnotationStore(StoreBase):
                 meta = dict(r.meta)
                 if "amount_mention" in meta:
                     meta["amount_mention"] = ref(meta["amount_mention"])
-                rows.append((
-                    doc_id, ref(r.subject_mention), ref(r.object_mention), r.kind, r.predicate,
-                    r.evidence.start, r.evidence.end, r.evidence.text, r.confidence,
-                    int(r.negated), int(r.hedged), dumps(meta),
-                ))
+                rows.append(
+                    (
+                        doc_id,
+                        ref(r.subject_mention),
+                        ref(r.object_mention),
+                        r.kind,
+                        r.predicate,
+                        r.evidence.start,
+                        r.evidence.end,
+                        r.evidence.text,
+                        r.confidence,
+                        int(r.negated),
+                        int(r.hedged),
+                        dumps(meta),
+                    )
+                )
             conn.executemany(
                 "INSERT INTO relations(doc_id, subject_mention, object_mention, kind, predicate, start, end, text,"
                 " confidence, negated, hedged, meta) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -115,7 +148,10 @@ class AnnotationStore(StoreBase):
             )
             conn.executemany(
                 "INSERT INTO rhetoric(doc_id, start, end, text, technique, score) VALUES (?,?,?,?,?,?)",
-                [(doc_id, r.span.start, r.span.end, r.span.text, r.technique, r.score) for r in result.rhetoric],
+                [
+                    (doc_id, r.span.start, r.span.end, r.span.text, r.technique, r.score)
+                    for r in result.rhetoric
+                ],
             )
             conn.execute(
                 "INSERT INTO analyses(doc_id, model, version, status, error, words) VALUES (?,?,?,?,?,?)",
@@ -132,12 +168,17 @@ class AnnotationStore(StoreBase):
 
     # -- reading ------------------------------------------------------------------------
 
-    def mention_rows(self, doc_id: str | None = None, label: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+    def mention_rows(
+        self, doc_id: str | None = None, label: str | None = None, limit: int | None = None
+    ) -> list[dict[str, Any]]:
         where, params = _filters(doc_id=doc_id, label=label, alias="m")
         sql = (
             "SELECT m.id, m.doc_id, m.start, m.end, m.text, m.label, m.cluster, "
-            + _ENTITY_ID.format(m="m") + " AS entity_id, m.entity_id AS resolved_entity FROM mentions m"
-            + where + " ORDER BY m.doc_id, m.start" + _limit(limit)
+            + _ENTITY_ID.format(m="m")
+            + " AS entity_id, m.entity_id AS resolved_entity FROM mentions m"
+            + where
+            + " ORDER BY m.doc_id, m.start"
+            + _limit(limit)
         )
         return self.query(sql, params)
 
@@ -146,7 +187,9 @@ class AnnotationStore(StoreBase):
         sql = (
             "SELECT q.id, q.doc_id, q.start, q.end, q.text, " + _ref("s") + " AS speaker, q.cue, q.direct"
             " FROM quotes q LEFT JOIN mentions s ON s.id = q.speaker_mention"
-            + where + " ORDER BY q.doc_id, q.start" + _limit(limit)
+            + where
+            + " ORDER BY q.doc_id, q.start"
+            + _limit(limit)
         )
         rows = self.query(sql, params)
         for row in rows:
@@ -154,13 +197,18 @@ class AnnotationStore(StoreBase):
             row["direct"] = bool(row["direct"])
         return rows
 
-    def claim_rows(self, doc_id: str | None = None, type: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+    def claim_rows(
+        self, doc_id: str | None = None, type: str | None = None, limit: int | None = None
+    ) -> list[dict[str, Any]]:
         where, params = _filters(doc_id=doc_id, type=type, alias="c")
         sql = (
             "SELECT c.id, c.doc_id, c.start, c.end, c.text, c.type, c.hedges, c.boosters, "
-            + _ref("s") + " AS attributed_to, c.checkworthiness"
+            + _ref("s")
+            + " AS attributed_to, c.checkworthiness"
             " FROM claims c LEFT JOIN mentions s ON s.id = c.attributed_mention"
-            + where + " ORDER BY c.doc_id, c.start" + _limit(limit)
+            + where
+            + " ORDER BY c.doc_id, c.start"
+            + _limit(limit)
         )
         rows = self.query(sql, params)
         for row in rows:
@@ -170,7 +218,11 @@ class AnnotationStore(StoreBase):
         return rows
 
     def relation_rows(
-        self, doc_id: str | None = None, kind: str | None = None, typed_only: bool = False, limit: int | None = None
+        self,
+        doc_id: str | None = None,
+        kind: str | None = None,
+        typed_only: bool = False,
+        limit: int | None = None,
     ) -> list[dict[str, Any]]:
         """One row per stored relation with its subject and object (id, name, span)."""
         where, params = _filters(doc_id=doc_id, kind=kind, alias="r")
@@ -179,10 +231,15 @@ class AnnotationStore(StoreBase):
         sql = (
             "SELECT r.id, r.doc_id, r.kind, r.predicate, r.start, r.end, r.text, r.confidence, r.negated, r.hedged,"
             " r.meta, r.subject_entity, r.object_entity, "
-            + _ref("s") + " AS subject, " + _ref("o") + " AS object"
+            + _ref("s")
+            + " AS subject, "
+            + _ref("o")
+            + " AS object"
             " FROM relations r LEFT JOIN mentions s ON s.id = r.subject_mention"
             " LEFT JOIN mentions o ON o.id = r.object_mention"
-            + where + " ORDER BY r.doc_id, r.start, r.id" + _limit(limit)
+            + where
+            + " ORDER BY r.doc_id, r.start, r.id"
+            + _limit(limit)
         )
         rows = self.query(sql, params)
         for row in rows:
@@ -191,11 +248,15 @@ class AnnotationStore(StoreBase):
             row["meta"] = loads(row["meta"], {})
         return rows
 
-    def rhetoric_rows(self, doc_id: str | None = None, technique: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+    def rhetoric_rows(
+        self, doc_id: str | None = None, technique: str | None = None, limit: int | None = None
+    ) -> list[dict[str, Any]]:
         where, params = _filters(doc_id=doc_id, technique=technique, alias="r")
         sql = (
             "SELECT r.id, r.doc_id, r.start, r.end, r.text, r.technique, r.score FROM rhetoric r"
-            + where + " ORDER BY r.doc_id, r.start" + _limit(limit)
+            + where
+            + " ORDER BY r.doc_id, r.start"
+            + _limit(limit)
         )
         return self.query(sql, params)
 
@@ -205,7 +266,9 @@ class AnnotationStore(StoreBase):
             "SELECT model, version, status, count(*) AS documents, sum(words) AS words FROM analyses"
             " GROUP BY model, version, status ORDER BY model, version, status"
         )
-        failed = self.query("SELECT doc_id, error FROM analyses WHERE status = 'failed' ORDER BY doc_id LIMIT 100")
+        failed = self.query(
+            "SELECT doc_id, error FROM analyses WHERE status = 'failed' ORDER BY doc_id LIMIT 100"
+        )
         return {"runs": runs, "failed": failed}
 
 

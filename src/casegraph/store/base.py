@@ -114,7 +114,9 @@ class StoreBase:
                 with self.transaction():
                     for statement in _split_sql(sql):
                         self.conn.execute(statement)
-                    self.conn.execute("INSERT INTO schema_migrations(number, name) VALUES (?, ?)", (number, name))
+                    self.conn.execute(
+                        "INSERT INTO schema_migrations(number, name) VALUES (?, ?)", (number, name)
+                    )
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"cannot prepare database {self.path}: {exc}") from exc
 

@@ -42,7 +42,8 @@ class CheckStore(StoreBase):
 
     def article_rhetoric(self, doc_id: str) -> list[dict[str, Any]]:
         return self.query(
-            "SELECT start, end, text, technique, score FROM rhetoric WHERE doc_id = ? ORDER BY start", (doc_id,)
+            "SELECT start, end, text, technique, score FROM rhetoric WHERE doc_id = ? ORDER BY start",
+            (doc_id,),
         )
 
     def mentions_in_span(self, doc_id: str, start: int, end: int) -> list[dict[str, Any]]:
@@ -153,12 +154,14 @@ class CheckStore(StoreBase):
                 " LEFT JOIN entities e ON e.id = p.entity_id WHERE p.doc_id = ? AND p.role = 'from'",
                 (doc_id,),
             )
-        except Exception:  # noqa: BLE001 - the table belongs to a later stage and may be absent
+        except Exception:
             return []
 
     # -- embeddings -----------------------------------------------------------------------
 
-    def get_embeddings(self, keys: Sequence[tuple[str, int, int]], model: str) -> dict[tuple[str, int, int], bytes]:
+    def get_embeddings(
+        self, keys: Sequence[tuple[str, int, int]], model: str
+    ) -> dict[tuple[str, int, int], bytes]:
         """Stored vectors for (doc_id, start, end) spans; missing spans are left out."""
         found: dict[tuple[str, int, int], bytes] = {}
         by_doc: dict[str, list[tuple[int, int]]] = {}
@@ -187,12 +190,15 @@ class CheckStore(StoreBase):
 
     def save_check(self, article_id: str, report: dict[str, Any]) -> int:
         with self.transaction() as conn:
-            cursor = conn.execute("INSERT INTO checks(article_id, report) VALUES (?, ?)", (article_id, dumps(report)))
+            cursor = conn.execute(
+                "INSERT INTO checks(article_id, report) VALUES (?, ?)", (article_id, dumps(report))
+            )
             return int(cursor.lastrowid or 0)
 
     def latest_check(self, article_id: str) -> dict[str, Any] | None:
         row = self.query_one(
-            "SELECT id, created_at, report FROM checks WHERE article_id = ? ORDER BY id DESC LIMIT 1", (article_id,)
+            "SELECT id, created_at, report FROM checks WHERE article_id = ? ORDER BY id DESC LIMIT 1",
+            (article_id,),
         )
         if row is None:
             return None

@@ -26,17 +26,33 @@ class DocumentStore(StoreBase):
         with self.transaction() as conn:
             existing = self.document_id_for_sha256(doc.sha256)
             if existing is not None:
-                conn.execute("INSERT OR IGNORE INTO document_paths(doc_id, path) VALUES (?, ?)", (existing, doc.path))
+                conn.execute(
+                    "INSERT OR IGNORE INTO document_paths(doc_id, path) VALUES (?, ?)", (existing, doc.path)
+                )
                 return False
             conn.execute(
                 "INSERT INTO documents(id, sha256, kind, path, title, author, date, custodian, mime, lang,"
                 " parent_id, meta, text, size) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
-                    doc.id, doc.sha256, doc.kind, doc.path, doc.title, doc.author, doc.date, doc.custodian,
-                    doc.mime, doc.lang, doc.parent_id, dumps(doc.meta), doc.text, size,
+                    doc.id,
+                    doc.sha256,
+                    doc.kind,
+                    doc.path,
+                    doc.title,
+                    doc.author,
+                    doc.date,
+                    doc.custodian,
+                    doc.mime,
+                    doc.lang,
+                    doc.parent_id,
+                    dumps(doc.meta),
+                    doc.text,
+                    size,
                 ),
             )
-            conn.execute("INSERT OR IGNORE INTO document_paths(doc_id, path) VALUES (?, ?)", (doc.id, doc.path))
+            conn.execute(
+                "INSERT OR IGNORE INTO document_paths(doc_id, path) VALUES (?, ?)", (doc.id, doc.path)
+            )
             self.replace_segments(doc.id, doc.segments)
             return True
 
@@ -67,7 +83,8 @@ class DocumentStore(StoreBase):
         a, b = sorted((a, b))
         with self.transaction() as conn:
             conn.execute(
-                "INSERT OR REPLACE INTO near_duplicates(a, b, similarity) VALUES (?, ?, ?)", (a, b, similarity)
+                "INSERT OR REPLACE INTO near_duplicates(a, b, similarity) VALUES (?, ?, ?)",
+                (a, b, similarity),
             )
 
     def set_boilerplate(self, lines: list[tuple[str, str, int]]) -> None:
@@ -87,8 +104,14 @@ class DocumentStore(StoreBase):
     # -- the ingest log -----------------------------------------------------------------
 
     def record_file(
-        self, path: str, size: int, mtime: float, status: str, reason: str = "",
-        sha256: str | None = None, doc_id: str | None = None,
+        self,
+        path: str,
+        size: int,
+        mtime: float,
+        status: str,
+        reason: str = "",
+        sha256: str | None = None,
+        doc_id: str | None = None,
     ) -> None:
         with self.transaction() as conn:
             conn.execute(
@@ -126,10 +149,13 @@ class DocumentStore(StoreBase):
         return loads(self.scalar("SELECT row FROM loadfile_rows WHERE bates = ?", (bates,)))
 
     def documents_by_bates(self, bates: str) -> list[dict[str, Any]]:
-        return [_doc_row(r) for r in self.query(
-            f"SELECT {DOC_COLUMNS} FROM documents WHERE json_extract(meta, '$.bates_begin') = ? ORDER BY rowid",
-            (bates,),
-        )]
+        return [
+            _doc_row(r)
+            for r in self.query(
+                f"SELECT {DOC_COLUMNS} FROM documents WHERE json_extract(meta, '$.bates_begin') = ? ORDER BY rowid",
+                (bates,),
+            )
+        ]
 
     # -- near-duplicates (MinHash bands) and boilerplate line counts ---------------------
 
@@ -144,14 +170,19 @@ class DocumentStore(StoreBase):
             return []
         clause = " OR ".join(["(band = ? AND key = ?)"] * len(bands))
         params = [v for pair in bands for v in pair]
-        return [r[0] for r in self.conn.execute(f"SELECT DISTINCT doc_id FROM minhash_bands WHERE {clause}", params)]
+        return [
+            r[0]
+            for r in self.conn.execute(f"SELECT DISTINCT doc_id FROM minhash_bands WHERE {clause}", params)
+        ]
 
     def minhash_signature(self, doc_id: str) -> bytes | None:
         return self.scalar("SELECT signature FROM minhashes WHERE doc_id = ?", (doc_id,))
 
     def save_minhash(self, doc_id: str, signature: bytes, bands: list[tuple[int, int]]) -> None:
         with self.transaction() as conn:
-            conn.execute("INSERT OR REPLACE INTO minhashes(doc_id, signature) VALUES (?, ?)", (doc_id, signature))
+            conn.execute(
+                "INSERT OR REPLACE INTO minhashes(doc_id, signature) VALUES (?, ?)", (doc_id, signature)
+            )
             conn.executemany(
                 "INSERT OR IGNORE INTO minhash_bands(band, key, doc_id) VALUES (?, ?, ?)",
                 [(b, k, doc_id) for b, k in bands],
@@ -176,10 +207,13 @@ class DocumentStore(StoreBase):
             conn.execute("INSERT OR IGNORE INTO line_counted(doc_id) VALUES (?)", (doc_id,))
 
     def frequent_lines(self, min_documents: int) -> list[tuple[int, str, int]]:
-        return [(r[0], r[1], r[2]) for r in self.conn.execute(
-            "SELECT hash, text, documents FROM line_counts WHERE documents >= ? ORDER BY documents DESC",
-            (min_documents,),
-        )]
+        return [
+            (r[0], r[1], r[2])
+            for r in self.conn.execute(
+                "SELECT hash, text, documents FROM line_counts WHERE documents >= ? ORDER BY documents DESC",
+                (min_documents,),
+            )
+        ]
 
     def count_documents(self) -> int:
         return int(self.scalar("SELECT count(*) FROM documents"))
@@ -201,10 +235,13 @@ class DocumentStore(StoreBase):
             return row
         doc_id = (
             self.scalar("SELECT doc_id FROM document_paths WHERE path = ? LIMIT 1", (key,))
-            or self.scalar("SELECT id FROM documents WHERE json_extract(meta, '$.bates_begin') = ? LIMIT 1", (key,))
+            or self.scalar(
+                "SELECT id FROM documents WHERE json_extract(meta, '$.bates_begin') = ? LIMIT 1", (key,)
+            )
             or (
                 self.scalar("SELECT id FROM documents WHERE id LIKE ? || '%' LIMIT 1", (key,))
-                if len(key) >= 6 else None
+                if len(key) >= 6
+                else None
             )
         )
         return self.get_document(doc_id) if doc_id else None
@@ -249,7 +286,10 @@ class DocumentStore(StoreBase):
             last = rows[-1]["rowid"]
 
     def document_paths(self, doc_id: str) -> list[str]:
-        return [r["path"] for r in self.query("SELECT path FROM document_paths WHERE doc_id = ? ORDER BY path", (doc_id,))]
+        return [
+            r["path"]
+            for r in self.query("SELECT path FROM document_paths WHERE doc_id = ? ORDER BY path", (doc_id,))
+        ]
 
     def segments(self, doc_id: str, kind: str | None = None) -> list[dict[str, Any]]:
         if kind:
@@ -301,9 +341,19 @@ class DocumentStore(StoreBase):
 
 # what people type for --type, as part of the MIME type
 MIME_ALIASES = {
-    "email": "message/", "mail": "message/", "eml": "message/rfc822", "docx": "wordprocessingml",
-    "word": "wordprocessingml", "text": "text/plain", "txt": "text/plain", "markdown": "text/markdown",
-    "imessage": "imessage", "chat": "imessage", "zip": "application/zip", "tar": "x-tar", "mbox": "mbox",
+    "email": "message/",
+    "mail": "message/",
+    "eml": "message/rfc822",
+    "docx": "wordprocessingml",
+    "word": "wordprocessingml",
+    "text": "text/plain",
+    "txt": "text/plain",
+    "markdown": "text/markdown",
+    "imessage": "imessage",
+    "chat": "imessage",
+    "zip": "application/zip",
+    "tar": "x-tar",
+    "mbox": "mbox",
 }
 
 

@@ -81,7 +81,10 @@ class EntityStore(StoreBase):
             conn.execute("DELETE FROM entities")
             conn.executemany(
                 "INSERT INTO entities(id, name, type, aliases, meta) VALUES (?,?,?,?,?)",
-                [(e["id"], e["name"], e["type"], dumps(e["aliases"]), dumps(e.get("meta", {}))) for e in entities],
+                [
+                    (e["id"], e["name"], e["type"], dumps(e["aliases"]), dumps(e.get("meta", {})))
+                    for e in entities
+                ],
             )
             conn.execute("UPDATE mentions SET entity_id = NULL WHERE entity_id IS NOT NULL")
             conn.executemany("UPDATE mentions SET entity_id = ? WHERE id = ?", mention_links)
@@ -197,7 +200,8 @@ class EntityStore(StoreBase):
         return [
             (r["start"], r["end"])
             for r in self.query(
-                "SELECT start, end FROM segments WHERE doc_id = ? AND kind = 'sentence' ORDER BY start", (doc_id,)
+                "SELECT start, end FROM segments WHERE doc_id = ? AND kind = 'sentence' ORDER BY start",
+                (doc_id,),
             )
         ]
 
@@ -232,8 +236,13 @@ class EntityStore(StoreBase):
     # -- structured registers (FARA) -----------------------------------------------------
 
     def add_register_annotations(
-        self, doc_id: str, mentions: Sequence[dict[str, Any]], relations: Sequence[dict[str, Any]],
-        model: str, version: str, replace: bool = False,
+        self,
+        doc_id: str,
+        mentions: Sequence[dict[str, Any]],
+        relations: Sequence[dict[str, Any]],
+        model: str,
+        version: str,
+        replace: bool = False,
     ) -> None:
         """Mentions and relations read from a register rather than found by NLP; the document
         is marked analysed by `model` so that `analyze` does not run the NLP pipeline on it.
@@ -254,11 +263,25 @@ class EntityStore(StoreBase):
             conn.executemany(
                 "INSERT INTO relations(doc_id, subject_mention, object_mention, kind, predicate, start, end, text,"
                 " confidence, meta) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                [(doc_id, ids[r["subject"]], ids[r["object"]], r["kind"], r.get("predicate", ""), r["start"],
-                  r["end"], r["text"], r.get("confidence", 0.95), dumps(r.get("meta", {}))) for r in relations],
+                [
+                    (
+                        doc_id,
+                        ids[r["subject"]],
+                        ids[r["object"]],
+                        r["kind"],
+                        r.get("predicate", ""),
+                        r["start"],
+                        r["end"],
+                        r["text"],
+                        r.get("confidence", 0.95),
+                        dumps(r.get("meta", {})),
+                    )
+                    for r in relations
+                ],
             )
             conn.execute(
-                "INSERT OR REPLACE INTO analyses(doc_id, model, version) VALUES (?, ?, ?)", (doc_id, model, version)
+                "INSERT OR REPLACE INTO analyses(doc_id, model, version) VALUES (?, ?, ?)",
+                (doc_id, model, version),
             )
 
     def analysis_model(self, doc_id: str) -> str | None:
@@ -268,7 +291,9 @@ class EntityStore(StoreBase):
 
     def add_correction(self, action: str, payload: dict[str, Any]) -> int:
         with self.transaction() as conn:
-            cur = conn.execute("INSERT INTO corrections(action, payload) VALUES (?, ?)", (action, dumps(payload)))
+            cur = conn.execute(
+                "INSERT INTO corrections(action, payload) VALUES (?, ?)", (action, dumps(payload))
+            )
             return int(cur.lastrowid or 0)
 
     def corrections(self, include_undone: bool = False) -> list[dict[str, Any]]:
@@ -298,14 +323,37 @@ class EntityStore(StoreBase):
             conn.executemany(
                 "INSERT INTO graph_edges(id, a, b, kind, predicate, directed, count, documents, strength)"
                 " VALUES (?,?,?,?,?,?,?,?,?)",
-                ((i, e["a"], e["b"], e["kind"], e.get("predicate", ""), int(e.get("directed", 0)), e["count"],
-                  e["documents"], e["strength"]) for i, e in enumerate(edges, start=1)),
+                (
+                    (
+                        i,
+                        e["a"],
+                        e["b"],
+                        e["kind"],
+                        e.get("predicate", ""),
+                        int(e.get("directed", 0)),
+                        e["count"],
+                        e["documents"],
+                        e["strength"],
+                    )
+                    for i, e in enumerate(edges, start=1)
+                ),
             )
             conn.executemany(
                 "INSERT INTO edge_evidence(edge_id, doc_id, start, end, text, relation_id, confidence)"
                 " VALUES (?,?,?,?,?,?,?)",
-                ((i, ev["doc_id"], ev["start"], ev["end"], ev.get("text", ""), ev.get("relation_id"),
-                  ev.get("confidence", 0.5)) for i, e in enumerate(edges, start=1) for ev in e["evidence"]),
+                (
+                    (
+                        i,
+                        ev["doc_id"],
+                        ev["start"],
+                        ev["end"],
+                        ev.get("text", ""),
+                        ev.get("relation_id"),
+                        ev.get("confidence", 0.5),
+                    )
+                    for i, e in enumerate(edges, start=1)
+                    for ev in e["evidence"]
+                ),
             )
             conn.execute(
                 "INSERT INTO graph_state(key, value) VALUES ('version', '1')"
@@ -375,7 +423,12 @@ class EntityStore(StoreBase):
         for i in range(0, len(ids), 500):
             chunk = ids[i : i + 500]
             marks = ",".join("?" * len(chunk))
-            out += [_entity_row(r) for r in self.query(f"SELECT id, name, type, aliases FROM entities WHERE id IN ({marks})", chunk)]
+            out += [
+                _entity_row(r)
+                for r in self.query(
+                    f"SELECT id, name, type, aliases FROM entities WHERE id IN ({marks})", chunk
+                )
+            ]
         return out
 
     def iter_graph_edges(self) -> Iterator[dict[str, Any]]:
@@ -391,8 +444,14 @@ class EntityStore(StoreBase):
             conn.execute("DELETE FROM graph_index_cache")
             conn.execute(
                 "INSERT INTO graph_index_cache(version, ids, pa, pb, cost, strength) VALUES (?,?,?,?,?,?)",
-                (version, dumps(ids), arrays["pa"].tobytes(), arrays["pb"].tobytes(), arrays["cost"].tobytes(),
-                 arrays["strength"].tobytes()),
+                (
+                    version,
+                    dumps(ids),
+                    arrays["pa"].tobytes(),
+                    arrays["pb"].tobytes(),
+                    arrays["cost"].tobytes(),
+                    arrays["strength"].tobytes(),
+                ),
             )
 
     def load_graph_index(self, version: int) -> tuple[list[str], dict[str, Any]] | None:
@@ -403,8 +462,12 @@ class EntityStore(StoreBase):
         row = self.query_one("SELECT * FROM graph_index_cache WHERE version = ?", (version,))
         if row is None:
             return None
-        arrays = {"pa": np.frombuffer(row["pa"], dtype="<i8"), "pb": np.frombuffer(row["pb"], dtype="<i8"),
-                  "cost": np.frombuffer(row["cost"], dtype="<f8"), "strength": np.frombuffer(row["strength"], dtype="<f8")}
+        arrays = {
+            "pa": np.frombuffer(row["pa"], dtype="<i8"),
+            "pb": np.frombuffer(row["pb"], dtype="<i8"),
+            "cost": np.frombuffer(row["cost"], dtype="<f8"),
+            "strength": np.frombuffer(row["strength"], dtype="<f8"),
+        }
         ids = loads(row["ids"], [])
         sizes = {len(a) for a in arrays.values()}
         if len(sizes) != 1 or (len(arrays["pa"]) and max(arrays["pa"].max(), arrays["pb"].max()) >= len(ids)):

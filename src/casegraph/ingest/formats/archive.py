@@ -41,7 +41,9 @@ def check_zip(source: Source, zf: zipfile.ZipFile, limits: Limits) -> None:
     if total > limits.max_archive_total:
         raise UnsafeArchive(source.path, f"zip bomb refused: {total} bytes uncompressed is above the limit")
     for info in infos:
-        if info.file_size > _MIN_RATIO_SIZE and info.file_size > limits.max_ratio * max(info.compress_size, 1):
+        if info.file_size > _MIN_RATIO_SIZE and info.file_size > limits.max_ratio * max(
+            info.compress_size, 1
+        ):
             raise UnsafeArchive(
                 source.path,
                 f"zip bomb refused: member {info.filename!r} expands {info.file_size // max(info.compress_size, 1)}x",
@@ -63,8 +65,14 @@ class ZipIngestor(Ingestor):
                 names = [i.filename for i in zf.infolist() if not i.is_dir()]
         except zipfile.BadZipFile as exc:
             raise CorruptFile(source.path, f"damaged zip: {exc}") from exc
-        yield Extracted(text="\n".join(names), mime=self.mime, container=True, title=source.name, meta={"members": len(names)},
-                        children=_zip_members(source, ctx.limits))
+        yield Extracted(
+            text="\n".join(names),
+            mime=self.mime,
+            container=True,
+            title=source.name,
+            meta={"members": len(names)},
+            children=_zip_members(source, ctx.limits),
+        )
 
 
 def _zip_members(source: Source, limits: Limits) -> Iterator[Source]:
@@ -120,8 +128,14 @@ class TarIngestor(Ingestor):
             raise CorruptFile(source.path, f"damaged tar archive: {exc}") from exc
         if len(names) > ctx.limits.max_members:
             raise UnsafeArchive(source.path, f"{len(names)} members is above the limit")
-        yield Extracted(text="\n".join(names), mime=self.mime, container=True, title=source.name, meta={"members": len(names)},
-                        children=_tar_members(source, ctx.limits))
+        yield Extracted(
+            text="\n".join(names),
+            mime=self.mime,
+            container=True,
+            title=source.name,
+            meta={"members": len(names)},
+            children=_tar_members(source, ctx.limits),
+        )
 
 
 def _tar_members(source: Source, limits: Limits) -> Iterator[Source]:

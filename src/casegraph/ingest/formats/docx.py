@@ -53,15 +53,30 @@ class DocxIngestor(Ingestor):
                         cells = []
                         for cell in row.iterchildren():
                             if cell.tag.endswith("}tc"):
-                                cells.append(" ".join("".join(t.text or "" for t in cell.iter() if t.tag.endswith("}t")).split()))
+                                cells.append(
+                                    " ".join(
+                                        "".join(
+                                            t.text or "" for t in cell.iter() if t.tag.endswith("}t")
+                                        ).split()
+                                    )
+                                )
                         blocks.append(" | ".join(cells))
         text = "\n\n".join(b.strip() for b in blocks if b.strip())
         if not text:
             raise EmptyFile(source.path, ".docx without text")
         props = document.core_properties
         yield Extracted(
-            text=text, mime=self.mime, title=props.title or "", author=props.author or "",
+            text=text,
+            mime=self.mime,
+            title=props.title or "",
+            author=props.author or "",
             date=props.created.isoformat() if props.created else None,
-            meta={k: v for k, v in {"last_modified_by": props.last_modified_by,
-                                    "modified": props.modified.isoformat() if props.modified else None}.items() if v},
+            meta={
+                k: v
+                for k, v in {
+                    "last_modified_by": props.last_modified_by,
+                    "modified": props.modified.isoformat() if props.modified else None,
+                }.items()
+                if v
+            },
         )

@@ -15,12 +15,17 @@ from casegraph.errors import CorruptFile, UnsupportedFormat
 from casegraph.ingest.formats.mail import Address, email_document
 from casegraph.ingest.normalize import decode
 from casegraph.ingest.registry import Context, Extracted, Ingestor, register
-from casegraph.ingest.source import Source
 from casegraph.ingest.sniff import head_text
+from casegraph.ingest.source import Source
 
 
 def _looks_like_thread(value: Any) -> bool:
-    return isinstance(value, dict) and "from_name" in value and "body" in value and isinstance(value["body"], list)
+    return (
+        isinstance(value, dict)
+        and "from_name" in value
+        and "body" in value
+        and isinstance(value["body"], list)
+    )
 
 
 @register
@@ -51,7 +56,8 @@ class EstateEmailIngestor(Ingestor):
         yield email_document(
             sender=Address(thread.get("from_name") or "", thread.get("from_email") or ""),
             to=_recipients(thread.get("to")),
-            cc=[], bcc=[],
+            cc=[],
+            bcc=[],
             date=thread.get("sent") or None,
             subject=thread.get("subject") or "",
             message_id="",

@@ -12,7 +12,9 @@ from casegraph.ingest.normalize import decode
 from casegraph.ingest.registry import Context, Extracted, Ingestor, register
 from casegraph.ingest.source import Source
 
-_HTML_START = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S)
+_HTML_START = re.compile(
+    rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.I | re.S
+)
 _HTML_ANYWHERE = re.compile(rb"<(?:html|body|div|p|head|title)\b[^>]*>", re.I)
 
 
@@ -35,23 +37,33 @@ class HtmlIngestor(Ingestor):
         import trafilatura
 
         doc = trafilatura.bare_extraction(
-            html, include_comments=False, include_tables=True, with_metadata=True, favor_precision=True,
+            html,
+            include_comments=False,
+            include_tables=True,
+            with_metadata=True,
+            favor_precision=True,
         )
         text = getattr(doc, "text", None) or ""
         title = getattr(doc, "title", None) or ""
         author = getattr(doc, "author", None) or ""
         date = getattr(doc, "date", None) or None
-        meta = {k: v for k, v in {
-            "encoding": encoding,
-            "sitename": getattr(doc, "sitename", None),
-            "url": getattr(doc, "url", None),
-            "description": getattr(doc, "description", None),
-        }.items() if v}
+        meta = {
+            k: v
+            for k, v in {
+                "encoding": encoding,
+                "sitename": getattr(doc, "sitename", None),
+                "url": getattr(doc, "url", None),
+                "description": getattr(doc, "description", None),
+            }.items()
+            if v
+        }
         if not text.strip():
             text = html_to_text(html)
         if not text.strip():
             raise EmptyFile(source.path, "HTML page without text")
-        yield Extracted(text=text, mime=self.mime, title=title or _title_tag(html), author=author, date=date, meta=meta)
+        yield Extracted(
+            text=text, mime=self.mime, title=title or _title_tag(html), author=author, date=date, meta=meta
+        )
 
 
 def _decode_html(raw: bytes) -> tuple[str, str]:

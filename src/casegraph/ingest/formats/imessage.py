@@ -30,7 +30,10 @@ class IMessageIngestor(Ingestor):
 
     def extract(self, source: Source, ctx: Context) -> Iterator[Extracted]:
         text, _ = decode(source.read(ctx.limits.max_file_size))
-        fields = {m["key"].strip().lower().replace(" ", "_"): m["value"].strip().rstrip(",") for m in _FIELD.finditer(text)}
+        fields = {
+            m["key"].strip().lower().replace(" ", "_"): m["value"].strip().rstrip(",")
+            for m in _FIELD.finditer(text)
+        }
         title = next((line.lstrip("# ").strip() for line in text.splitlines() if line.startswith("# ")), "")
         messages = []
         in_table = False
@@ -46,8 +49,11 @@ class IMessageIngestor(Ingestor):
                 messages.append(f"[{m['ts']}] {m['sender'] or 'Unknown'}: {msg}")
         if not messages:
             raise EmptyFile(source.path, "chat transcript without messages")
-        head = [title] + [f"{k.replace('_', ' ').capitalize()}: {fields[k]}"
-                          for k in ("service", "participants", "presentity_ids", "start_time", "end_time") if k in fields]
+        head = [title] + [
+            f"{k.replace('_', ' ').capitalize()}: {fields[k]}"
+            for k in ("service", "participants", "presentity_ids", "start_time", "end_time")
+            if k in fields
+        ]
         meta = {k: v for k, v in fields.items()}
         meta["messages"] = len(messages)
         bates = _BATES.search(fields.get("original_file", ""))
@@ -55,5 +61,10 @@ class IMessageIngestor(Ingestor):
             meta["bates_begin"] = bates.group(0)
         start = fields.get("start_time", "")
         date = start.replace(" ", "T") if re.match(r"\d{4}-\d\d-\d\d", start) else None
-        yield Extracted(text="\n".join(head) + "\n\n" + "\n\n".join(messages), mime=self.mime, title=title,
-                        date=date, meta=meta)
+        yield Extracted(
+            text="\n".join(head) + "\n\n" + "\n\n".join(messages),
+            mime=self.mime,
+            title=title,
+            date=date,
+            meta=meta,
+        )

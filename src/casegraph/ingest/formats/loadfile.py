@@ -22,22 +22,49 @@ from casegraph.ingest.source import Source
 
 # column → key; columns not named here are kept under their snake_case name
 COLUMNS = {
-    "bates begin": "bates_begin", "begbates": "bates_begin", "bates_number": "bates_begin", "bates number": "bates_begin",
-    "bates end": "bates_end", "endbates": "bates_end",
-    "pages": "pages", "opt_page_count": "pages",
-    "document title": "document_title", "email subject/title": "email_subject",
-    "original filename": "original_filename", "custodian/source": "custodian", "custodian": "custodian",
-    "author": "author", "date created": "date_created", "date last modified": "date_last_modified",
-    "date sent": "date_sent", "date received": "date_received", "time sent": "time_sent", "time zone": "time_zone",
-    "email from": "email_from", "email to": "email_to", "email cc": "email_cc", "email bcc": "email_bcc",
-    "document extension": "extension", "file size": "file_size", "md5 hash": "md5",
-    "parent document id": "parent_bates", "attachment document": "attachment_bates",
-    "bates begin attach": "family_begin", "bates end attach": "family_end",
-    "original folder path": "original_folder", "opt_volume_id": "volume",
+    "bates begin": "bates_begin",
+    "begbates": "bates_begin",
+    "bates_number": "bates_begin",
+    "bates number": "bates_begin",
+    "bates end": "bates_end",
+    "endbates": "bates_end",
+    "pages": "pages",
+    "opt_page_count": "pages",
+    "document title": "document_title",
+    "email subject/title": "email_subject",
+    "original filename": "original_filename",
+    "custodian/source": "custodian",
+    "custodian": "custodian",
+    "author": "author",
+    "date created": "date_created",
+    "date last modified": "date_last_modified",
+    "date sent": "date_sent",
+    "date received": "date_received",
+    "time sent": "time_sent",
+    "time zone": "time_zone",
+    "email from": "email_from",
+    "email to": "email_to",
+    "email cc": "email_cc",
+    "email bcc": "email_bcc",
+    "document extension": "extension",
+    "file size": "file_size",
+    "md5 hash": "md5",
+    "parent document id": "parent_bates",
+    "attachment document": "attachment_bates",
+    "bates begin attach": "family_begin",
+    "bates end attach": "family_end",
+    "original folder path": "original_folder",
+    "opt_volume_id": "volume",
 }
 # image and text link columns say where the vendor's files were; nothing about the document
-IGNORED = {"text link", "native link", "opt_first_image_path", "opt_image_range", "opt_bates_end",
-           "opt_actual_page_count"}
+IGNORED = {
+    "text link",
+    "native link",
+    "opt_first_image_path",
+    "opt_image_range",
+    "opt_bates_end",
+    "opt_actual_page_count",
+}
 _BATES_HEADER = re.compile(r"^\W*\"?(?:bates|begbates|beginbates|prodbeg)", re.I)
 
 
@@ -60,7 +87,9 @@ class LoadFileIngestor(Ingestor):
         """Rows keyed as in COLUMNS, empty cells left out; each has a bates_begin."""
         text, _ = decode(source.read(ctx.limits.max_file_size))
         delimiter = "\x14" if "\x14" in text.split("\n", 1)[0] and "," not in text.split("\n", 1)[0] else ","
-        reader = csv.reader(io.StringIO(text), delimiter=delimiter, quotechar="\u00fe" if "\u00fe" in text[:200] else '"')
+        reader = csv.reader(
+            io.StringIO(text), delimiter=delimiter, quotechar="\u00fe" if "\u00fe" in text[:200] else '"'
+        )
         try:
             header = next(reader)
         except StopIteration:
@@ -68,7 +97,7 @@ class LoadFileIngestor(Ingestor):
         keys = [_key(h) for h in header]
         try:
             for values in reader:
-                row = {k: v.strip() for k, v in zip(keys, values) if k and v and v.strip()}
+                row = {k: v.strip() for k, v in zip(keys, values, strict=False) if k and v and v.strip()}
                 if row.get("bates_begin"):
                     yield row
         except csv.Error as exc:

@@ -14,8 +14,8 @@ import email.policy
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from email.message import Message
 from email.header import decode_header, make_header
+from email.message import Message
 from email.utils import getaddresses, parsedate_to_datetime
 from typing import Any
 
@@ -40,8 +40,17 @@ class Address:
 
 
 def email_document(
-    *, sender: Address, to: list[Address], cc: list[Address], bcc: list[Address], date: str | None,
-    subject: str, message_id: str, body: str, mime: str, extra: dict[str, Any] | None = None,
+    *,
+    sender: Address,
+    to: list[Address],
+    cc: list[Address],
+    bcc: list[Address],
+    date: str | None,
+    subject: str,
+    message_id: str,
+    body: str,
+    mime: str,
+    extra: dict[str, Any] | None = None,
     children: Any = (),
 ) -> Extracted:
     """An e-mail document in the contract's shape (see the module docstring)."""
@@ -62,8 +71,13 @@ def email_document(
     }
     meta.update({k: v for k, v in (extra or {}).items() if v not in (None, "", [])})
     return Extracted(
-        text=header + body.strip(), mime=mime, title=subject, author=sender.display(), date=date,
-        meta=meta, children=children,
+        text=header + body.strip(),
+        mime=mime,
+        title=subject,
+        author=sender.display(),
+        date=date,
+        meta=meta,
+        children=children,
     )
 
 
@@ -129,7 +143,7 @@ def _header(msg: Message, name: str) -> str:
             value = str(value)
             try:
                 value = str(make_header(decode_header(value)))
-            except Exception:  # undecodable encoded-words: keep them as they are
+            except Exception:  # noqa: S110 - undecodable encoded-words: keep them as they are
                 pass
             return " ".join(value.split())
     return ""
@@ -183,12 +197,18 @@ def _body_and_attachments(msg: Message) -> tuple[str, list[tuple[str, bytes, str
         filename = part.get_filename()
         if ctype == "message/rfc822" and part is not msg:
             inner = part.get_payload()
-            data = inner[0].as_bytes() if isinstance(inner, list) and inner and isinstance(inner[0], Message) else b""
+            data = (
+                inner[0].as_bytes()
+                if isinstance(inner, list) and inner and isinstance(inner[0], Message)
+                else b""
+            )
             attachments.append((_safe_name(filename or f"message-{n}.eml"), data, ctype))
             continue
         raw = part.get_payload(decode=True)
         payload = raw if isinstance(raw, bytes) else b""
-        if disposition == "attachment" or (filename and (disposition != "inline" or not ctype.startswith("text/"))):
+        if disposition == "attachment" or (
+            filename and (disposition != "inline" or not ctype.startswith("text/"))
+        ):
             attachments.append((_safe_name(filename or f"attachment-{n}"), payload, ctype))
             continue
         if ctype == "text/plain":
@@ -234,7 +254,9 @@ class MboxIngestor(Ingestor):
         return 0
 
     def extract(self, source: Source, ctx: Context) -> Iterator[Extracted]:
-        yield Extracted(text="", mime=self.mime, container=True, title=source.name, children=_messages(source, ctx))
+        yield Extracted(
+            text="", mime=self.mime, container=True, title=source.name, children=_messages(source, ctx)
+        )
 
 
 def _messages(source: Source, ctx: Context) -> Iterator[Source]:

@@ -11,12 +11,23 @@ import re
 from datetime import datetime
 from typing import Any
 
-_FIELD = re.compile(r"^[ \t]*(From|Sent|Date|To|Cc|CC|Bcc|BCC|Subject|Attachments|Importance)[ \t]*:[ \t]*(.*?)[ \t]*$")
+_FIELD = re.compile(
+    r"^[ \t]*(From|Sent|Date|To|Cc|CC|Bcc|BCC|Subject|Attachments|Importance)[ \t]*:[ \t]*(.*?)[ \t]*$"
+)
 _BRACKETED = re.compile(r"^(?P<name>.*?)\s*[\[<(]\s*(?:mailto:)?(?P<addr>[^\]>)]*)[\]>)]\s*$")
 _DATE_FORMATS = (
-    "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p", "%m/%d/%Y %H:%M", "%m/%d/%Y",
-    "%A, %B %d %Y %I:%M %p", "%A, %B %d, %Y %I:%M %p", "%A, %B %d, %Y %I:%M:%S %p", "%B %d, %Y %I:%M %p",
-    "%a, %d %b %Y %H:%M:%S %z", "%a, %d %b %Y %H:%M:%S", "%d %B %Y %H:%M", "%Y-%m-%d %H:%M:%S",
+    "%m/%d/%Y %I:%M:%S %p",
+    "%m/%d/%Y %I:%M %p",
+    "%m/%d/%Y %H:%M",
+    "%m/%d/%Y",
+    "%A, %B %d %Y %I:%M %p",
+    "%A, %B %d, %Y %I:%M %p",
+    "%A, %B %d, %Y %I:%M:%S %p",
+    "%B %d, %Y %I:%M %p",
+    "%a, %d %b %Y %H:%M:%S %z",
+    "%a, %d %b %Y %H:%M:%S",
+    "%d %B %Y %H:%M",
+    "%Y-%m-%d %H:%M:%S",
 )
 
 

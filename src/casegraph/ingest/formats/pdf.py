@@ -46,16 +46,29 @@ class PdfIngestor(Ingestor):
                         raise EncryptedFile(source.path, "password-protected PDF") from exc
                 count = len(reader.pages)
                 if count > ctx.limits.max_pdf_pages:
-                    raise FileTooLarge(source.path, f"{count} pages is above the limit of {ctx.limits.max_pdf_pages}")
+                    raise FileTooLarge(
+                        source.path, f"{count} pages is above the limit of {ctx.limits.max_pdf_pages}"
+                    )
                 pages = [_page_text(page) for page in reader.pages]
                 info = _info(reader)
         except (EncryptedFile, FileTooLarge):
             raise
         except FileNotDecryptedError as exc:
             raise EncryptedFile(source.path, "password-protected PDF") from exc
-        except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, AssertionError,
-                RecursionError, OSError) as exc:
-            raise CorruptFile(source.path, f"damaged or truncated PDF ({type(exc).__name__}: {exc})"[:200]) from exc
+        except (
+            PdfReadError,
+            ValueError,
+            KeyError,
+            TypeError,
+            AttributeError,
+            IndexError,
+            AssertionError,
+            RecursionError,
+            OSError,
+        ) as exc:
+            raise CorruptFile(
+                source.path, f"damaged or truncated PDF ({type(exc).__name__}: {exc})"[:200]
+            ) from exc
         scanned = [i for i, text in enumerate(pages) if len(text.strip()) < MIN_PAGE_CHARS]
         meta: dict[str, object] = {"pages": len(pages)}
         if scanned and ctx.ocr:
@@ -71,14 +84,14 @@ class PdfIngestor(Ingestor):
         yield Extracted(text="", pages=pages, mime=self.mime, meta={**meta, **info.pop("meta", {})}, **info)
 
 
-def _page_text(page) -> str:  # noqa: ANN001 (pypdf's PageObject)
+def _page_text(page) -> str:
     try:
         return page.extract_text() or ""
     except Exception:  # one bad page must not lose the others
         return ""
 
 
-def _info(reader) -> dict:  # noqa: ANN001
+def _info(reader) -> dict:
     try:
         md = reader.metadata
     except Exception:
@@ -102,7 +115,9 @@ def ocr_available() -> bool:
 def ocr_pages(source: Source, numbers: list[int], ctx: Context) -> dict[int, str]:
     """Text of the given 1-based pages by OCR. Missing tools raise a clear error."""
     if not ocr_available():
-        raise EmptyFile(source.path, "scanned PDF but OCR tools are missing (apt-get install tesseract-ocr poppler-utils)")
+        raise EmptyFile(
+            source.path, "scanned PDF but OCR tools are missing (apt-get install tesseract-ocr poppler-utils)"
+        )
     out: dict[int, str] = {}
     with tempfile.TemporaryDirectory(prefix="casegraph-ocr-") as tmp:
         pdf_path = source.fs_path
@@ -113,13 +128,29 @@ def ocr_pages(source: Source, numbers: list[int], ctx: Context) -> dict[int, str
             prefix = Path(tmp) / f"p{n}"
             try:
                 subprocess.run(
-                    ["pdftoppm", "-f", str(n), "-l", str(n), "-r", "300", "-gray", "-png", "-singlefile",
-                     str(pdf_path), str(prefix)],
-                    check=True, capture_output=True, timeout=ctx.limits.ocr_timeout_s,
+                    [
+                        "pdftoppm",
+                        "-f",
+                        str(n),
+                        "-l",
+                        str(n),
+                        "-r",
+                        "300",
+                        "-gray",
+                        "-png",
+                        "-singlefile",
+                        str(pdf_path),
+                        str(prefix),
+                    ],
+                    check=True,
+                    capture_output=True,
+                    timeout=ctx.limits.ocr_timeout_s,
                 )
                 result = subprocess.run(
                     ["tesseract", f"{prefix}.png", "stdout", "-l", ctx.ocr_lang],
-                    check=True, capture_output=True, timeout=ctx.limits.ocr_timeout_s,
+                    check=True,
+                    capture_output=True,
+                    timeout=ctx.limits.ocr_timeout_s,
                 )
             except subprocess.TimeoutExpired as exc:
                 raise CorruptFile(source.path, f"OCR of page {n} timed out") from exc

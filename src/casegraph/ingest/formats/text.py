@@ -32,8 +32,12 @@ class TextIngestor(Ingestor):
             raise EmptyFile(source.path, "empty file")
         text, encoding = decode(data)
         mime = "text/markdown" if source.suffix in (".md", ".markdown") else self.mime
-        meta, date = ocr_email_meta(text) if text.lstrip()[:12].lower().startswith(_HEADER_STARTS) else ({}, None)
+        meta, date = (
+            ocr_email_meta(text) if text.lstrip()[:12].lower().startswith(_HEADER_STARTS) else ({}, None)
+        )
         subject = meta.get("subject", "")
         # "Re:" alone says nothing: then the file name or Bates number makes the title
-        title = subject if len(re.sub(r"^\W*((re|fw|fwd|aw|wg)\s*:\s*)*", "", subject, flags=re.I)) >= 4 else ""
+        title = (
+            subject if len(re.sub(r"^\W*((re|fw|fwd|aw|wg)\s*:\s*)*", "", subject, flags=re.I)) >= 4 else ""
+        )
         yield Extracted(text=text, mime=mime, meta={"encoding": encoding, **meta}, date=date, title=title)
