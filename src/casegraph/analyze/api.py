@@ -91,7 +91,7 @@ class AnalysisAPI:
 
             ctx = multiprocessing.get_context("fork")
             with ctx.Pool(processes, initializer=_init_worker, initargs=(name,)) as pool:
-                pending: deque = deque()
+                pending: deque[Any] = deque()
                 for batch in batches():
                     pending.append((pool.apply_async(_work, (batch,)), sum(len(p.text) for p in batch)))
                     while len(pending) >= processes * 2:  # a bounded window of work in flight
@@ -153,8 +153,8 @@ class AnalysisAPI:
     ) -> list[dict[str, Any]]:
         """Relations grouped by (subject, object, kind) with all their evidence spans. Typed
         relations come first; `mentioned_with` (co-occurrence in a sentence) carries "count"."""
-        groups: dict[tuple, dict[str, Any]] = {}
-        predicates: dict[tuple, Counter] = {}
+        groups: dict[tuple[Any, ...], dict[str, Any]] = {}
+        predicates: dict[tuple[Any, ...], Counter[str]] = {}
         for r in self.store.relation_rows(doc_id, kind, typed_only):
             subj = _party(r["subject"], r["subject_entity"])
             obj = _party(r["object"], r["object_entity"])
@@ -220,7 +220,7 @@ class AnalysisAPI:
         return {
             "model": name,
             "model_version": nlp.meta.get("version", ""),
-            "spacy": spacy.__version__,
+            "spacy": spacy.about.__version__,
             "components": list(nlp.pipe_names),
             "analysis_version": VERSION,
             "casegraph": casegraph_version,

@@ -154,11 +154,11 @@ def cue_spans(ctx: DocContext, sent: Any) -> tuple[list[tuple[int, int]], list[t
 def _is_modal(ctx: DocContext, sent: Any, pos: int) -> bool:
     for tok in sent.span:
         if ctx.tstart(sent.chunk, tok) == pos:
-            return tok.tag_ == "MD"
+            return bool(tok.tag_ == "MD")
     return False
 
 
-def claim_type(sent: Any, hedges: list, boosters: list) -> str:
+def claim_type(sent: Any, hedges: list[Any], boosters: list[Any]) -> str:
     if hedges:
         return "speculation"
     root = sent.span.root

@@ -63,10 +63,10 @@ class DocContext:
     # -- positions ------------------------------------------------------------------
 
     def tstart(self, ci: int, token: Any) -> int:
-        return self.chunks[ci].offset + token.idx
+        return self.chunks[ci].offset + int(token.idx)
 
     def tend(self, ci: int, token: Any) -> int:
-        return self.chunks[ci].offset + token.idx + len(token)
+        return self.chunks[ci].offset + int(token.idx) + len(token)
 
     def index_mentions(self) -> None:
         self.token_mention = {}

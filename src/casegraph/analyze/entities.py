@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from typing import Any
 
 from casegraph.analyze.context import DocContext, M
 
@@ -176,7 +177,7 @@ def find_mentions(ctx: DocContext) -> None:
     cluster(ctx)
 
 
-def _trim(span, label: str) -> tuple[int, int]:
+def _trim(span: Any, label: str) -> tuple[int, int]:
     """Token range of an entity without leading titles (persons), articles and possessives."""
     ti, tj = span.start, span.end
     doc = span.doc
@@ -228,7 +229,7 @@ def _drop_heading_names(ctx: DocContext) -> None:
 def _known_names(ctx: DocContext) -> dict[str, str]:
     """Names the document itself establishes: multi-word names by majority label, with PERSON
     winning for any name the model calls a PERSON at least once."""
-    votes: dict[str, Counter] = defaultdict(Counter)
+    votes: dict[str, Counter[str]] = defaultdict(Counter)
     for m in ctx.mentions:
         if not m.dropped and m.label in NAME_LABELS:
             votes[norm(m.text)][m.label] += 1
@@ -273,7 +274,7 @@ def _split_compounds(ctx: DocContext) -> None:
 
 def _relabel(ctx: DocContext) -> None:
     persons_full = set()
-    surnames: Counter = Counter()
+    surnames: Counter[str] = Counter()
     for m in ctx.mentions:
         if not m.dropped and m.label == "PERSON":
             words = norm(m.text).split()

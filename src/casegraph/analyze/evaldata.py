@@ -9,11 +9,12 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from casegraph.errors import CasegraphError
 
 
-def eval_root(data: str | os.PathLike | None = None) -> Path:
+def eval_root(data: str | os.PathLike[str] | None = None) -> Path:
     """The evaluation folder: explicit, $CASEGRAPH_EVAL, ../shared/eval beside the checkout or cwd."""
     candidates = [data, os.environ.get("CASEGRAPH_EVAL")]
     here = Path(__file__).resolve()
@@ -196,7 +197,7 @@ def read_checkthat(root: Path) -> list[tuple[str, list[tuple[str, str, int]]]]:
     return out
 
 
-def checkthat_split(debates: list) -> tuple[list, list]:
+def checkthat_split(debates: list[Any]) -> tuple[list[Any], list[Any]]:
     fit = [d for i, d in enumerate(debates) if not held_out(i)]
     test = [d for i, d in enumerate(debates) if held_out(i)]
     return fit, test

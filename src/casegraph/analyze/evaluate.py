@@ -98,7 +98,7 @@ def _conll(root: Any, model: str | None, limit: int | None) -> dict[str, Any]:
     }
 
 
-def _ner_scores(pred: list[set], gold: list[set]) -> dict[str, Any]:
+def _ner_scores(pred: list[set[Any]], gold: list[set[Any]]) -> dict[str, Any]:
     tp = sum(len(p & g) for p, g in zip(pred, gold, strict=False))
     scores: dict[str, Any] = prf(tp, sum(map(len, pred)), sum(map(len, gold)))
     per = {}

@@ -75,7 +75,8 @@ class LinearTextModel:
             ptr.append(len(cols))
         x = csr_matrix((data, cols, ptr), shape=(len(texts), len(self.idf)))
         z = np.clip(x @ self._weights + np.asarray(self.intercept), -30.0, 30.0)
-        return (1.0 / (1.0 + np.exp(-z))).tolist()
+        probabilities: list[list[float]] = (1.0 / (1.0 + np.exp(-z))).tolist()
+        return probabilities
 
 
 def save_model(

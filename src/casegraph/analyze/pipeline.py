@@ -52,7 +52,7 @@ def describe(nlp: Any) -> dict[str, Any]:
     return {
         "model": nlp.meta.get("lang", "") + "_" + nlp.meta.get("name", "") if nlp.meta.get("name") else "",
         "model_version": nlp.meta.get("version", ""),
-        "spacy": spacy.__version__,
+        "spacy": spacy.about.__version__,
         "components": list(nlp.pipe_names),
     }
 
@@ -120,13 +120,13 @@ class Chunk:
 
     def start(self, token_or_span: Any) -> int:
         if hasattr(token_or_span, "start_char"):
-            return self.offset + token_or_span.start_char
-        return self.offset + token_or_span.idx
+            return self.offset + int(token_or_span.start_char)
+        return self.offset + int(token_or_span.idx)
 
     def end(self, token_or_span: Any) -> int:
         if hasattr(token_or_span, "end_char"):
-            return self.offset + token_or_span.end_char
-        return self.offset + token_or_span.idx + len(token_or_span)
+            return self.offset + int(token_or_span.end_char)
+        return self.offset + int(token_or_span.idx) + len(token_or_span)
 
 
 def parse_chunks(nlp: Any, text: str, chunks: Iterable[tuple[int, int]], batch_size: int = 32) -> list[Chunk]:

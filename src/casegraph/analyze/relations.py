@@ -200,7 +200,7 @@ CO_OCCURRENCE_LABELS = ("PERSON", "ORG", "GPE")
 
 def family_word(tok: Any) -> str | None:
     """ "son" + "-in-law" (split by the tokenizer) -> "son-in-law"; plain family nouns as is."""
-    low = tok.lower_
+    low: str = tok.lower_
     if low in FAMILY:
         doc = tok.doc
         tail = "".join(t.text for t in doc[tok.i + 1 : tok.i + 5])
@@ -214,7 +214,7 @@ def family_word(tok: Any) -> str | None:
 
 def find_relations(ctx: DocContext) -> list[Relation]:
     out: list[Relation] = []
-    seen: set[tuple] = set()
+    seen: set[tuple[Any, ...]] = set()
     for sent in ctx.sents:
         hedged = bool(cue_spans(ctx, sent)[0])
         for rel in _sentence_relations(ctx, sent):
@@ -246,7 +246,7 @@ def find_relations(ctx: DocContext) -> list[Relation]:
     return out
 
 
-Rel = tuple[str, int | None, int | None, str, float, bool, dict]
+Rel = tuple[str, int | None, int | None, str, float, bool, dict[str, Any]]
 
 
 def _sentence_relations(ctx: DocContext, sent: Sent) -> Iterator[Rel]:

@@ -13,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from casegraph.errors import ModelError
 
@@ -52,7 +53,7 @@ def load() -> Any:
             try:  # the weights-loading progress bar would clutter stderr of every command
                 from transformers.utils import logging as hf_logging
 
-                hf_logging.disable_progress_bar()
+                hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]  # untyped in transformers
             except ImportError:  # pragma: no cover
                 pass
 
@@ -68,7 +69,7 @@ def load() -> Any:
     return _model
 
 
-def encode(texts: list[str], batch_size: int = BATCH_SIZE) -> np.ndarray:
+def encode(texts: list[str], batch_size: int = BATCH_SIZE) -> npt.NDArray[np.float32]:
     """Unit vectors, one row per text (shape len(texts) x 384)."""
     if not texts:
         return np.zeros((0, DIMENSIONS), dtype=np.float32)
@@ -116,9 +117,9 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
-def to_blob(vector: np.ndarray) -> bytes:
+def to_blob(vector: npt.NDArray[np.float32]) -> bytes:
     return np.asarray(vector, dtype="<f4").tobytes()
 
 
-def from_blob(blob: bytes) -> np.ndarray:
+def from_blob(blob: bytes) -> npt.NDArray[np.float32]:
     return np.frombuffer(blob, dtype="<f4")

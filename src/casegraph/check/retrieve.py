@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from casegraph.check import embed
 from casegraph.check.items import Item
@@ -241,7 +242,7 @@ class Retriever:
 
     def embed_spans(
         self, spans: list[tuple[str, int, int, str]], model: str = embed.STORE_KEY
-    ) -> dict[tuple[str, int, int], np.ndarray]:
+    ) -> dict[tuple[str, int, int], npt.NDArray[np.float32]]:
         """Vectors of (doc_id, start, end) spans: stored ones reused, new ones stored.
         Items of articles are stored under their own `model` key: their text is the span's
         checkable core (no quote marks, no "the documents state that"), not the span itself."""
@@ -249,10 +250,10 @@ class Retriever:
 
     def embed_groups(
         self, groups: list[tuple[list[tuple[str, int, int, str]], str]]
-    ) -> list[dict[tuple[str, int, int], np.ndarray]]:
+    ) -> list[dict[tuple[str, int, int], npt.NDArray[np.float32]]]:
         """`embed_spans` for several (spans, model key) groups, with every missing vector of
         all groups made in one `embed.encode` call (the model is fastest on full batches)."""
-        found: list[dict[tuple[str, int, int], np.ndarray]] = []
+        found: list[dict[tuple[str, int, int], npt.NDArray[np.float32]]] = []
         missing: list[tuple[int, tuple[str, int, int], str]] = []
         for g, (spans, model) in enumerate(groups):
             keys = list({(d, s, e): t for d, s, e, t in spans}.items())

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from casegraph.check import embed
 from casegraph.check.calibration import Thresholds
@@ -176,7 +177,7 @@ def _features(s: Scored) -> tuple[float, float]:
     return (cos, lex)
 
 
-def _best_threshold(scores: np.ndarray, y: np.ndarray) -> float:
+def _best_threshold(scores: npt.NDArray[Any], y: npt.NDArray[Any]) -> float:
     best_t, best_acc = 0.5, -1.0
     for t in np.unique(np.round(scores, 3)):
         acc = _balanced_accuracy(scores >= t, y)
@@ -185,7 +186,7 @@ def _best_threshold(scores: np.ndarray, y: np.ndarray) -> float:
     return round(best_t, 4)
 
 
-def _balanced_accuracy(pred: np.ndarray, y: np.ndarray) -> float:
+def _balanced_accuracy(pred: npt.NDArray[Any], y: npt.NDArray[Any]) -> float:
     rates = [float(np.mean(pred[y == v] == v)) for v in (True, False) if np.any(y == v)]
     return sum(rates) / len(rates)
 
@@ -270,7 +271,7 @@ def _any_support(scored: list[Scored], t: Thresholds, baseline: dict[str, float]
     }
 
 
-def _acc(pred: np.ndarray, y: np.ndarray) -> float:
+def _acc(pred: npt.NDArray[Any], y: npt.NDArray[Any]) -> float:
     return round(float(np.mean(pred == y)), 3) if len(y) else 0.0
 
 

@@ -85,7 +85,7 @@ def _render_document(doc: dict[str, Any]) -> str:
         if doc.get(k)
     ]
     head += [f"{k}: {v}" for k, v in sorted(doc.get("meta", {}).items()) if v not in (None, "", [], {})]
-    return "\n".join(head) + "\n\n" + doc.get("text", "")
+    return "\n".join(head) + "\n\n" + str(doc.get("text", ""))
 
 
 @main.command()

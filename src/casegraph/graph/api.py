@@ -257,7 +257,7 @@ class GraphAPI:
 
     # -- helpers -----------------------------------------------------------------------------
 
-    def _full(self, names_or_ids) -> list[dict[str, Any]]:
+    def _full(self, names_or_ids: Any) -> list[dict[str, Any]]:
         out = []
         for key in names_or_ids:
             found = self.find_entity(key)
@@ -268,7 +268,7 @@ class GraphAPI:
             out.append(full)
         return out
 
-    def _names(self, ids) -> dict[str, dict[str, Any]]:
+    def _names(self, ids: Any) -> dict[str, dict[str, Any]]:
         return {e["id"]: _ref(e) for e in self.store.entities_by_id(list(ids))}
 
 

@@ -81,7 +81,7 @@ EDGE_ATTRS = [
 ]
 
 
-def write_gexf(store, nodes, edges, evidence, out: Path) -> list[Path]:
+def write_gexf(store: Any, nodes: Any, edges: Any, evidence: Any, out: Path) -> list[Path]:
     # GEXF 1.2 is what Gephi and networkx read and write by default
     root = ET.Element("gexf", {"xmlns": "http://www.gexf.net/1.2draft", "version": "1.2"})
     meta = ET.SubElement(root, "meta")
@@ -151,7 +151,7 @@ GRAPHML_EDGE = [
 ]
 
 
-def write_graphml(store, nodes, edges, evidence, out: Path) -> list[Path]:
+def write_graphml(store: Any, nodes: Any, edges: Any, evidence: Any, out: Path) -> list[Path]:
     """GraphML with the entity ids as node ids (igraph's writer would renumber them)."""
     root = ET.Element("graphml", {"xmlns": GRAPHML_NS})
     for scope, attrs, prefix in (("node", GRAPHML_NODE, "n_"), ("edge", GRAPHML_EDGE, "e_")):
@@ -189,12 +189,12 @@ def write_graphml(store, nodes, edges, evidence, out: Path) -> list[Path]:
 # -- CSV and Neo4j ----------------------------------------------------------------------------
 
 
-def _node_rows(nodes) -> Iterator[list[Any]]:
+def _node_rows(nodes: Any) -> Iterator[list[Any]]:
     for n in nodes:
         yield [n["id"], n["name"], n["type"], "; ".join(n["aliases"]), n["mentions"], n["documents"]]
 
 
-def _edge_rows(edges, evidence, known) -> Iterator[list[Any]]:
+def _edge_rows(edges: Any, evidence: Any, known: Any) -> Iterator[list[Any]]:
     for e in edges:
         if e["a"] in known and e["b"] in known:
             ev = evidence.get(e["id"], [])
@@ -212,7 +212,7 @@ def _edge_rows(edges, evidence, known) -> Iterator[list[Any]]:
             ]
 
 
-def write_csv(store, nodes, edges, evidence, out: Path) -> list[Path]:
+def write_csv(store: Any, nodes: Any, edges: Any, evidence: Any, out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     known = {n["id"] for n in nodes}
     node_path, edge_path = out / "nodes.csv", out / "edges.csv"
@@ -254,7 +254,7 @@ CREATE (a)-[r:RELATED {kind: row.kind, predicate: row.predicate, directed: toInt
 """
 
 
-def write_neo4j(store, nodes, edges, evidence, out: Path) -> list[Path]:
+def write_neo4j(store: Any, nodes: Any, edges: Any, evidence: Any, out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     files = write_csv(store, nodes, edges, evidence, out)
     rel_path = out / "relationships.csv"
@@ -267,7 +267,7 @@ def write_neo4j(store, nodes, edges, evidence, out: Path) -> list[Path]:
 # -- FollowTheMoney ---------------------------------------------------------------------------
 
 
-def write_ftm(store, nodes, edges, evidence, out: Path) -> list[Path]:
+def write_ftm(store: Any, nodes: Any, edges: Any, evidence: Any, out: Path) -> list[Path]:
     from casegraph.graph.ftm import ftm_entities
 
     path = _prepare(out)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -141,7 +142,7 @@ def read_register(folder: Path) -> list[Registrant]:
     return list(registrants.values())
 
 
-def _decode_lines(path: Path):
+def _decode_lines(path: Path) -> Iterator[str]:
     """The bulk files mix encodings line by line (UTF-8 and Windows-1252): decode each line
     as UTF-8, else as Windows-1252, so that "Société" survives either way."""
     with path.open("rb") as f:
@@ -152,13 +153,13 @@ def _decode_lines(path: Path):
                 yield raw.decode("cp1252", errors="replace")
 
 
-def read_csv_rows(path: Path):
+def read_csv_rows(path: Path) -> Iterator[dict[str, str]]:
     lines = _decode_lines(path)
     first = next(lines, "")
     yield from csv.DictReader(_chain(first.lstrip("\ufeff"), lines))
 
 
-def _chain(first: str, rest):
+def _chain(first: str, rest: Any) -> Iterator[str]:
     yield first
     yield from rest
 

@@ -93,7 +93,7 @@ def _relation_proxy(edge: dict[str, Any], a: EntityProxy, b: EntityProxy) -> Ent
     return make("UnknownLink", [("subject", a), ("object", b)], "role")
 
 
-def ftm_entities(store: Any, nodes, edges, evidence) -> Iterator[EntityProxy]:
+def ftm_entities(store: Any, nodes: Any, edges: Any, evidence: Any) -> Iterator[EntityProxy]:
     proxies: dict[str, EntityProxy] = {}
     for node in nodes:
         proxy = _node_proxy(node)

@@ -16,9 +16,11 @@ import math
 import random
 import warnings
 from collections.abc import Sequence
+from typing import Any
 
 import igraph as ig
 import numpy as np
+import numpy.typing as npt
 
 KIND_COST = {"mentioned_with": 4.0, "communicated": 1.5}
 TYPED_COST = 1.0
@@ -37,7 +39,9 @@ def kind_cost(kind: str) -> float:
 class GraphIndex:
     """Entities as vertices, collapsed links as edges, from (a, b, kind, strength) rows."""
 
-    def __init__(self, rows: Sequence[tuple], version: int = 0, types: dict[str, str] | None = None):
+    def __init__(
+        self, rows: Sequence[tuple[Any, ...]], version: int = 0, types: dict[str, str] | None = None
+    ):
         self.version = version
         types = types or {}
         index: dict[str, int] = {}
@@ -75,13 +79,13 @@ class GraphIndex:
         self.cost = link_cost + (hub[pa] + hub[pb]) / 2 if len(pairs) else link_cost
         self._finish(pa, pb, link_strength)
 
-    def _finish(self, pa: np.ndarray, pb: np.ndarray, strength: np.ndarray) -> None:
+    def _finish(self, pa: npt.NDArray[Any], pb: npt.NDArray[Any], strength: npt.NDArray[Any]) -> None:
         self.pa, self.pb, self.strength = pa, pb, strength
         self.graph = ig.Graph(n=len(self.ids), edges=np.column_stack([pa, pb]), directed=False)
         self.graph.es["cost"] = self.cost.tolist()
         self.graph.es["strength"] = strength.tolist()
 
-    def arrays(self) -> dict[str, np.ndarray]:
+    def arrays(self) -> dict[str, npt.NDArray[Any]]:
         """What from_arrays needs, as plain numeric arrays (stored without pickle)."""
         return {
             "pa": self.pa.astype("<i8"),
@@ -91,7 +95,7 @@ class GraphIndex:
         }
 
     @classmethod
-    def from_arrays(cls, ids: list[str], arrays: dict[str, np.ndarray], version: int = 0) -> GraphIndex:
+    def from_arrays(cls, ids: list[str], arrays: dict[str, npt.NDArray[Any]], version: int = 0) -> GraphIndex:
         index = cls.__new__(cls)
         index.version = version
         index.ids = ids
@@ -105,7 +109,7 @@ class GraphIndex:
         return index
 
     @classmethod
-    def from_store(cls, store) -> GraphIndex:
+    def from_store(cls, store: Any) -> GraphIndex:
         """The index of the store's current graph: from its cache when there is one, else
         built from the edges and cached."""
         version = store.graph_version()

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from typing import Any, TypeVar
 
 import numpy as np
+import numpy.typing as npt
 from datasketch import MinHash
 
 from casegraph.ingest.segment import PAGE_STAMP
@@ -33,7 +34,8 @@ def _bands() -> tuple[int, int]:
     try:
         from datasketch.lsh import _optimal_param
 
-        return _optimal_param(THRESHOLD, NUM_PERM, 0.5, 0.5)
+        bands, rows = _optimal_param(THRESHOLD, NUM_PERM, 0.5, 0.5)
+        return int(bands), int(rows)
     except ImportError:  # private helper: fall back to a split that suits 0.8
         return 9, 13
 
@@ -70,7 +72,7 @@ SIGNATURE_DTYPE = _TEMPLATE.hashvalues.dtype
 _MASK = np.uint64(0xFFFFFFFF)
 
 
-def minhash(text: str) -> np.ndarray | None:
+def minhash(text: str) -> npt.NDArray[np.uint64] | None:
     """MinHash of the document's word 5-gram shingles. Shingle hashes are computed in numpy
     from per-word CRC32s (stable across processes, unlike hash()), then fed to datasketch."""
     words = _WORD.findall(text.lower())
@@ -87,10 +89,11 @@ def minhash(text: str) -> np.ndarray | None:
     # update_batch builds a (num_perm x n) matrix: feed it in slices to bound memory
     for i in range(0, len(unique), 4096):
         m.update_batch(unique[i : i + 4096].tolist())
-    return m.hashvalues
+    values: npt.NDArray[np.uint64] = m.hashvalues
+    return values
 
 
-def band_keys(signature: np.ndarray) -> list[tuple[int, int]]:
+def band_keys(signature: npt.NDArray[np.uint64]) -> list[tuple[int, int]]:
     return [(b, _hash64(signature[b * ROWS : (b + 1) * ROWS].tobytes())) for b in range(BANDS)]
 
 

@@ -11,7 +11,7 @@ from casegraph.ingest.normalize import detect_language, normalise
 from casegraph.ingest.registry import Extracted
 from casegraph.ingest.segment import segment
 from casegraph.ingest.source import Limits, Source, doc_id_for
-from casegraph.models import Document
+from casegraph.models import DocKind, Document
 
 # "HOUSE_OVERSIGHT_010486 - James Patterson 3_4.txt" → Bates number, then the original title
 _BATES_NAME = re.compile(
@@ -28,7 +28,7 @@ def bates_from_name(name: str) -> tuple[str, str]:
 
 
 def build_document(
-    source: Source, ex: Extracted, kind: str, parent_id: str | None, limits: Limits
+    source: Source, ex: Extracted, kind: DocKind, parent_id: str | None, limits: Limits
 ) -> Document:
     page_starts: list[int] | None = None
     if ex.pages is not None:
@@ -56,7 +56,7 @@ def build_document(
         sha256=sha,
         kind=kind,
         path=source.path,
-        text=text,  # type: ignore[arg-type]
+        text=text,
         title=" ".join(title.split())[:300],
         author=ex.author,
         date=ex.date,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from typing import Any
 
 import ftfy
 
@@ -87,7 +88,7 @@ def normalise(text: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _detector():
+def _detector() -> Any:
     from lingua import Language, LanguageDetectorBuilder
 
     languages = [getattr(Language, name) for name in LANGUAGES]

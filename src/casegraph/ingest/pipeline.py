@@ -30,6 +30,7 @@ from casegraph.ingest.formats.loadfile import LoadFileIngestor, document_fields
 from casegraph.ingest.progress import Progress
 from casegraph.ingest.registry import Context, Extracted, detect
 from casegraph.ingest.source import Limits, Source
+from casegraph.models import DocKind
 
 SKIPPED = (UnsupportedFormat, EmptyFile, EncryptedFile, UnsafeArchive, FileTooLarge)
 STATUSES = ("ingested", "duplicate", "skipped", "failed")
@@ -53,7 +54,8 @@ def ingest_paths(
     are always applied first, even when `max_files` takes only a sample of the other files."""
     if kind not in ("source", "article"):
         raise ValueError(f"kind must be 'source' or 'article', not {kind!r}")
-    run = _Run(store, Context(limits or Limits(), ocr, ocr_lang, opts), kind, stderr or sys.stderr)
+    doc_kind: DocKind = "source" if kind == "source" else "article"
+    run = _Run(store, Context(limits or Limits(), ocr, ocr_lang, opts), doc_kind, stderr or sys.stderr)
     started = time.monotonic()
     own = _own_files(store)
     files = [f for f in walk(paths) if os.path.realpath(f) not in own]
@@ -125,7 +127,7 @@ def _is_load_file(path: str) -> bool:
 
 
 class _Run:
-    def __init__(self, store: Any, ctx: Context, kind: str, stderr: TextIO):
+    def __init__(self, store: Any, ctx: Context, kind: DocKind, stderr: TextIO):
         self.store, self.ctx, self.kind, self.stderr = store, ctx, kind, stderr
         self.counts = {s: 0 for s in (*STATUSES, "unchanged")}
         self.errors: list[dict[str, str]] = []

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -39,9 +40,9 @@ class Group:
     doc_id: str
     mentions: list[int] = field(default_factory=list)
     parties: list[int] = field(default_factory=list)
-    names: Counter = field(default_factory=Counter)  # plain display form → count
+    names: Counter[str] = field(default_factory=Counter)  # plain display form → count
     parsed: dict[str, ParsedName] = field(default_factory=dict)  # key → parsed
-    labels: Counter = field(default_factory=Counter)  # label → weighted votes (float weights)
+    labels: Counter[str] = field(default_factory=Counter)  # label → weighted votes (float weights)
     addresses: set[str] = field(default_factory=set)
     anchors: list[tuple[str, int, int]] = field(default_factory=list)
     _best: ParsedName | None = None
@@ -147,10 +148,10 @@ def _person_or_org(text: str, label: str) -> str:
 
 
 def build_groups(mentions: list[dict[str, Any]], parties: list[dict[str, Any]]) -> list[Group]:
-    groups: dict[tuple, Group] = {}
+    groups: dict[tuple[str, ...], Group] = {}
     by_doc: dict[str, list[Group]] = defaultdict(list)
 
-    def group_for(key: tuple, doc_id: str) -> Group:
+    def group_for(key: tuple[str, ...], doc_id: str) -> Group:
         group = groups.get(key)
         if group is None:
             group = groups[key] = Group(gid=len(groups), doc_id=doc_id)
@@ -192,7 +193,7 @@ def build_groups(mentions: list[dict[str, Any]], parties: list[dict[str, Any]]) 
     return [g for g in groups.values() if g.mentions or g.parties]
 
 
-def _add_party(p: dict[str, Any], groups: dict[tuple, Group], group_for: Any) -> None:
+def _add_party(p: dict[str, Any], groups: dict[tuple[str, ...], Group], group_for: Any) -> None:
     """An e-mail party joins the document's group of the same name, else of the same
     address, else starts its own."""
     name: ParsedName | None = parse_person(_display_name(p["name"])) if p["name"] else None
@@ -319,7 +320,7 @@ class Clusters:
 def join_groups(groups: list[Group]) -> Clusters:
     clusters = Clusters(groups)
     singles: list[Group] = []
-    by_key: dict[tuple, list[Group]] = defaultdict(list)
+    by_key: dict[tuple[str, ...], list[Group]] = defaultdict(list)
     for g in groups:
         best = g.best()
         if best is None:
@@ -406,11 +407,15 @@ def _label(g: Group) -> str:
 
 
 def _join_fuzzy(
-    clusters: Clusters, reps: dict[str, tuple[int, ParsedName]], keys_of, compare, given_initial: bool
+    clusters: Clusters,
+    reps: dict[str, tuple[int, ParsedName]],
+    keys_of: Any,
+    compare: Any,
+    given_initial: bool,
 ) -> None:
     items = list(reps.values())
 
-    def keyed():
+    def keyed() -> Iterator[tuple[int, set[str]]]:
         for i, (_, parsed) in enumerate(items):
             keys = keys_of(parsed)
             if given_initial and parsed.given:
@@ -439,8 +444,8 @@ def _join_singles(clusters: Clusters, singles: list[Group], reps: dict[str, tupl
         for key in person_keys(parsed):
             surname_keys[key].add(parsed.surname)
 
-    as_given: Counter = Counter(p.given[0] for _, p in reps.values() if p.given and len(p.given[0]) > 1)
-    as_surname: Counter = Counter(p.surname for _, p in reps.values())
+    as_given: Counter[str] = Counter(p.given[0] for _, p in reps.values() if p.given and len(p.given[0]) > 1)
+    as_surname: Counter[str] = Counter(p.surname for _, p in reps.values())
 
     def candidates(g: Group) -> set[int]:
         token = g.rep().key
@@ -485,12 +490,12 @@ def _join_singles(clusters: Clusters, singles: list[Group], reps: dict[str, tupl
     for g in clusters.groups:
         doc_roots[g.doc_id].add(clusters.root(g.gid))
         root_docs[clusters.root(g.gid)].add(g.doc_id)
-    company_cache: dict[int, Counter] = {}
+    company_cache: dict[int, Counter[int]] = {}
 
-    def company(root: int) -> Counter:
+    def company(root: int) -> Counter[int]:
         """Roots that share documents with this cluster (its usual company)."""
         if root not in company_cache:
-            counter: Counter = Counter()
+            counter: Counter[int] = Counter()
             for doc in root_docs[root]:
                 counter.update(doc_roots[doc] - {root})
             company_cache[root] = counter
@@ -536,9 +541,9 @@ def make_entities(groups: list[Group], clusters: Clusters) -> list[dict[str, Any
     entities = []
     used_ids: set[str] = set()
     for root, gs in sorted(members.items()):
-        labels: Counter = Counter()
-        names: Counter = Counter()
-        keys: Counter = Counter()
+        labels: Counter[str] = Counter()
+        names: Counter[str] = Counter()
+        keys: Counter[str] = Counter()
         parsed_by_key: dict[str, ParsedName] = {}
         addresses: set[str] = set()
         mention_ids: list[int] = []
@@ -580,15 +585,16 @@ def make_entities(groups: list[Group], clusters: Clusters) -> list[dict[str, Any
     return entities
 
 
-def vote_type(labels: Counter) -> str:
+def vote_type(labels: Counter[str]) -> str:
     votes = {k: v for k, v in labels.items() if k != "EMAIL"}
     if not votes:
         return "PERSON" if labels else "EMAIL"
-    return max(votes, key=lambda lab: (votes[lab], -TYPE_ORDER.index(lab) if lab in TYPE_ORDER else -99))
+    best: str = max(votes, key=lambda lab: (votes[lab], -TYPE_ORDER.index(lab) if lab in TYPE_ORDER else -99))
+    return best
 
 
 def canonical_name(
-    type_: str, keys: Counter, parsed: dict[str, ParsedName], names: Counter, addresses: set[str]
+    type_: str, keys: Counter[str], parsed: dict[str, ParsedName], names: Counter[str], addresses: set[str]
 ) -> tuple[str, str]:
     if not keys:
         address = sorted(addresses)[0]

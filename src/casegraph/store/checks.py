@@ -202,7 +202,7 @@ class CheckStore(StoreBase):
         )
         if row is None:
             return None
-        report = loads(row["report"], {})
+        report: dict[str, Any] = loads(row["report"], {})
         report.setdefault("check", {}).update({"id": row["id"], "created_at": row["created_at"]})
         return report
 

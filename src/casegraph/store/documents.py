@@ -146,7 +146,10 @@ class DocumentStore(StoreBase):
         return merged
 
     def load_row(self, bates: str) -> dict[str, Any] | None:
-        return loads(self.scalar("SELECT row FROM loadfile_rows WHERE bates = ?", (bates,)))
+        row: dict[str, Any] | None = loads(
+            self.scalar("SELECT row FROM loadfile_rows WHERE bates = ?", (bates,))
+        )
+        return row
 
     def documents_by_bates(self, bates: str) -> list[dict[str, Any]]:
         return [
@@ -176,7 +179,8 @@ class DocumentStore(StoreBase):
         ]
 
     def minhash_signature(self, doc_id: str) -> bytes | None:
-        return self.scalar("SELECT signature FROM minhashes WHERE doc_id = ?", (doc_id,))
+        signature: bytes | None = self.scalar("SELECT signature FROM minhashes WHERE doc_id = ?", (doc_id,))
+        return signature
 
     def save_minhash(self, doc_id: str, signature: bytes, bands: list[tuple[int, int]]) -> None:
         with self.transaction() as conn:
@@ -221,7 +225,8 @@ class DocumentStore(StoreBase):
     # -- reading ------------------------------------------------------------------------
 
     def document_id_for_sha256(self, sha256: str) -> str | None:
-        return self.scalar("SELECT id FROM documents WHERE sha256 = ?", (sha256,))
+        doc_id: str | None = self.scalar("SELECT id FROM documents WHERE sha256 = ?", (sha256,))
+        return doc_id
 
     def get_document(self, doc_id: str, with_text: bool = True) -> dict[str, Any] | None:
         columns = DOC_COLUMNS + (", text" if with_text else "")

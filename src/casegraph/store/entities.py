@@ -285,7 +285,8 @@ class EntityStore(StoreBase):
             )
 
     def analysis_model(self, doc_id: str) -> str | None:
-        return self.scalar("SELECT model FROM analyses WHERE doc_id = ?", (doc_id,))
+        model: str | None = self.scalar("SELECT model FROM analyses WHERE doc_id = ?", (doc_id,))
+        return model
 
     # -- corrections ----------------------------------------------------------------------
 
@@ -366,7 +367,7 @@ class EntityStore(StoreBase):
     def graph_edge_rows(self) -> list[tuple[int, str, str, str, int, int, float, int]]:
         """(id, a, b, kind, count, documents, strength, directed) of every edge."""
         return [
-            tuple(r)  # type: ignore[misc]
+            tuple(r)
             for r in self.conn.execute(
                 "SELECT id, a, b, kind, count, documents, strength, directed FROM graph_edges ORDER BY id"
             )

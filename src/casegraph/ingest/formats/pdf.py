@@ -9,6 +9,7 @@ import subprocess
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from casegraph.errors import CorruptFile, EmptyFile, EncryptedFile, FileTooLarge
 from casegraph.ingest.registry import Context, Extracted, Ingestor, register
@@ -84,21 +85,21 @@ class PdfIngestor(Ingestor):
         yield Extracted(text="", pages=pages, mime=self.mime, meta={**meta, **info.pop("meta", {})}, **info)
 
 
-def _page_text(page) -> str:
+def _page_text(page: Any) -> str:
     try:
         return page.extract_text() or ""
     except Exception:  # one bad page must not lose the others
         return ""
 
 
-def _info(reader) -> dict:
+def _info(reader: Any) -> dict[str, Any]:
     try:
         md = reader.metadata
     except Exception:
         md = None
     if not md:
         return {}
-    out: dict = {"title": str(md.title or ""), "author": str(md.author or "")}
+    out: dict[str, Any] = {"title": str(md.title or ""), "author": str(md.author or "")}
     try:
         created = md.creation_date
         if created:
