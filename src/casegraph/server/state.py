@@ -1,0 +1,86 @@
+"""What the server holds while it runs: its configuration, one open Case per worker thread
+(SQLite connections are not shared between threads), and the background jobs."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, TypeVar
+
+from fastapi import Query, Request
+
+from casegraph.api import Case
+from casegraph.server.config import ServerConfig
+
+if TYPE_CHECKING:
+    from casegraph.server.jobs import JobManager
+
+T = TypeVar("T")
+
+MAX_LIMIT = 1000
+
+
+class ServerState:
+    def __init__(self, config: ServerConfig):
+        self.config = config
+        self._local = threading.local()
+        self._all: list[Case] = []
+        self._lock = threading.Lock()
+        from casegraph.server.jobs import JobManager
+
+        self.jobs: JobManager = JobManager(self)
+
+    def case(self) -> Case:
+        """This thread's Case (opened on first use)."""
+        case: Case | None = getattr(self._local, "case", None)
+        if case is None:
+            case = Case(self.config.db)
+            self._local.case = case
+            with self._lock:
+                self._all.append(case)
+        return case
+
+    @contextmanager
+    def own_case(self) -> Iterator[Case]:
+        """A Case of its own, for a background job."""
+        case = Case(self.config.db)
+        try:
+            yield case
+        finally:
+            case.close()
+
+    def close(self) -> None:
+        self.jobs.shutdown()
+        with self._lock:
+            for case in self._all:
+                case.close()
+            self._all.clear()
+
+
+def state_of(request: Request) -> ServerState:
+    state: ServerState = request.app.state.casegraph
+    return state
+
+
+def case_dep(request: Request) -> Case:
+    return state_of(request).case()
+
+
+class Page:
+    """limit / offset of a listing, from the query string."""
+
+    def __init__(
+        self,
+        limit: int = Query(50, ge=1, le=MAX_LIMIT, description="At most this many rows."),
+        offset: int = Query(0, ge=0, le=10_000_000, description="Skip this many rows first."),
+    ):
+        self.limit = limit
+        self.offset = offset
+
+    @property
+    def end(self) -> int:
+        return self.offset + self.limit
+
+    def slice(self, rows: list[T]) -> list[T]:
+        return rows[self.offset : self.end]
