@@ -112,3 +112,4 @@ from casegraph.cli import analyze as _analyze  # noqa: E402,F401
 from casegraph.cli import check as _check  # noqa: E402,F401
 from casegraph.cli import graph as _graph  # noqa: E402,F401
 from casegraph.cli import ingest as _ingest  # noqa: E402,F401
+from casegraph.cli import serve as _serve  # noqa: E402,F401

@@ -20,8 +20,10 @@ class IngestAPI:
 
         return ingest_paths(self.store, [str(p) for p in paths], kind=kind, **options)
 
-    def docs(self, kind: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
-        return self.store.list_documents(kind=kind, limit=limit)
+    def docs(
+        self, kind: str | None = None, limit: int | None = None, offset: int = 0
+    ) -> list[dict[str, Any]]:
+        return self.store.list_documents(kind=kind, limit=limit, offset=offset)
 
     def show(self, key: str) -> dict[str, Any]:
         """One document, by id, Bates number or path: metadata, text, segments' counts."""

@@ -206,6 +206,20 @@ class CheckStore(StoreBase):
         report.setdefault("check", {}).update({"id": row["id"], "created_at": row["created_at"]})
         return report
 
+    def recent_checks(self, limit: int = 20) -> list[dict[str, Any]]:
+        """The latest check of each article, newest first: id, article_id, created_at, title, summary."""
+        rows = self.query(
+            "SELECT c.id, c.article_id, c.created_at, d.title,"
+            " json_extract(c.report, '$.summary') AS summary FROM checks c"
+            " JOIN documents d ON d.id = c.article_id"
+            " WHERE c.id = (SELECT max(id) FROM checks WHERE article_id = c.article_id)"
+            " ORDER BY c.id DESC LIMIT ?",
+            (limit,),
+        )
+        for row in rows:
+            row["summary"] = loads(row["summary"], {})
+        return rows
+
 
 def _marks(values: Sequence[Any]) -> str:
     return ",".join("?" * len(values))
