@@ -11,20 +11,62 @@ each stage owns its own entry points and the CLI stays thin.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
+from typing import Any
 
 from casegraph.analyze.api import AnalysisAPI
 from casegraph.check.api import CheckAPI
+from casegraph.errors import CasegraphError, NotFoundError
 from casegraph.graph.api import GraphAPI
 from casegraph.ingest.api import IngestAPI
 from casegraph.store import SQLiteStore, open_store
 
 
 class Case(IngestAPI, AnalysisAPI, GraphAPI, CheckAPI):
-    """One investigation: a database of documents and everything extracted from them."""
+    """One investigation: a database of documents and everything extracted from them.
+
+    Each stage's API (ingest, analyze, resolve and graph, check) works on the store alone and
+    never calls another stage; the methods here are the pipeline, in its order:
+    ingest → analyze → resolve → graph → check."""
 
     def __init__(self, db: str | Path | None = None, store: SQLiteStore | None = None):
         self.store = store if store is not None else open_store(db)
+
+    def analyze(
+        self, doc_ids: list[str] | None = None, *, resolve: bool = True, **options: Any
+    ) -> dict[str, Any]:
+        """Analyse documents (see `analyze_documents`), then resolve entities and rebuild the
+        graph when anything new was analysed (resolve=False leaves that for later)."""
+        summary = self.analyze_documents(doc_ids, **options)
+        if resolve and summary["documents"]:
+            summary["resolve"] = self.resolve()
+        return summary
+
+    def check(self, article: str | Path, *, save: bool = True, analyze: bool = True) -> dict[str, Any]:
+        """Check an article's quotes and check-worthy claims against the `source` documents.
+
+        `article` is a stored document (id, id prefix, Bates number, path as ingested), or the
+        path of a file not yet ingested: it is then ingested as an article, without the
+        corpus-wide near-duplicate pass, and analysed first. Returns the report (shape of
+        `casegraph check --json`), stored in the `checks` table unless save=False."""
+        key = str(article)
+        try:
+            doc = self.find_article(key)
+        except NotFoundError:
+            if not Path(key).is_file():
+                raise
+            result = self.ingest([key], kind="article", corpus_pass=False, progress=False)
+            try:
+                doc = self.find_article(key)
+            except NotFoundError:
+                raise CasegraphError(
+                    f"{key}: could not be ingested as an article ({_failure(result)})"
+                ) from None
+        if analyze and not self.store.is_analyzed(doc["id"]):
+            print(f"check: analysing {doc['id']} first", file=sys.stderr)
+            self.analyze([doc["id"]], progress=False)
+        return self.check_stored(doc["id"], save=save)
 
     def close(self) -> None:
         self.store.close()
@@ -34,6 +76,16 @@ class Case(IngestAPI, AnalysisAPI, GraphAPI, CheckAPI):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _failure(result: dict[str, Any]) -> str:
+    """The first reason an ingest run gives for storing nothing."""
+    for key in ("failed", "skipped", "errors"):
+        rows = result.get(key)
+        if rows:
+            first = rows[0]
+            return str(first.get("reason", first) if isinstance(first, dict) else first)
+    return "no document was stored"
 
 
 def open_case(db: str | Path | None = None) -> Case:

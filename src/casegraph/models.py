@@ -8,7 +8,7 @@ document's *normalised* text (the text the store holds).
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, NotRequired, TypedDict
 
 DocKind = Literal["source", "article"]
 SegmentKind = Literal["page", "paragraph", "sentence"]
@@ -145,3 +145,213 @@ class Verdict:
     score: float
     reason: str
     evidence: list[Span] = field(default_factory=list)
+
+
+# -- Records: what the store returns, the Python API hands out, and the CLI's --json and
+# the REST API print. They are TypedDicts on purpose: their shape *is* the public JSON
+# interface (scripts depend on it), mypy checks every key and value, pydantic validates them
+# for the REST API's schemas, and they serialise with json.dumps as they are.
+
+
+class EntityRef(TypedDict):
+    """Who a quote, claim or relation points at: the resolved entity (or the in-document
+    cluster `DOC:CLUSTER` before resolution), its name, and the mention's span."""
+
+    id: str
+    name: str | None
+    start: int
+    end: int
+
+
+class TextSpan(TypedDict):
+    """A span of the same document as the record that holds it (hedges, boosters)."""
+
+    start: int
+    end: int
+    text: str
+
+
+class EvidenceSpan(TypedDict):
+    """A span of any document: provenance of an edge, a relation or a verdict."""
+
+    doc_id: str
+    start: int
+    end: int
+    text: str
+
+
+class DocumentRecord(TypedDict):
+    """A stored document's metadata; `text` only where asked for."""
+
+    id: str
+    sha256: str
+    kind: DocKind
+    path: str
+    title: str
+    author: str
+    date: str | None
+    custodian: str
+    mime: str
+    lang: str
+    parent_id: str | None
+    meta: dict[str, Any]
+    size: int
+    text: NotRequired[str]
+
+
+class NearDuplicate(TypedDict):
+    doc_id: str
+    similarity: float
+
+
+class DocumentView(DocumentRecord):
+    """`show`: a document with its other paths, attachments, near-duplicates and pages."""
+
+    paths: list[str]
+    children: list[str]
+    near_duplicates: list[NearDuplicate]
+    pages: int
+
+
+class SegmentRecord(TypedDict):
+    doc_id: str
+    kind: str
+    number: int
+    start: int
+    end: int
+    boilerplate: int
+
+
+class SearchHit(TypedDict):
+    doc_id: str
+    path: str
+    title: str
+    kind: DocKind
+    date: str | None
+    score: float
+    snippet: str
+
+
+class FileRecord(TypedDict):
+    """One input file in the ingest log."""
+
+    path: str
+    size: int
+    mtime: float
+    sha256: str | None
+    status: str  # ingested | duplicate | skipped | failed
+    reason: str
+    doc_id: str | None
+    seen_at: str
+
+
+class MentionRecord(TypedDict):
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    label: str
+    entity_id: str  # the resolved entity, else DOC:CLUSTER
+
+
+class MentionRow(MentionRecord):
+    """A mention as stored, with its row id, in-document cluster and resolved entity (or None)."""
+
+    id: int
+    cluster: str
+    resolved_entity: str | None
+
+
+class QuoteRecord(TypedDict):
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    speaker: EntityRef | None
+    cue: str
+    direct: bool
+
+
+class QuoteRow(QuoteRecord):
+    id: int
+
+
+class ClaimRecord(TypedDict):
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    type: ClaimType
+    hedges: list[TextSpan]
+    boosters: list[TextSpan]
+    attributed_to: EntityRef | None
+    checkworthiness: float
+
+
+class ClaimRow(ClaimRecord):
+    id: int
+
+
+class RelationRow(TypedDict):
+    """One stored relation: one evidence sentence, its subject and object."""
+
+    id: int
+    doc_id: str
+    kind: str
+    predicate: str
+    start: int
+    end: int
+    text: str
+    confidence: float
+    negated: int
+    hedged: int
+    meta: dict[str, Any]
+    subject_entity: str | None
+    object_entity: str | None
+    subject: EntityRef | None
+    object: EntityRef | None
+
+
+class RelationParty(TypedDict):
+    id: str
+    name: str | None
+
+
+class RelationRecord(TypedDict):
+    """`relations`: one (subject, object, kind) with all its evidence spans."""
+
+    subject: RelationParty
+    object: RelationParty
+    kind: str
+    predicate: str
+    evidence: list[EvidenceSpan]
+    confidence: float
+    negated: bool
+    hedged: bool
+    count: int
+
+
+class RhetoricRecord(TypedDict):
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    technique: str
+    score: float
+
+
+class RhetoricRow(RhetoricRecord):
+    id: int
+
+
+class EntityRecord(TypedDict):
+    """A resolved entity with its mention and document counts; `meta` (merge reasons,
+    labels, e-mail addresses, corrections) where the full record was asked for."""
+
+    id: str
+    name: str
+    type: str
+    aliases: list[str]
+    mentions: int
+    documents: int
+    meta: NotRequired[dict[str, Any]]

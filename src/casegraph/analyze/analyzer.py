@@ -16,7 +16,7 @@ from casegraph.analyze.entities import cluster, find_mentions
 from casegraph.analyze.pipeline import Chunk, allowed_ranges, chunk_ranges, load_nlp
 from casegraph.analyze.quotes import find_quotes
 from casegraph.analyze.relations import co_occurrences, find_relations
-from casegraph.models import Claim, Mention, Quote, Relation, Rhetoric, Span
+from casegraph.models import Claim, Mention, Quote, Relation, Rhetoric, SegmentRecord, Span
 
 VERSION = "1"  # bump when extraction changes so that users know to re-analyse
 
@@ -28,7 +28,7 @@ class Payload:
     doc_id: str
     text: str
     meta: dict[str, Any]
-    paragraphs: list[dict[str, Any]]
+    paragraphs: list[SegmentRecord]
 
 
 @dataclass

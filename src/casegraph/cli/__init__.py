@@ -10,21 +10,27 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from casegraph.errors import CasegraphError
 
+if TYPE_CHECKING:  # the case (and its heavy imports) loads only when a command needs it
+    from casegraph.api import Case
+
 
 class LazyCase:
     """Opens the database on first use, so `--help` and `eval` never touch it."""
 
+    current_db = "casegraph.db"  # the --db of the command being run, for error messages
+
     def __init__(self, db: str):
         self.db = db
-        self._case: Any = None
+        LazyCase.current_db = db
+        self._case: Case | None = None
 
-    def get(self) -> Any:
+    def get(self) -> Case:
         if self._case is None:
             from casegraph.api import Case
 
@@ -52,8 +58,10 @@ def eval_group() -> None:
     """Measure extraction quality on the development sets in ../shared/eval."""
 
 
-def case_of(ctx: click.Context) -> Any:
-    return ctx.find_object(LazyCase).get()
+def case_of(ctx: click.Context) -> Case:
+    lazy = ctx.find_object(LazyCase)
+    assert lazy is not None, "every command runs under `main`, which sets the LazyCase"
+    return lazy.get()
 
 
 json_option = click.option(
@@ -93,7 +101,20 @@ def table(rows: Sequence[dict[str, Any]], columns: Sequence[str], width: int = 6
 
 
 def run() -> None:
-    """Entry point with casegraph's errors turned into one clear line and exit status 1."""
+    """Entry point with casegraph's errors turned into one clear line and exit status 1
+    (2 for a bad argument); storage faults and unwritable outputs too, never a traceback."""
+    import sqlite3
+
+    from casegraph.cli.safety import check_arguments
+
+    for stream in (sys.stdout, sys.stderr):  # a name that is not UTF-8 must not end the output
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+    problem = check_arguments(sys.argv[1:])
+    if problem:
+        click.echo(f"error: {problem}", err=True)
+        sys.exit(2)
     try:
         main(standalone_mode=False)
     except click.exceptions.Abort:
@@ -105,6 +126,24 @@ def run() -> None:
     except CasegraphError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
+    except sqlite3.Error as exc:
+        from casegraph.store.base import storage_error
+
+        fault = storage_error(exc, LazyCase.current_db)
+        click.echo(f"error: {fault or f'database error: {exc}'}", err=True)
+        sys.exit(1)
+    except OverflowError as exc:
+        click.echo(f"error: a number given is too large ({exc}); at most {2**63 - 1}", err=True)
+        sys.exit(2)
+    except UnicodeEncodeError as exc:
+        click.echo(
+            f"error: text that is not valid UTF-8 was given ({exc.object[exc.start : exc.end]!a})", err=True
+        )
+        sys.exit(2)
+    except OSError as exc:
+        where = f" {click.format_filename(exc.filename)}" if exc.filename else ""
+        click.echo(f"error: cannot read or write{where}: {exc.strerror or exc}", err=True)
+        sys.exit(1)
 
 
 # Each stage's commands register themselves on `main` when imported.
@@ -112,4 +151,5 @@ from casegraph.cli import analyze as _analyze  # noqa: E402,F401
 from casegraph.cli import check as _check  # noqa: E402,F401
 from casegraph.cli import graph as _graph  # noqa: E402,F401
 from casegraph.cli import ingest as _ingest  # noqa: E402,F401
+from casegraph.cli import safety as _safety  # noqa: E402,F401
 from casegraph.cli import serve as _serve  # noqa: E402,F401

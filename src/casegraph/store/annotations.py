@@ -8,8 +8,9 @@ become row ids here.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
+from casegraph.models import ClaimRow, MentionRow, QuoteRow, RelationRow, RhetoricRow
 from casegraph.store.base import StoreBase, dumps, loads
 
 # A mention's id for output: its resolved entity, else "<doc_id>:<cluster>" (document-local).
@@ -170,7 +171,7 @@ class AnnotationStore(StoreBase):
 
     def mention_rows(
         self, doc_id: str | None = None, label: str | None = None, limit: int | None = None
-    ) -> list[dict[str, Any]]:
+    ) -> list[MentionRow]:
         where, params = _filters(doc_id=doc_id, label=label, alias="m")
         sql = (
             "SELECT m.id, m.doc_id, m.start, m.end, m.text, m.label, m.cluster, "
@@ -180,9 +181,9 @@ class AnnotationStore(StoreBase):
             + " ORDER BY m.doc_id, m.start"
             + _limit(limit)
         )
-        return self.query(sql, params)
+        return self.records(MentionRow, sql, params)
 
-    def quote_rows(self, doc_id: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+    def quote_rows(self, doc_id: str | None = None, limit: int | None = None) -> list[QuoteRow]:
         where, params = _filters(doc_id=doc_id, alias="q")
         sql = (
             "SELECT q.id, q.doc_id, q.start, q.end, q.text, " + _ref("s") + " AS speaker, q.cue, q.direct"
@@ -195,11 +196,11 @@ class AnnotationStore(StoreBase):
         for row in rows:
             row["speaker"] = loads(row["speaker"], None)
             row["direct"] = bool(row["direct"])
-        return rows
+        return cast(list[QuoteRow], rows)
 
     def claim_rows(
         self, doc_id: str | None = None, type: str | None = None, limit: int | None = None
-    ) -> list[dict[str, Any]]:
+    ) -> list[ClaimRow]:
         where, params = _filters(doc_id=doc_id, type=type, alias="c")
         sql = (
             "SELECT c.id, c.doc_id, c.start, c.end, c.text, c.type, c.hedges, c.boosters, "
@@ -215,7 +216,7 @@ class AnnotationStore(StoreBase):
             row["hedges"] = loads(row["hedges"], [])
             row["boosters"] = loads(row["boosters"], [])
             row["attributed_to"] = loads(row["attributed_to"], None)
-        return rows
+        return cast(list[ClaimRow], rows)
 
     def relation_rows(
         self,
@@ -223,7 +224,7 @@ class AnnotationStore(StoreBase):
         kind: str | None = None,
         typed_only: bool = False,
         limit: int | None = None,
-    ) -> list[dict[str, Any]]:
+    ) -> list[RelationRow]:
         """One row per stored relation with its subject and object (id, name, span)."""
         where, params = _filters(doc_id=doc_id, kind=kind, alias="r")
         if typed_only:
@@ -246,11 +247,11 @@ class AnnotationStore(StoreBase):
             row["subject"] = loads(row["subject"], None)
             row["object"] = loads(row["object"], None)
             row["meta"] = loads(row["meta"], {})
-        return rows
+        return cast(list[RelationRow], rows)
 
     def rhetoric_rows(
         self, doc_id: str | None = None, technique: str | None = None, limit: int | None = None
-    ) -> list[dict[str, Any]]:
+    ) -> list[RhetoricRow]:
         where, params = _filters(doc_id=doc_id, technique=technique, alias="r")
         sql = (
             "SELECT r.id, r.doc_id, r.start, r.end, r.text, r.technique, r.score FROM rhetoric r"
@@ -258,7 +259,7 @@ class AnnotationStore(StoreBase):
             + " ORDER BY r.doc_id, r.start"
             + _limit(limit)
         )
-        return self.query(sql, params)
+        return self.records(RhetoricRow, sql, params)
 
     def analysis_summary(self) -> dict[str, Any]:
         """Analysed documents by model, version and status, and failures with their errors."""

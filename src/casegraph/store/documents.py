@@ -4,17 +4,25 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
-from casegraph.models import Document, Segment
+from casegraph.models import (
+    Document,
+    DocumentRecord,
+    FileRecord,
+    NearDuplicate,
+    SearchHit,
+    Segment,
+    SegmentRecord,
+)
 from casegraph.store.base import StoreBase, dumps, loads
 
 DOC_COLUMNS = "id, sha256, kind, path, title, author, date, custodian, mime, lang, parent_id, meta, size"
 
 
-def _doc_row(row: dict[str, Any]) -> dict[str, Any]:
+def _doc_row(row: dict[str, Any]) -> DocumentRecord:
     row["meta"] = loads(row.get("meta"), {})
-    return row
+    return cast(DocumentRecord, row)
 
 
 class DocumentStore(StoreBase):
@@ -120,13 +128,13 @@ class DocumentStore(StoreBase):
                 (path, size, mtime, sha256, status, reason, doc_id),
             )
 
-    def file_record(self, path: str) -> dict[str, Any] | None:
-        return self.query_one("SELECT * FROM files WHERE path = ?", (path,))
+    def file_record(self, path: str) -> FileRecord | None:
+        return cast(FileRecord | None, self.query_one("SELECT * FROM files WHERE path = ?", (path,)))
 
-    def file_log(self, status: str | None = None) -> list[dict[str, Any]]:
+    def file_log(self, status: str | None = None) -> list[FileRecord]:
         if status:
-            return self.query("SELECT * FROM files WHERE status = ? ORDER BY path", (status,))
-        return self.query("SELECT * FROM files ORDER BY path")
+            return self.records(FileRecord, "SELECT * FROM files WHERE status = ? ORDER BY path", (status,))
+        return self.records(FileRecord, "SELECT * FROM files ORDER BY path")
 
     # -- load files (production metadata by Bates number) -------------------------------
 
@@ -151,7 +159,7 @@ class DocumentStore(StoreBase):
         )
         return row
 
-    def documents_by_bates(self, bates: str) -> list[dict[str, Any]]:
+    def documents_by_bates(self, bates: str) -> list[DocumentRecord]:
         return [
             _doc_row(r)
             for r in self.query(
@@ -228,12 +236,12 @@ class DocumentStore(StoreBase):
         doc_id: str | None = self.scalar("SELECT id FROM documents WHERE sha256 = ?", (sha256,))
         return doc_id
 
-    def get_document(self, doc_id: str, with_text: bool = True) -> dict[str, Any] | None:
+    def get_document(self, doc_id: str, with_text: bool = True) -> DocumentRecord | None:
         columns = DOC_COLUMNS + (", text" if with_text else "")
         row = self.query_one(f"SELECT {columns} FROM documents WHERE id = ?", (doc_id,))
         return _doc_row(row) if row else None
 
-    def find_document(self, key: str) -> dict[str, Any] | None:
+    def find_document(self, key: str) -> DocumentRecord | None:
         """By id, id prefix, Bates number or path as ingested."""
         row = self.get_document(key)
         if row:
@@ -253,7 +261,7 @@ class DocumentStore(StoreBase):
 
     def list_documents(
         self, kind: str | None = None, parent_id: str | None = None, limit: int | None = None, offset: int = 0
-    ) -> list[dict[str, Any]]:
+    ) -> list[DocumentRecord]:
         where, params = _document_filters(kind=kind)
         if parent_id is not None:
             where.append("parent_id = ?")
@@ -296,15 +304,20 @@ class DocumentStore(StoreBase):
             for r in self.query("SELECT path FROM document_paths WHERE doc_id = ? ORDER BY path", (doc_id,))
         ]
 
-    def segments(self, doc_id: str, kind: str | None = None) -> list[dict[str, Any]]:
+    def segments(self, doc_id: str, kind: str | None = None) -> list[SegmentRecord]:
         if kind:
-            return self.query(
-                "SELECT * FROM segments WHERE doc_id = ? AND kind = ? ORDER BY start", (doc_id, kind)
+            return self.records(
+                SegmentRecord,
+                "SELECT * FROM segments WHERE doc_id = ? AND kind = ? ORDER BY start",
+                (doc_id, kind),
             )
-        return self.query("SELECT * FROM segments WHERE doc_id = ? ORDER BY kind, start", (doc_id,))
+        return self.records(
+            SegmentRecord, "SELECT * FROM segments WHERE doc_id = ? ORDER BY kind, start", (doc_id,)
+        )
 
-    def near_duplicates(self, doc_id: str) -> list[dict[str, Any]]:
-        return self.query(
+    def near_duplicates(self, doc_id: str) -> list[NearDuplicate]:
+        return self.records(
+            NearDuplicate,
             "SELECT CASE WHEN a = ? THEN b ELSE a END AS doc_id, similarity FROM near_duplicates"
             " WHERE a = ? OR b = ? ORDER BY similarity DESC",
             (doc_id, doc_id, doc_id),
@@ -325,7 +338,7 @@ class DocumentStore(StoreBase):
         date_to: str | None = None,
         custodian: str | None = None,
         limit: int = 20,
-    ) -> list[dict[str, Any]]:
+    ) -> list[SearchHit]:
         """Full-text search, best first (BM25, title weighted above body), with snippets."""
         match = fts_query(query)
         if not match:
@@ -341,7 +354,7 @@ class DocumentStore(StoreBase):
         if where:
             sql += " AND " + " AND ".join(where)
         sql += " ORDER BY bm25(documents_fts, 5.0, 1.0) LIMIT ?"
-        return self.query(sql, [match, *params, limit])
+        return self.records(SearchHit, sql, [match, *params, limit])
 
 
 # what people type for --type, as part of the MIME type
