@@ -15,6 +15,30 @@ class StoreError(CasegraphError):
     """The database cannot be opened, migrated or written."""
 
 
+class NotADatabase(StoreError):
+    """The file given as the case database is not a SQLite database (or not a whole one)."""
+
+
+class DatabaseCorrupt(StoreError):
+    """The case database is damaged: nothing is written to it; `casegraph doctor` says more."""
+
+
+class DatabaseReadOnly(StoreError):
+    """The case database (or its folder) cannot be written: it can still be read."""
+
+
+class StorageFull(StoreError):
+    """The disk (or the file size limit) is full: the last committed step is kept."""
+
+
+class UnsafeOutput(CasegraphError):
+    """An output file would overwrite the case database, an input, or an existing file."""
+
+
+class InvalidInput(CasegraphError):
+    """An argument or query is malformed or too large to run safely."""
+
+
 class NotFoundError(CasegraphError):
     """A document, entity or other item asked for by id or name does not exist."""
 

@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from casegraph.cli import case_of, emit, eval_group, json_option, main, table
+from casegraph.cli.safety import force_option, guard_outputs, write_text_atomic
 
 
 @main.command()
@@ -27,10 +28,17 @@ from casegraph.cli import case_of, emit, eval_group, json_option, main, table
     help="File to write the report to (format from --format, else from the suffix).",
 )
 @click.option("--no-save", is_flag=True, help="Do not store the report in the database.")
+@force_option
 @json_option
 @click.pass_context
 def check(
-    ctx: click.Context, article: str, fmt: str | None, output: Path | None, no_save: bool, as_json: bool
+    ctx: click.Context,
+    article: str,
+    fmt: str | None,
+    output: Path | None,
+    no_save: bool,
+    force: bool,
+    as_json: bool,
 ) -> None:
     """Check ARTICLE's quotes and claims against the source documents.
 
@@ -39,14 +47,19 @@ def check(
     summary printed; otherwise the summary and one line per item are printed."""
     from casegraph.check.report import render, summary_line
 
-    report = case_of(ctx).check(article, save=not no_save)
     if output is not None and fmt is None:
         fmt = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}.get(output.suffix.lower())
         if fmt is None:
             raise click.BadParameter("give --format md|html for this file name", param_hint="-o")
+    if output is not None:  # before the work: never over the case, the article or a file without --force
+        guard_outputs(ctx, [output], force=force, inputs=[article])
+    case = case_of(ctx)
+    read_only = bool(getattr(case.store, "read_only", False))
+    if read_only and not no_save:
+        click.echo("check: the case is read-only: the report is not stored in it", err=True)
+    report = case.check(article, save=not (no_save or read_only))
     if output is not None:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(render(report, fmt or "html"), encoding="utf-8")
+        write_text_atomic(output, render(report, fmt or "html"))
     if as_json:
         emit(report, True)
         if output is not None:

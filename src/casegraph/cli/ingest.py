@@ -7,6 +7,7 @@ from typing import Any
 import click
 
 from casegraph.cli import case_of, emit, json_option, main
+from casegraph.cli.safety import COUNT
 
 
 @main.command()
@@ -59,7 +60,7 @@ def _render_summary(summary: dict[str, Any]) -> str:
 
 @main.command()
 @click.option("--kind", type=click.Choice(["source", "article"]), default=None)
-@click.option("--limit", type=int, default=None)
+@click.option("--limit", type=COUNT, default=None)
 @json_option
 @click.pass_context
 def docs(ctx: click.Context, kind: str | None, limit: int | None, as_json: bool) -> None:
@@ -97,7 +98,7 @@ def _render_document(doc: dict[str, Any]) -> str:
 @click.option("--from", "date_from", default=None, help="Earliest date, e.g. 2016 or 2016-12-01.")
 @click.option("--to", "date_to", default=None, help="Latest date, e.g. 2017-06.")
 @click.option("--custodian", default=None)
-@click.option("--limit", type=int, default=20, show_default=True)
+@click.option("--limit", type=COUNT, default=20, show_default=True)
 @json_option
 @click.pass_context
 def search(

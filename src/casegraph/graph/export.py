@@ -3,26 +3,85 @@ JSON lines (Aleph / OpenAleph), CSV of nodes and edges, and Neo4j LOAD CSV files
 
 Every edge carries its kind, evidence count and the documents of its evidence; the
 FollowTheMoney export links each relationship to Document entities through `proof`.
+
+Spreadsheet formula injection: in the csv and neo4j files, a text cell that starts with
+`=`, `+`, `-`, `@`, a tab or a carriage return (after any apostrophes) gets a leading `'`, as
+OWASP recommends, so that a name or a sentence from a source document such as
+`=HYPERLINK(...)` is shown as text by Excel, LibreOffice or Google Sheets and never run.
+Numbers are written as numbers. To get the original text back, remove one leading `'` from
+a cell that starts with apostrophes followed by one of those characters.
+
+Files are written whole or not at all (a temporary file beside each, then a rename), and
+never over the case database or its -wal/-shm files.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import os
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from casegraph.errors import CasegraphError
 
 FORMATS = ("gexf", "graphml", "ftm", "csv", "neo4j")
+FOLDER_FORMATS = ("csv", "neo4j")  # OUT is a folder of files for these
+
+
+def output_files(fmt: str, out: Path) -> list[Path]:
+    """The files an export to `out` writes."""
+    if fmt == "csv":
+        return [out / "nodes.csv", out / "edges.csv"]
+    if fmt == "neo4j":
+        return [out / "nodes.csv", out / "relationships.csv", out / "load.cypher"]
+    return [out]
+
+
+_FORMULA = re.compile(r"'*[-=+@\t\r]")
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """A cell a spreadsheet shows as text: a string that would start a formula gets a leading
+    apostrophe (OWASP's advice on CSV injection); other values are returned unchanged."""
+    if isinstance(value, str) and _FORMULA.match(value):
+        return "'" + value
+    return value
+
+
+def _safe_row(row: list[Any]) -> list[Any]:
+    return [spreadsheet_safe(v) for v in row]
+
+
+@contextmanager
+def _atomic(path: Path) -> Iterator[Path]:
+    """A temporary path to write; renamed to `path` only when the block succeeds."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    part = path.with_name(f".{path.name}.part{os.getpid()}")
+    try:
+        yield part
+        os.replace(part, path)
+    finally:
+        if part.exists():
+            part.unlink()
+
+
+def _refuse_case_files(store: Any, files: list[Path]) -> None:
+    db = os.path.realpath(str(getattr(store, "path", "")))
+    own = {db + suffix for suffix in ("", "-wal", "-shm", "-journal")}
+    for f in files:
+        if os.path.realpath(f) in own or (f.exists() and os.path.exists(db) and os.path.samefile(f, db)):
+            raise CasegraphError(f"refusing to write {f}: it is the case database; give another name")
 
 
 def export(store: Any, fmt: str, out: Path) -> dict[str, Any]:
     if fmt not in FORMATS:
         raise CasegraphError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    _refuse_case_files(store, output_files(fmt, out))
     nodes = store.list_entities()
     edges = list(store.iter_graph_edges())
     evidence = _evidence_by_edge(store)
@@ -125,7 +184,8 @@ def write_gexf(store: Any, nodes: Any, edges: Any, evidence: Any, out: Path) -> 
         for i, (name, _) in enumerate(EDGE_ATTRS):
             ET.SubElement(values, "attvalue", {"for": str(i), "value": _xml(row[name])})
     path = _prepare(out)
-    ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
+    with _atomic(path) as part:
+        ET.ElementTree(root).write(part, encoding="utf-8", xml_declaration=True)
     return [path]
 
 
@@ -182,7 +242,8 @@ def write_graphml(store: Any, nodes: Any, edges: Any, evidence: Any, out: Path) 
         for name, _ in GRAPHML_EDGE:
             ET.SubElement(edge, "data", {"key": "e_" + name}).text = _xml(row[name])
     path = _prepare(out)
-    ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
+    with _atomic(path) as part:
+        ET.ElementTree(root).write(part, encoding="utf-8", xml_declaration=True)
     return [path]
 
 
@@ -212,31 +273,35 @@ def _edge_rows(edges: Any, evidence: Any, known: Any) -> Iterator[list[Any]]:
             ]
 
 
-def write_csv(store: Any, nodes: Any, edges: Any, evidence: Any, out: Path) -> list[Path]:
+EDGE_HEADER = [
+    "source",
+    "target",
+    "kind",
+    "predicate",
+    "directed",
+    "count",
+    "documents",
+    "strength",
+    "evidence_docs",
+    "evidence",
+]
+
+
+def _write_rows(path: Path, header: list[str], rows: Iterator[list[Any]]) -> None:
+    with _atomic(path) as part, part.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(header)
+        w.writerows(_safe_row(row) for row in rows)
+
+
+def write_csv(
+    store: Any, nodes: Any, edges: Any, evidence: Any, out: Path, edge_file: str = "edges.csv"
+) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     known = {n["id"] for n in nodes}
-    node_path, edge_path = out / "nodes.csv", out / "edges.csv"
-    with node_path.open("w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f)
-        w.writerow(["id", "name", "type", "aliases", "mentions", "documents"])
-        w.writerows(_node_rows(nodes))
-    with edge_path.open("w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f)
-        w.writerow(
-            [
-                "source",
-                "target",
-                "kind",
-                "predicate",
-                "directed",
-                "count",
-                "documents",
-                "strength",
-                "evidence_docs",
-                "evidence",
-            ]
-        )
-        w.writerows(_edge_rows(edges, evidence, known))
+    node_path, edge_path = out / "nodes.csv", out / edge_file
+    _write_rows(node_path, ["id", "name", "type", "aliases", "mentions", "documents"], _node_rows(nodes))
+    _write_rows(edge_path, EDGE_HEADER, _edge_rows(edges, evidence, known))
     return [node_path, edge_path]
 
 
@@ -256,12 +321,11 @@ CREATE (a)-[r:RELATED {kind: row.kind, predicate: row.predicate, directed: toInt
 
 def write_neo4j(store: Any, nodes: Any, edges: Any, evidence: Any, out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
-    files = write_csv(store, nodes, edges, evidence, out)
-    rel_path = out / "relationships.csv"
-    files[1].replace(rel_path)
+    node_path, rel_path = write_csv(store, nodes, edges, evidence, out, edge_file="relationships.csv")
     script = out / "load.cypher"
-    script.write_text(NEO4J_SCRIPT, encoding="utf-8")
-    return [files[0], rel_path, script]
+    with _atomic(script) as part:
+        part.write_text(NEO4J_SCRIPT, encoding="utf-8")
+    return [node_path, rel_path, script]
 
 
 # -- FollowTheMoney ---------------------------------------------------------------------------
@@ -271,7 +335,7 @@ def write_ftm(store: Any, nodes: Any, edges: Any, evidence: Any, out: Path) -> l
     from casegraph.graph.ftm import ftm_entities
 
     path = _prepare(out)
-    with path.open("w", encoding="utf-8") as f:
+    with _atomic(path) as part, part.open("w", encoding="utf-8") as f:
         for proxy in ftm_entities(store, nodes, edges, evidence):
             f.write(json.dumps(proxy.to_dict(), ensure_ascii=False, sort_keys=True) + "\n")
     return [path]

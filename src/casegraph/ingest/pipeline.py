@@ -10,6 +10,8 @@ documents, so after a crash (even kill -9) the next run skips what was committed
 from __future__ import annotations
 
 import os
+import sqlite3
+import stat
 import sys
 import time
 from collections.abc import Iterator
@@ -22,6 +24,7 @@ from casegraph.errors import (
     EncryptedFile,
     FileTooLarge,
     IngestError,
+    StoreError,
     UnsafeArchive,
     UnsupportedFormat,
 )
@@ -29,8 +32,9 @@ from casegraph.ingest.document import build_document, merge_load_fields
 from casegraph.ingest.formats.loadfile import LoadFileIngestor, document_fields
 from casegraph.ingest.progress import Progress
 from casegraph.ingest.registry import Context, Extracted, detect
-from casegraph.ingest.source import Limits, Source
+from casegraph.ingest.source import Limits, Source, printable
 from casegraph.models import DocKind
+from casegraph.store.base import raise_fault
 
 SKIPPED = (UnsupportedFormat, EmptyFile, EncryptedFile, UnsafeArchive, FileTooLarge)
 STATUSES = ("ingested", "duplicate", "skipped", "failed")
@@ -56,9 +60,10 @@ def ingest_paths(
         raise ValueError(f"kind must be 'source' or 'article', not {kind!r}")
     doc_kind: DocKind = "source" if kind == "source" else "article"
     run = _Run(store, Context(limits or Limits(), ocr, ocr_lang, opts), doc_kind, stderr or sys.stderr)
+    run.named = set(paths)
     started = time.monotonic()
     own = _own_files(store)
-    files = [f for f in walk(paths) if os.path.realpath(f) not in own]
+    files = [f for f in walk(paths) if os.path.realpath(f) not in own or os.path.islink(f)]
     load_files = [f for f in files if _is_load_file(f)]
     is_load = set(load_files)
     others = [f for f in files if f not in is_load]
@@ -87,20 +92,20 @@ def ingest_paths(
 
 
 def walk(paths: list[str]) -> Iterator[str]:
-    """Regular files under `paths`, sorted, as paths the user would recognise. Symbolic links
-    are not followed (a link could point outside the folder being ingested)."""
+    """Files under `paths`, sorted, as paths the user would recognise. A symbolic link named
+    on the command line is followed (the user chose it); links inside folders are not (one
+    could point outside the folder being ingested): they are yielded, to be reported."""
     for given in paths:
         p = Path(given)
-        if p.is_symlink():
-            continue
-        if p.is_file() or not p.exists():  # a missing path is reported by ingest_file
+        if p.is_file() or not p.exists():  # a missing path or a dangling link is reported by ingest_file
             yield str(p)
         elif p.is_dir():
             for root, dirs, names in os.walk(p, followlinks=False):
                 dirs.sort()
-                for name in sorted(names):
+                links = [d for d in dirs if os.path.islink(os.path.join(root, d))]
+                for name in sorted(names + links):
                     full = os.path.join(root, name)
-                    if os.path.isfile(full) and not os.path.islink(full):
+                    if os.path.islink(full) or os.path.isfile(full):
                         yield full
 
 
@@ -133,14 +138,27 @@ class _Run:
         self.errors: list[dict[str, str]] = []
         self.bar: Any = None
         self.corpus: dict[str, Any] | None = None
+        self.named: set[str] = set()  # paths given by the user: links among them are followed
+        self.own: set[str] = _own_files(store)
+        self.refused = 0  # members and attachments of the current input file that were refused
 
     # -- one input file ---------------------------------------------------------------
 
-    def ingest_file(self, path: str) -> None:
+    def ingest_file(self, given: str) -> None:
+        path = printable(given)  # as stored and shown: lossless, and safe for a terminal
+        if os.path.islink(given) and given not in self.named:
+            self._fail(path, "skipped", "symbolic link not followed (it could point outside the folder)")
+            return
         try:
-            st = os.stat(path)
+            st = os.stat(given)
         except OSError as exc:
             self._fail(path, "failed", f"cannot read: {exc.strerror}")
+            return
+        if not stat.S_ISREG(st.st_mode):
+            self._fail(path, "skipped", "not a regular file (a device, pipe or socket)")
+            return
+        if os.path.realpath(given) in self.own:
+            self._fail(path, "skipped", "the case database itself is never ingested", record=False)
             return
         done = self.store.file_record(path)
         if (
@@ -151,15 +169,23 @@ class _Run:
         ):
             self.counts["unchanged"] += 1
             return
-        source = Source(path=path, name=Path(path).name, fs_path=Path(path))
+        source = Source(path=path, name=Path(path).name, fs_path=Path(given))
         try:
             with self.store.transaction():
+                self.refused = 0
                 status, doc_id, reason = self._process(source, parent_id=None)
+                if self.refused and not reason:
+                    reason = f"{self.refused} of its members or attachments refused (see their rows in `log`)"
                 self.store.record_file(path, st.st_size, st.st_mtime, status, reason, source.sha256, doc_id)
             self.counts[status] += 1
         except IngestError as exc:
             status = "skipped" if isinstance(exc, SKIPPED) else "failed"
             self._fail(path, status, exc.reason, st)
+        except StoreError:
+            raise  # the disk is full, the case read-only or damaged: stop, with what is committed kept
+        except sqlite3.Error as exc:
+            raise_fault(exc, self.store.path)
+            self._fail(path, "failed", f"{type(exc).__name__}: {exc}"[:300], st)
         except Exception as exc:
             # a third-party parser choked on hostile or broken input (they raise anything:
             # zlib.error, struct.error, lxml errors...): report the file, never end the run
@@ -207,14 +233,24 @@ class _Run:
         return "ingested", doc.id, ""
 
     def _child(self, child: Source, parent_id: str) -> None:
+        # runs inside the input file's transaction; a child fails before it writes anything,
+        # and its refusal is logged under the container's path ("archive.zip!member")
         try:
-            # runs inside the input file's transaction; a child fails before it writes anything
             status, _, _ = self._process(child, parent_id)
             self.counts[status] += 1
+            return
         except IngestError as exc:
-            self._fail(child.path, "skipped" if isinstance(exc, SKIPPED) else "failed", exc.reason)
+            status, reason = ("skipped" if isinstance(exc, SKIPPED) else "failed"), exc.reason
+        except StoreError:
+            raise
+        except sqlite3.Error as exc:
+            raise_fault(exc, self.store.path)
+            status, reason = "failed", f"{type(exc).__name__}: {exc}"[:300]
         except Exception as exc:
-            self._fail(child.path, "failed", f"{type(exc).__name__}: {exc}"[:300])
+            status, reason = "failed", f"{type(exc).__name__}: {exc}"[:300]
+        self.refused += 1
+        self._fail(child.path, status, reason, record=False)
+        self.store.record_file(child.path, child.size, 0.0, status, reason)
 
     def _load_file(self, ingestor: LoadFileIngestor, source: Source) -> tuple[str, None, str]:
         count, batch = 0, []

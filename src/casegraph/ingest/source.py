@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -102,6 +103,7 @@ class Source:
 
     def member(self, name: str, data: bytes, sep: str = "!", **hints: Any) -> Source:
         """A source inside this one (archive member, message, attachment)."""
+        name = printable(name)
         return Source(
             path=f"{self.path}{sep}{name}",
             name=PurePosixPath(name).name or name,
@@ -109,6 +111,25 @@ class Source:
             depth=self.depth + 1,
             hints=hints,
         )
+
+
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\udc80-\udcff]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    ch = match.group()
+    code = ord(ch)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8, kept by Python as a lone surrogate
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def printable(name: str) -> str:
+    """A file or member name as it is stored and shown: bytes that are not UTF-8 become
+    `\\xNN` (the byte's value, so nothing is lost), and control characters (terminal escape
+    sequences) and bidirectional overrides are written the same way instead of reaching a
+    terminal. Other names are returned unchanged."""
+    return _UNPRINTABLE.sub(_escape, name)
 
 
 def doc_id_for(sha256: str) -> str:
