@@ -12,10 +12,16 @@ from casegraph.store.annotations import AnnotationStore
 from casegraph.store.checks import CheckStore
 from casegraph.store.documents import DocumentStore, fts_query
 from casegraph.store.entities import EntityStore
+from casegraph.store.interface import CaseStore
+from casegraph.store.vectors import EvidenceStore, VectorStore
 
 
-class SQLiteStore(DocumentStore, AnnotationStore, EntityStore, CheckStore):
+class SQLiteStore(DocumentStore, AnnotationStore, EntityStore, CheckStore, VectorStore, EvidenceStore):
     """The SQLite backend: a single file, WAL journal, FTS5 full-text index."""
+
+
+def _conforms(store: SQLiteStore) -> CaseStore:
+    return store  # mypy checks here that the SQLite backend implements the whole interface
 
 
 def default_db_path() -> str:
@@ -26,4 +32,4 @@ def open_store(path: str | Path | None = None) -> SQLiteStore:
     return SQLiteStore(path or default_db_path())
 
 
-__all__ = ["SQLiteStore", "default_db_path", "fts_query", "open_store"]
+__all__ = ["CaseStore", "SQLiteStore", "default_db_path", "fts_query", "open_store"]
