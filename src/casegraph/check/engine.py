@@ -137,6 +137,7 @@ def score_candidates(
     else:
         vectors = retriever.embed_spans(spans) if spans else {}
         queries = list(embed.encode([i.core for i in items]))
+    vectors = {**vectors, **retriever.add_semantic(items, queries, found)}  # every source sentence, by meaning
     results = []
     for item, query, (cands, search) in zip(items, queries, found, strict=False):
         folded = fold(item.core)

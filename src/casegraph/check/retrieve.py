@@ -10,7 +10,10 @@ candidate sentences, cached in the `embeddings` table for the next check):
 2. sentences of those documents that contain the item's words (stems, so "negotiated" meets
    "negotiate"), weighted by rarity; quoted passages inside them become candidates too;
 3. embeddings (all-MiniLM-L6-v2) of the item and the best candidates: cosine similarity
-   catches paraphrases and back-translations that share few words.
+   catches paraphrases and back-translations that share few words;
+4. the sentence-embedding index of every source sentence (casegraph.search.index, built by
+   `analyze`), searched by the item's vector: a paraphrase whose words are common in the corpus
+   is found even when full-text search ranks its document below the first 20 (`add_semantic`).
 """
 
 from __future__ import annotations
@@ -27,12 +30,17 @@ import numpy.typing as npt
 from casegraph.check import embed
 from casegraph.check.items import Item
 from casegraph.check.text import STOPWORDS, fold, sentences, stem, words
+from casegraph.search.index import SentenceIndex
 from casegraph.store import SQLiteStore
 
 SENTENCES_PER_ITEM = 8  # candidate sentences embedded per item (plus quoted passages for quotes)
 RARE_TERMS = 8  # a candidate sentence holds at least one of the item's 8 rarest words
 MAX_HITS_PER_TERM = 500  # occurrences of one word read per document
 SENTENCES_PER_DOCUMENT = 40
+SEMANTIC_PER_ITEM = 8  # sentences added per item from the embedding index
+SEMANTIC_HITS = 48  # nearest sentences read per item, then re-ranked with their shared words
+SEMANTIC_LEXICAL = 0.5  # weight of the rarity-weighted shared words in that re-ranking
+SEMANTIC_PER_DOCUMENT = 2
 _QUOTED = re.compile(r"[\"“]([^\"“”]{20,600})[\"”]")
 
 
@@ -62,6 +70,7 @@ class Search:
     documents: int
     sentences: int
     absent: list[str] = field(default_factory=list)  # names no source document contains
+    semantic: int = 0  # candidates found by the embedding index only
 
 
 class Retriever:
@@ -74,8 +83,10 @@ class Retriever:
         documents_per_item: int = 20,
         sentences_per_item: int = SENTENCES_PER_ITEM,
         exclude: str | None = None,
+        semantic: bool = True,
     ):
         self.store = store
+        self.semantic = semantic  # search the sentence-embedding index too (when the case has one)
         self.documents_per_item = documents_per_item
         self.sentences_per_item = sentences_per_item
         self.exclude = exclude
@@ -237,6 +248,70 @@ class Retriever:
 
     def document(self, doc_id: str) -> dict[str, Any]:
         return self._document(doc_id)
+
+    # -- step 4: the sentence-embedding index -----------------------------------------------
+
+    def add_semantic(
+        self,
+        items: list[Item],
+        queries: list[npt.NDArray[np.float32]],
+        found: list[tuple[list[Candidate], Search]],
+    ) -> dict[tuple[str, int, int], npt.NDArray[np.float32]]:
+        """Add to each item's candidates the source sentences nearest to its vector in the
+        case's sentence index (repeats and more than SEMANTIC_PER_DOCUMENT per document left
+        out); returns the index's vectors of the sentences added. Nothing when the case has
+        no index (built by `analyze`) or `semantic` is off."""
+        index = SentenceIndex.from_store(self.store) if self.semantic and items else None
+        if index is None:
+            return {}
+        vectors: dict[tuple[str, int, int], npt.NDArray[np.float32]] = {}
+        hits = index.search(np.stack(queries).astype(np.float32), k=SEMANTIC_HITS, exclude=self.exclude)
+        for item, (cands, search), near in zip(items, found, hits, strict=True):
+            stems, total = self._stems(item)
+            known = {c.key for c in cands}
+            docs = {c.doc_id for c in cands}
+            texts = {h: self._document(h.doc_id)["text"][h.start : h.end] for h in near}
+            lexical = {h: _weight(texts[h], stems, total) for h in near}
+            # nearest by meaning first, then the ones that also share the item's rarer words
+            ranked = sorted(near, key=lambda h: -(h.cosine + SEMANTIC_LEXICAL * lexical[h]))
+            seen: set[float] = set()
+            per_doc: dict[str, int] = {}
+            added = 0
+            for hit in ranked:
+                if added >= SEMANTIC_PER_ITEM:
+                    break
+                repeat = round(hit.cosine, 4)  # the same sentence in a copy of the document
+                if repeat in seen or per_doc.get(hit.doc_id, 0) >= SEMANTIC_PER_DOCUMENT:
+                    continue
+                seen.add(repeat)
+                per_doc[hit.doc_id] = per_doc.get(hit.doc_id, 0) + 1
+                key = (hit.doc_id, hit.start, hit.end)
+                if key in known:
+                    continue
+                cands.append(
+                    Candidate(
+                        hit.doc_id,
+                        hit.start,
+                        hit.end,
+                        texts[hit],
+                        lexical=lexical[hit],
+                        cosine=hit.cosine,
+                        via=["embedding"],
+                    )
+                )
+                vectors[key] = index.vector(hit.row)
+                added += 1
+                if hit.doc_id not in docs:
+                    docs.add(hit.doc_id)
+                    search.documents += 1
+            search.semantic = added
+        return vectors
+
+    def _stems(self, item: Item) -> tuple[dict[str, float], float]:
+        stems: dict[str, float] = {}
+        for w in _query_words(item.core):
+            stems[stem(w)] = max(stems.get(stem(w), 0.0), self.idf(w))
+        return stems, sum(stems.values()) or 1.0
 
     # -- step 3: embeddings -------------------------------------------------------------------
 

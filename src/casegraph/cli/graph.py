@@ -44,15 +44,27 @@ def entity(ctx: click.Context, name: str, as_json: bool) -> None:
     emit(case_of(ctx).entity(name), as_json, render=_render_profile)
 
 
+evidence_option = click.option(
+    "--evidence",
+    type=click.Choice(["source", "article", "all"]),
+    default="source",
+    show_default=True,
+    help="Use relations whose evidence is in source documents, in articles, or all of them.",
+)
+
+
 @main.command()
 @click.argument("name")
 @click.option("--limit", type=int, default=25, show_default=True)
 @click.option("--kind", help="Only this relation kind (family, met, communicated, mentioned_with, ...).")
+@evidence_option
 @json_option
 @click.pass_context
-def neighbors(ctx: click.Context, name: str, limit: int, kind: str | None, as_json: bool) -> None:
+def neighbors(
+    ctx: click.Context, name: str, limit: int, kind: str | None, evidence: str, as_json: bool
+) -> None:
     """Entities connected to NAME, strongest evidence first."""
-    data = case_of(ctx).neighbors(name, limit=limit, kind=kind)
+    data = case_of(ctx).neighbors(name, limit=limit, kind=kind, evidence=evidence)
     emit(data, as_json, render=_render_neighbors)
 
 
@@ -61,11 +73,12 @@ def neighbors(ctx: click.Context, name: str, limit: int, kind: str | None, as_js
 @click.argument("b")
 @click.option("-k", "--paths", "k", type=int, default=3, show_default=True, help="How many paths.")
 @click.option("--max-hops", type=int, default=6, show_default=True)
+@evidence_option
 @json_option
 @click.pass_context
-def path(ctx: click.Context, a: str, b: str, k: int, max_hops: int, as_json: bool) -> None:
+def path(ctx: click.Context, a: str, b: str, k: int, max_hops: int, evidence: str, as_json: bool) -> None:
     """How A is connected to B: shortest paths, typed relations preferred, each step with evidence."""
-    emit(case_of(ctx).path(a, b, k=k, max_hops=max_hops), as_json, render=_render_path)
+    emit(case_of(ctx).path(a, b, k=k, max_hops=max_hops, evidence=evidence), as_json, render=_render_path)
 
 
 @main.command()
@@ -211,12 +224,17 @@ def _render_neighbors(d: dict[str, Any]) -> str:
 
 def _render_path(d: dict[str, Any]) -> str:
     if not d["paths"]:
-        return f"no connection found between {d['from']['name']} and {d['to']['name']}"
+        kind = d.get("evidence_kind", "all")
+        hint = "" if kind == "all" else f" on {kind} evidence (--evidence all uses every relation)"
+        return f"no connection found between {d['from']['name']} and {d['to']['name']}{hint}"
     lines = []
     for i, p in enumerate(d["paths"], start=1):
         lines.append(f"path {i}: {p['hops']} hops (cost {p['cost']})")
         for s in p["steps"]:
-            lines.append(f"  {s['from']['name']} —{s['relation']}→ {s['to']['name']}")
+            lines.append(
+                f"  {s['from']['name']} —{s['relation']}→ {s['to']['name']}"
+                f"  ({s.get('evidence_kind', 'source')} evidence)"
+            )
             for ev in s["evidence"][:1]:
                 lines.append(f"      “{ev['text'][:160]}” [{ev['doc_id']} {ev['start']}-{ev['end']}]")
     return "\n".join(lines)

@@ -5,7 +5,9 @@ Three sources of edges, kept apart by `kind`:
   directed subject → object, negated statements left out, hedged ones weaker;
 - `communicated`: e-mail sender → each recipient, from the header block;
 - `mentioned_with`: two entities named in one sentence, weighted down in long lists.
-Each edge keeps its evidence spans (capped per edge; `count` keeps the full number).
+Each edge keeps its evidence spans (capped per edge; `count` keeps the full number), and says
+whether that evidence comes from source documents or from articles (`evidence_kind`): the two
+are kept in separate edges, so that paths and neighbours can rest on sources alone.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ class EdgeDraft:
     b: str
     kind: str
     directed: bool
+    evidence_kind: str = "source"  # "source" | "article": the kind of the documents it rests on
     count: int = 0
     strength: float = 0.0
     documents: set[str] = field(default_factory=set)
@@ -73,20 +76,27 @@ class EdgeDraft:
             "documents": len(self.documents),
             "strength": round(self.strength, 4),
             "evidence": self.evidence,
+            "evidence_kind": self.evidence_kind,
         }
 
 
 class EdgeSet:
-    def __init__(self) -> None:
-        self.edges: dict[tuple[str, str, str], EdgeDraft] = {}
+    def __init__(self, document_kinds: dict[str, str] | None = None) -> None:
+        self.edges: dict[tuple[str, str, str, str], EdgeDraft] = {}
+        self.document_kinds = document_kinds or {}
 
-    def get(self, a: str, b: str, kind: str, directed: bool) -> EdgeDraft:
+    def evidence_kind(self, doc_id: str) -> str:
+        """ "article" for evidence in an article, else "source" (sources and registers)."""
+        return "article" if self.document_kinds.get(doc_id) == "article" else "source"
+
+    def get(self, a: str, b: str, kind: str, directed: bool, doc_id: str = "") -> EdgeDraft:
         if not directed and b < a:
             a, b = b, a
-        key = (a, b, kind)
+        evidence = self.evidence_kind(doc_id)
+        key = (a, b, kind, evidence)
         edge = self.edges.get(key)
         if edge is None:
-            edge = self.edges[key] = EdgeDraft(a, b, kind, directed)
+            edge = self.edges[key] = EdgeDraft(a, b, kind, directed, evidence)
         return edge
 
 
@@ -97,7 +107,7 @@ def add_typed_relations(store: Any, edges: EdgeSet) -> None:
             continue
         confidence = float(r["confidence"] or 0.5) * (0.5 if r["hedged"] else 1.0)
         start, end = r["start"] or 0, r["end"] or 0
-        edges.get(a, b, r["kind"], directed=True).add(
+        edges.get(a, b, r["kind"], directed=True, doc_id=r["doc_id"] or "").add(
             r["doc_id"] or "", start, end, r["text"] or "", confidence, r["id"], r["predicate"] or ""
         )
 
@@ -114,9 +124,9 @@ def add_communications(store: Any, edges: EdgeSet) -> None:
                 if rcpt["role"] == "from" or rcpt["entity_id"] == sender["entity_id"]:
                     continue
                 span = rcpt if rcpt["end"] > rcpt["start"] else sender
-                edges.get(sender["entity_id"], rcpt["entity_id"], "communicated", directed=True).add(
-                    doc_id, span["start"], span["end"], span["text"], 0.8, None, f"e-mail {rcpt['role']}"
-                )
+                edges.get(
+                    sender["entity_id"], rcpt["entity_id"], "communicated", directed=True, doc_id=doc_id
+                ).add(doc_id, span["start"], span["end"], span["text"], 0.8, None, f"e-mail {rcpt['role']}")
 
 
 def sentences_of(text: str, segments: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -158,7 +168,7 @@ def add_cooccurrence(store: Any, edges: EdgeSet) -> None:
                 if (a, b, doc_id, s_start) in typed:
                     continue
                 start, end = _window(s_start, s_end, inside[a], inside[b])
-                edges.get(a, b, "mentioned_with", directed=False).add(
+                edges.get(a, b, "mentioned_with", directed=False, doc_id=doc_id).add(
                     doc_id, start, end, text[start:end], weight
                 )
 
@@ -175,12 +185,12 @@ def _window(
 
 
 def build_graph(store: Any) -> dict[str, int]:
-    edges = EdgeSet()
+    edges = EdgeSet(store.document_kinds())
     add_typed_relations(store, edges)
     add_communications(store, edges)
     add_cooccurrence(store, edges)
     rows = [e.row() for e in edges.edges.values()]
-    rows.sort(key=lambda r: (r["a"], r["b"], r["kind"]))
+    rows.sort(key=lambda r: (r["a"], r["b"], r["kind"], r["evidence_kind"]))
     store.replace_graph(rows)
     kinds: dict[str, int] = defaultdict(int)
     for r in rows:

@@ -22,6 +22,9 @@ import igraph as ig
 import numpy as np
 import numpy.typing as npt
 
+# Which edges a query may use: those resting on source documents (the default of `path` and
+# `neighbors`), on articles, or all of them.
+EVIDENCE_KINDS = ("source", "article", "all")
 KIND_COST = {"mentioned_with": 4.0, "communicated": 1.5}
 TYPED_COST = 1.0
 HUB_WEIGHT = 0.35
@@ -109,10 +112,18 @@ class GraphIndex:
         return index
 
     @classmethod
-    def from_store(cls, store: Any) -> GraphIndex:
+    def from_store(cls, store: Any, evidence: str = "all") -> GraphIndex:
         """The index of the store's current graph: from its cache when there is one, else
-        built from the edges and cached."""
+        built from the edges and cached. `evidence` "source" or "article" keeps only the
+        edges whose evidence is of that kind ("all": every edge)."""
         version = store.graph_version()
+        if evidence != "all":
+            found = store.load_graph_index_by_evidence(version, evidence)
+            if found is not None:
+                return cls.from_arrays(found[0], found[1], version)
+            index = cls(store.graph_link_rows_by_evidence(evidence), version, store.entity_types())
+            store.save_graph_index_by_evidence(version, evidence, index.ids, index.arrays())
+            return index
         cached = store.load_graph_index(version)
         if cached is not None:
             return cls.from_arrays(cached[0], cached[1], version)

@@ -321,9 +321,10 @@ class EntityStore(StoreBase):
             conn.execute("DELETE FROM edge_evidence")
             conn.execute("DELETE FROM graph_edges")
             conn.execute("DELETE FROM graph_index_cache")
+            conn.execute("DELETE FROM graph_index_cache_by_evidence")
             conn.executemany(
-                "INSERT INTO graph_edges(id, a, b, kind, predicate, directed, count, documents, strength)"
-                " VALUES (?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO graph_edges(id, a, b, kind, predicate, directed, count, documents, strength,"
+                " evidence) VALUES (?,?,?,?,?,?,?,?,?,?)",
                 (
                     (
                         i,
@@ -335,6 +336,7 @@ class EntityStore(StoreBase):
                         e["count"],
                         e["documents"],
                         e["strength"],
+                        e.get("evidence_kind", "source"),
                     )
                     for i, e in enumerate(edges, start=1)
                 ),

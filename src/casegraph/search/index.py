@@ -1,0 +1,246 @@
+"""The sentence-embedding index of source documents: every source sentence embedded once
+(all-MiniLM-L6-v2, the model `check` uses), so that `check` can search the whole case by
+meaning and not only the documents that full-text search ranks first.
+
+Built during `analyze` (`build_index`), incrementally: documents already indexed are skipped.
+Stored in the `sentence_vectors` table, one row per document, as int8 vectors with one float32
+scale per sentence (384 bytes + 4 a sentence: the estate's ~400k sentences take ~160 MB; int8
+changes a cosine by at most ~0.002, measured on estate sentences).
+
+Search is exact (brute force in numpy, chunk by chunk): over 400k sentences it is one
+matrix product of a few hundred million multiply-adds per batch of items, well under a second
+on one core (benchmarks/check_bench.py measures it), so no approximate index is needed at this
+scale; `SentenceIndex.search` is where one would go in.
+
+Sentences shorter than 4 words are not indexed (retrieval drops them as evidence anyway), and
+each distinct sentence text is embedded once per run: repeated disclaimers and forwarded
+copies cost nothing twice.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from casegraph.check import embed
+from casegraph.store import SQLiteStore
+from casegraph.store.vectors import VectorRow
+
+MIN_WORDS = 4
+MIN_LETTERS = 12
+BATCH_SENTENCES = 2048  # sentences gathered (over documents) before one model run
+SEARCH_CHUNK = 32768  # index rows dequantised at a time while searching
+MAX_TEXT_CACHE = 200_000  # distinct sentence texts remembered during one build
+
+
+@dataclass
+class IndexSummary:
+    """What one `build_index` run did."""
+
+    documents: int = 0  # documents indexed in this run
+    sentences: int = 0  # sentences indexed in this run
+    embedded: int = 0  # distinct texts the model encoded (the rest were repeats)
+    seconds: float = 0.0
+    sentences_per_second: float = 0.0
+    model: str = embed.STORE_KEY
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A source sentence found by meaning."""
+
+    doc_id: str
+    start: int
+    end: int
+    cosine: float
+    row: int = -1  # its position in the loaded index (SentenceIndex.vector)
+
+
+def indexable(text: str) -> bool:
+    return len(text.split()) >= MIN_WORDS and sum(c.isalpha() for c in text) >= MIN_LETTERS
+
+
+def quantize(vectors: npt.NDArray[np.float32]) -> tuple[npt.NDArray[np.int8], npt.NDArray[np.float32]]:
+    """int8 rows and the float32 factor that restores each (row * scale ~ vector)."""
+    peak = np.abs(vectors).max(axis=1) if len(vectors) else np.zeros(0, dtype=np.float32)
+    scales = np.where(peak > 0, peak / 127.0, 1.0).astype(np.float32)
+    q = np.clip(np.rint(vectors / scales[:, None]), -127, 127).astype(np.int8)
+    return q, scales
+
+
+def build_index(
+    store: SQLiteStore,
+    doc_ids: list[str] | None = None,
+    *,
+    model: str = embed.STORE_KEY,
+    progress: bool = False,
+) -> IndexSummary:
+    """Embed the sentences of every source document (or of `doc_ids`) not yet indexed."""
+    summary = IndexSummary(model=model)
+    total = store.count_sources_without_vectors(model, doc_ids)
+    if total == 0:
+        return summary
+    began = time.perf_counter()
+    cache: dict[str, npt.NDArray[np.float32]] = {}
+    pending: list[tuple[str, list[tuple[int, int]], list[str]]] = []
+    size = 0
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=total, unit="doc", desc="index", file=sys.stderr)
+
+    def flush() -> None:
+        nonlocal size
+        if not pending:
+            return
+        keys = [k for _, _, texts in pending for k in texts]
+        fresh = list(dict.fromkeys(k for k in keys if k not in cache))
+        if fresh:
+            for key, vector in zip(fresh, embed.encode(fresh), strict=True):
+                cache[key] = vector
+            summary.embedded += len(fresh)
+        rows: list[VectorRow] = []
+        for doc_id, spans, texts in pending:
+            vectors = (
+                np.stack([cache[k] for k in texts])
+                if texts
+                else np.zeros((0, embed.DIMENSIONS), dtype=np.float32)
+            )
+            q, scales = quantize(vectors)
+            flat = np.asarray(spans, dtype="<i4").reshape(-1)
+            rows.append((doc_id, len(texts), flat.tobytes(), q.tobytes(), scales.astype("<f4").tobytes()))
+            summary.documents += 1
+            summary.sentences += len(texts)
+        store.put_sentence_vectors(model, rows)
+        if bar is not None:
+            bar.update(len(pending))
+        pending.clear()
+        size = 0
+        if len(cache) > MAX_TEXT_CACHE:
+            cache.clear()
+
+    after = 0
+    while True:
+        page = store.sources_without_vectors(model, doc_ids, after=after)
+        if not page:
+            break
+        after = page[-1][0]
+        for _, doc_id in page:
+            text, segments = store.indexable_sentences(doc_id)
+            spans: list[tuple[int, int]] = []
+            texts: list[str] = []
+            for start, end in segments:
+                sentence = text[start:end]
+                if indexable(sentence):
+                    spans.append((start, end))
+                    texts.append(" ".join(sentence.split())[:800])  # as embed.encode clips it
+            pending.append((doc_id, spans, texts))
+            size += len(texts)
+            if size >= BATCH_SENTENCES:
+                flush()
+    flush()
+    if bar is not None:
+        bar.close()
+    summary.seconds = round(time.perf_counter() - began, 2)
+    if summary.seconds > 0:
+        summary.sentences_per_second = round(summary.sentences / summary.seconds, 1)
+    return summary
+
+
+class SentenceIndex:
+    """The index of one model, loaded into memory: int8 rows, their scales and spans."""
+
+    def __init__(self, doc_ids: list[str], rows: list[VectorRow], stamp: tuple[int, int, int]):
+        self.stamp = stamp
+        self.doc_ids = doc_ids
+        n = sum(r[1] for r in rows)
+        self.size = n
+        self.vectors = np.zeros((n, embed.DIMENSIONS), dtype=np.int8)
+        self.scales = np.zeros(n, dtype=np.float32)
+        self.spans = np.zeros((n, 2), dtype=np.int32)
+        self.doc_of = np.zeros(n, dtype=np.int32)
+        at = 0
+        for i, (_, count, spans, vectors, scales) in enumerate(rows):
+            self.vectors[at : at + count] = np.frombuffer(vectors, dtype=np.int8).reshape(count, -1)
+            self.scales[at : at + count] = np.frombuffer(scales, dtype="<f4")
+            self.spans[at : at + count] = np.frombuffer(spans, dtype="<i4").reshape(count, 2)
+            self.doc_of[at : at + count] = i
+            at += count
+
+    @classmethod
+    def from_store(cls, store: SQLiteStore, model: str = embed.STORE_KEY) -> SentenceIndex | None:
+        """The store's index (None when it has none), loaded once per process and reloaded
+        when the index changes."""
+        stamp = store.sentence_vector_stamp(model)
+        if stamp[1] == 0:
+            return None
+        key = (store.path, model)
+        with _lock:
+            cached = _loaded.get(key)
+            if cached is not None and cached.stamp == stamp and store.path != ":memory:":
+                return cached
+        rows = [r for r in store.sentence_vector_rows(model) if _valid(r)]
+        index = cls([r[0] for r in rows], rows, stamp)
+        with _lock:
+            _loaded[key] = index
+        return index
+
+    def search(
+        self, queries: npt.NDArray[np.float32], k: int = 24, exclude: str | None = None
+    ) -> list[list[Hit]]:
+        """The k sentences closest to each query (unit vectors, one per row), best first."""
+        q = np.ascontiguousarray(np.atleast_2d(queries), dtype=np.float32)
+        if self.size == 0 or len(q) == 0:
+            return [[] for _ in range(len(q))]
+        k = min(k, self.size)
+        skip = self.doc_ids.index(exclude) if exclude in self.doc_ids else -1
+        best_scores = np.full((len(q), 0), -np.inf, dtype=np.float32)
+        best_rows = np.zeros((len(q), 0), dtype=np.int64)
+        for lo in range(0, self.size, SEARCH_CHUNK):
+            hi = min(self.size, lo + SEARCH_CHUNK)
+            sims = (q @ self.vectors[lo:hi].astype(np.float32).T) * self.scales[lo:hi]
+            if skip >= 0:
+                sims[:, self.doc_of[lo:hi] == skip] = -np.inf
+            take = min(k, hi - lo)
+            part = np.argpartition(-sims, take - 1, axis=1)[:, :take]
+            best_scores = np.concatenate([best_scores, np.take_along_axis(sims, part, axis=1)], axis=1)
+            best_rows = np.concatenate([best_rows, part + lo], axis=1)
+            if best_scores.shape[1] > 4 * k:  # keep the running best small
+                keep = np.argpartition(-best_scores, k - 1, axis=1)[:, :k]
+                best_scores = np.take_along_axis(best_scores, keep, axis=1)
+                best_rows = np.take_along_axis(best_rows, keep, axis=1)
+        out: list[list[Hit]] = []
+        for scores, rows in zip(best_scores, best_rows, strict=True):
+            order = np.lexsort((rows, -scores))[:k]  # ties by position: the same every run
+            hits = []
+            for j in order:
+                if not np.isfinite(scores[j]):
+                    continue
+                r = int(rows[j])
+                start, end = (int(x) for x in self.spans[r])
+                hits.append(Hit(self.doc_ids[int(self.doc_of[r])], start, end, float(scores[j]), r))
+            out.append(hits)
+        return out
+
+    def vector(self, row: int) -> npt.NDArray[np.float32]:
+        return np.asarray(self.vectors[row], dtype=np.float32) * np.float32(self.scales[row])
+
+
+def _valid(row: VectorRow) -> bool:
+    """A row whose arrays agree with its count (anything else is skipped, never trusted)."""
+    _, count, spans, vectors, scales = row
+    return len(spans) == 8 * count and len(vectors) == embed.DIMENSIONS * count and len(scales) == 4 * count
+
+
+_lock = threading.Lock()
+_loaded: dict[tuple[str, str], SentenceIndex] = {}
