@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # chromium drives the web UI's browser tests (Playwright with executable_path, no browser download)
-APT_PACKAGES=(tesseract-ocr tesseract-ocr-eng poppler-utils chromium)
+# postgresql: the second store backend, started as a throwaway cluster by the tests
+APT_PACKAGES=(tesseract-ocr tesseract-ocr-eng poppler-utils chromium postgresql)
 PYTHON=${PYTHON:-python3.11}
 
 missing=()
