@@ -68,8 +68,11 @@ def test_registers_and_articles_meet_in_one_graph(seeds_case, fara_subset):
         n["entity"]["name"] for n in lobbied
     }
     # an article's person and a register's lobbyist are now connected through the country
-    path = seeds_case.path("Nursultan Nazarbayev", "Brownstein Hyatt Farber Schreck, LLP")
+    # (over the article's sentences too: asked for with evidence="all")
+    path = seeds_case.path("Nursultan Nazarbayev", "Brownstein Hyatt Farber Schreck, LLP", evidence="all")
     assert path["paths"]
+    kinds = {s["evidence_kind"] for p in path["paths"] for s in p["steps"]}
+    assert "source" in kinds  # the register's relation is source evidence
 
 
 @pytest.mark.parametrize(

@@ -19,7 +19,7 @@ def _names_in(text: str, entity: dict, case) -> bool:
 
 
 def test_path_nazarbayev_to_epstein_with_evidence_sentences(seeds_readonly):
-    result = seeds_readonly.path("Nazarbayev", "Epstein")
+    result = seeds_readonly.path("Nazarbayev", "Epstein", evidence="all")
     assert result["from"]["name"] == "Nursultan Nazarbayev"
     assert result["to"]["name"] == "Jeffrey Epstein"
     assert result["paths"]
@@ -38,7 +38,7 @@ def test_path_nazarbayev_to_epstein_with_evidence_sentences(seeds_readonly):
 
 
 def test_path_joe_biden_to_massimov(seeds_readonly):
-    result = seeds_readonly.path("Joe Biden", "Massimov")
+    result = seeds_readonly.path("Joe Biden", "Massimov", evidence="all")
     assert result["from"]["name"] == "Joe Biden" and result["to"]["name"] == "Karim Massimov"
     assert result["paths"]
     for path in result["paths"]:
@@ -52,7 +52,7 @@ def test_path_joe_biden_to_massimov(seeds_readonly):
 
 
 def test_neighbours_rank_typed_relations_with_evidence(seeds_readonly):
-    result = seeds_readonly.neighbors("Aliyev")
+    result = seeds_readonly.neighbors("Aliyev", evidence="all")
     assert result["entity"]["name"] == "Rakhat Aliyev"
     top = result["neighbors"][0]
     assert top["entity"]["name"] == "Nursultan Nazarbayev"  # son-in-law and adversary
