@@ -159,15 +159,20 @@ def score_candidates(
 
 
 def check_article(
-    store: SQLiteStore, article_id: str, thresholds: Thresholds | None = None, save: bool = True
+    store: SQLiteStore,
+    article_id: str,
+    thresholds: Thresholds | None = None,
+    save: bool = True,
+    semantic: bool = True,
 ) -> dict[str, Any]:
-    """The check report of an analysed article (see casegraph.check.api.CheckAPI.check)."""
+    """The check report of an analysed article (see casegraph.check.api.CheckAPI.check).
+    semantic=False leaves the sentence-embedding index out (full-text candidates only)."""
     t = thresholds or calibration.load()
     began = time.perf_counter()
     article = store.get_document(article_id, with_text=False)
     assert article is not None
     items = article_items(store, article_id, t)
-    retriever = Retriever(store, exclude=article_id)
+    retriever = Retriever(store, exclude=article_id, semantic=semantic)
     scored = score_candidates(retriever, items, t, article_id)
     out_items = []
     for item, (ranked, search) in zip(items, scored, strict=False):
