@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from casegraph.cli import case_of, emit, json_option, main, table
+from casegraph.cli.safety import COUNT, changed, exact_entity, force_option, guard_outputs, text_argument
 
 ENTITY_COLUMNS = ["id", "name", "type", "mentions", "documents", "aliases"]
 
@@ -22,7 +23,7 @@ def resolve(ctx: click.Context, as_json: bool) -> None:
 
 @main.command()
 @click.option("--type", "type_", help="Only entities of this type (PERSON, ORG, GPE, ...).")
-@click.option("--limit", type=int, help="At most this many, most mentioned first.")
+@click.option("--limit", type=COUNT, help="At most this many, most mentioned first.")
 @json_option
 @click.pass_context
 def entities(ctx: click.Context, type_: str | None, limit: int | None, as_json: bool) -> None:
@@ -55,7 +56,7 @@ evidence_option = click.option(
 
 @main.command()
 @click.argument("name")
-@click.option("--limit", type=int, default=25, show_default=True)
+@click.option("--limit", type=COUNT, default=25, show_default=True)
 @click.option("--kind", help="Only this relation kind (family, met, communicated, mentioned_with, ...).")
 @evidence_option
 @json_option
@@ -71,8 +72,16 @@ def neighbors(
 @main.command()
 @click.argument("a")
 @click.argument("b")
-@click.option("-k", "--paths", "k", type=int, default=3, show_default=True, help="How many paths.")
-@click.option("--max-hops", type=int, default=6, show_default=True)
+@click.option(
+    "-k",
+    "--paths",
+    "k",
+    type=click.IntRange(0, 100, clamp=True),
+    default=3,
+    show_default=True,
+    help="How many paths.",
+)
+@click.option("--max-hops", type=click.IntRange(0, 100, clamp=True), default=6, show_default=True)
 @evidence_option
 @json_option
 @click.pass_context
@@ -96,7 +105,7 @@ def timeline(ctx: click.Context, name: str, as_json: bool) -> None:
 
 
 @main.command()
-@click.option("--min-size", type=int, default=2, show_default=True)
+@click.option("--min-size", type=COUNT, default=2, show_default=True)
 @json_option
 @click.pass_context
 def communities(ctx: click.Context, min_size: int, as_json: bool) -> None:
@@ -114,8 +123,11 @@ def communities(ctx: click.Context, min_size: int, as_json: bool) -> None:
 @json_option
 @click.pass_context
 def merge(ctx: click.Context, ids: tuple[str, ...], as_json: bool) -> None:
-    """Merge entities into the first one. Kept as a correction, applied after every resolve."""
-    emit(case_of(ctx).merge(*ids), as_json)
+    """Merge entities into the first one. Kept as a correction, applied after every resolve.
+    Each is an entity id or the exact name of one entity."""
+    case = case_of(ctx)
+    found = [exact_entity(case, key, "merge") for key in ids]
+    emit(changed(found, "merged", case.merge(*(e["id"] for e in found))), as_json)
 
 
 @main.command()
@@ -125,7 +137,10 @@ def merge(ctx: click.Context, ids: tuple[str, ...], as_json: bool) -> None:
 @click.pass_context
 def split(ctx: click.Context, entity_id: str, aliases: tuple[str, ...], as_json: bool) -> None:
     """Split the mentions written as each ALIAS out of ENTITY_ID into an entity of its own."""
-    emit(case_of(ctx).split(entity_id, *aliases), as_json)
+    case = case_of(ctx)
+    found = exact_entity(case, entity_id, "split")
+    parts = [text_argument(a, "the alias") for a in aliases]
+    emit(changed([found], "split", case.split(found["id"], *parts)), as_json)
 
 
 @main.command()
@@ -136,7 +151,11 @@ def split(ctx: click.Context, entity_id: str, aliases: tuple[str, ...], as_json:
 @click.pass_context
 def rename(ctx: click.Context, entity_id: str, name: str, type_: str | None, as_json: bool) -> None:
     """Give an entity another name (and type)."""
-    emit(case_of(ctx).rename(entity_id, name, type=type_), as_json)
+    case = case_of(ctx)
+    new_name = text_argument(name, "the new name")
+    found = exact_entity(case, entity_id, "rename")
+    result = case.rename(found["id"], new_name, type=text_argument(type_, "the type") if type_ else None)
+    emit(changed([found], f"renamed to {new_name!r}", result), as_json)
 
 
 @main.command("delete-entity")
@@ -144,8 +163,11 @@ def rename(ctx: click.Context, entity_id: str, name: str, type_: str | None, as_
 @json_option
 @click.pass_context
 def delete_entity(ctx: click.Context, entity_id: str, as_json: bool) -> None:
-    """Delete a false entity (its mentions stay in the documents, unlinked)."""
-    emit(case_of(ctx).delete_entity(entity_id), as_json)
+    """Delete a false entity (its mentions stay in the documents, unlinked). ENTITY_ID is an
+    entity id or the exact name of one entity; otherwise the candidates are listed and nothing changes."""
+    case = case_of(ctx)
+    found = exact_entity(case, entity_id, "delete-entity")
+    emit(changed([found], "deleted", case.delete_entity(found["id"])), as_json)
 
 
 @main.command()
@@ -158,7 +180,7 @@ def corrections(ctx: click.Context, as_json: bool) -> None:
 
 
 @main.command()
-@click.argument("correction_id", type=int)
+@click.argument("correction_id", type=COUNT)
 @json_option
 @click.pass_context
 def undo(ctx: click.Context, correction_id: int, as_json: bool) -> None:
@@ -169,11 +191,21 @@ def undo(ctx: click.Context, correction_id: int, as_json: bool) -> None:
 @main.command()
 @click.option("--format", "fmt", type=click.Choice(["gexf", "graphml", "ftm", "csv", "neo4j"]), required=True)
 @click.argument("out", type=click.Path())
+@force_option
 @json_option
 @click.pass_context
-def export(ctx: click.Context, fmt: str, out: str, as_json: bool) -> None:
+def export(ctx: click.Context, fmt: str, out: str, force: bool, as_json: bool) -> None:
     """Export the graph: gexf / graphml (Gephi), ftm (FollowTheMoney JSON lines for Aleph),
-    csv (nodes + edges), neo4j (LOAD CSV files). OUT is a file (a folder for csv and neo4j)."""
+    csv (nodes + edges), neo4j (LOAD CSV files). OUT is a file (a folder for csv and neo4j).
+    Existing files are kept unless --force; the case database is never written over. Cells
+    of csv and neo4j files that a spreadsheet would run as formulas start with ' (OWASP)."""
+    from pathlib import Path
+
+    from casegraph.graph.export import FOLDER_FORMATS, output_files
+
+    target = Path(out)
+    folder = target if fmt in FOLDER_FORMATS else None
+    guard_outputs(ctx, output_files(fmt, target), force=force, folder=folder)
     emit(case_of(ctx).export(fmt, out), as_json)
 
 

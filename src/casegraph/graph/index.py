@@ -122,13 +122,15 @@ class GraphIndex:
             if found is not None:
                 return cls.from_arrays(found[0], found[1], version)
             index = cls(store.graph_link_rows_by_evidence(evidence), version, store.entity_types())
-            store.save_graph_index_by_evidence(version, evidence, index.ids, index.arrays())
+            if not getattr(store, "read_only", False):  # a read-only case is read without its cache
+                store.save_graph_index_by_evidence(version, evidence, index.ids, index.arrays())
             return index
         cached = store.load_graph_index(version)
         if cached is not None:
             return cls.from_arrays(cached[0], cached[1], version)
         index = cls(store.graph_link_rows(), version, store.entity_types())
-        store.save_graph_index(version, index.ids, index.arrays())
+        if not getattr(store, "read_only", False):
+            store.save_graph_index(version, index.ids, index.arrays())
         return index
 
     def has(self, entity_id: str) -> bool:

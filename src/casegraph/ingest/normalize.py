@@ -46,14 +46,41 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 def decode(data: bytes) -> tuple[str, str]:
     """(text, encoding). Never raises: undecodable bytes become U+FFFD."""
+    text, encoding, _ = decode_report(data)
+    return text, encoding
+
+
+def repair_utf8(data: bytes) -> tuple[str, int] | None:
+    """(text, bytes replaced) when `data` is overwhelmingly UTF-8 with a few stray bytes (at
+    least four valid non-ASCII characters per bad byte, e.g. one cp1252 \\x92 in a Russian
+    text): decoded as UTF-8 with the bad bytes replaced by U+FFFD, rather than the whole file
+    re-read in a guessed single-byte code page. None otherwise."""
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd") - data.count(b"\xef\xbf\xbd")
+    valid = len(text) - len(text.encode("ascii", "ignore")) - bad
+    if bad > 0 and valid >= 4 * bad:
+        return text, bad
+    return None
+
+
+def decode_report(data: bytes) -> tuple[str, str, int]:
+    """(text, encoding, invalid bytes replaced by U+FFFD in a mostly-UTF-8 text)."""
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig", 0
     try:
-        return data.decode("utf-8"), "utf-8"
+        return data.decode("utf-8"), "utf-8", 0
     except UnicodeDecodeError:
         pass
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16", errors="replace"), "utf-16"
+        return data.decode("utf-16", errors="replace"), "utf-16", 0
+    repaired = repair_utf8(data)
+    if repaired is not None:
+        return repaired[0], "utf-8", repaired[1]
+    text, encoding = _guess(data)
+    return text, encoding, 0
+
+
+def _guess(data: bytes) -> tuple[str, str]:
     from charset_normalizer import from_bytes
 
     # charset-normalizer is slow on big inputs; its guess from the first MiB is as good.

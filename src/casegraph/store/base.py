@@ -379,7 +379,7 @@ def diagnose(path: str) -> Health:
         inspect_file(path)
         conn = _connect(path, read_only=True)
     except (StoreError, sqlite3.Error, OSError) as exc:
-        health.problems.append(str(exc))
+        health.problems += [str(exc), "restore the case from a backup"]
         return health
     try:
         checks = [row[0] for row in conn.execute("PRAGMA integrity_check(20)")]

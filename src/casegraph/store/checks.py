@@ -177,6 +177,8 @@ class CheckStore(StoreBase):
         return found
 
     def put_embeddings(self, rows: Sequence[tuple[str, int, int, bytes]], model: str) -> None:
+        if self.read_only:  # a cache: a read-only case is checked without keeping the vectors
+            return
         with self.transaction() as conn:
             conn.executemany(
                 "INSERT OR REPLACE INTO embeddings(doc_id, start, end, model, vector) VALUES (?,?,?,?,?)",

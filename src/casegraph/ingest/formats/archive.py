@@ -9,14 +9,16 @@ while actually decompressing.
 
 from __future__ import annotations
 
+import lzma
 import posixpath
 import tarfile
 import zipfile
+import zlib
 from collections.abc import Iterator
 
 from casegraph.errors import CorruptFile, UnsafeArchive
 from casegraph.ingest.registry import Context, Extracted, Ingestor, register
-from casegraph.ingest.source import Limits, Source
+from casegraph.ingest.source import Limits, Source, printable
 
 _TAR_NAMES = (".tar", ".tgz", ".tar.gz", ".tbz2", ".tar.bz2", ".txz", ".tar.xz")
 _MIN_RATIO_SIZE = 1 << 20  # tiny members may compress extremely well without being bombs
@@ -40,6 +42,15 @@ def check_zip(source: Source, zf: zipfile.ZipFile, limits: Limits) -> None:
     total = sum(i.file_size for i in infos)
     if total > limits.max_archive_total:
         raise UnsafeArchive(source.path, f"zip bomb refused: {total} bytes uncompressed is above the limit")
+    # many small members can make a bomb too: the per-member rule below skips members under
+    # 1 MiB, so the ratio is also checked over the whole archive
+    packed = sum(i.compress_size for i in infos)
+    if total > _MIN_RATIO_SIZE and total > limits.max_ratio * max(packed, 1):
+        raise UnsafeArchive(
+            source.path,
+            f"zip bomb refused: {len(infos)} members expand {total // max(packed, 1)}x"
+            f" (to {total} bytes; the limit is {limits.max_ratio:g}x)",
+        )
     for info in infos:
         if info.file_size > _MIN_RATIO_SIZE and info.file_size > limits.max_ratio * max(
             info.compress_size, 1
@@ -66,7 +77,7 @@ class ZipIngestor(Ingestor):
         except zipfile.BadZipFile as exc:
             raise CorruptFile(source.path, f"damaged zip: {exc}") from exc
         yield Extracted(
-            text="\n".join(names),
+            text="\n".join(printable(n) for n in names),
             mime=self.mime,
             container=True,
             title=source.name,
@@ -76,7 +87,7 @@ class ZipIngestor(Ingestor):
 
 
 def _zip_members(source: Source, limits: Limits) -> Iterator[Source]:
-    total = 0
+    total = packed = 0
     with source.open() as fh, zipfile.ZipFile(fh) as zf:
         for info in zf.infolist():
             if info.is_dir():
@@ -95,8 +106,12 @@ def _zip_members(source: Source, limits: Limits) -> Iterator[Source]:
                 yield _refused(source, info.filename, f"damaged member: {exc}", corrupt=True)
                 continue
             total += len(data)
+            packed += info.compress_size
             if len(data) > limits.max_member_size or total > limits.max_archive_total:
                 yield _refused(source, info.filename, "zip bomb refused: member larger than the size limit")
+                return
+            if total > _MIN_RATIO_SIZE and total > limits.max_ratio * max(packed, 1):  # sizes lied
+                yield _refused(source, info.filename, "zip bomb refused: the members expand too much")
                 return
             yield source.member(info.filename, data)
 
@@ -123,13 +138,20 @@ class TarIngestor(Ingestor):
     def extract(self, source: Source, ctx: Context) -> Iterator[Extracted]:
         try:
             with source.open() as fh, tarfile.open(fileobj=fh, mode="r:*") as tf:
-                names = [m.name for m in tf.getmembers() if m.isfile()]
-        except (tarfile.TarError, EOFError, OSError) as exc:
+                files = [m for m in tf.getmembers() if m.isfile()]
+        except (tarfile.TarError, EOFError, OSError, zlib.error, lzma.LZMAError) as exc:
             raise CorruptFile(source.path, f"damaged tar archive: {exc}") from exc
+        names = [m.name for m in files]
         if len(names) > ctx.limits.max_members:
             raise UnsafeArchive(source.path, f"{len(names)} members is above the limit")
+        total = sum(m.size for m in files)
+        if total > _MIN_RATIO_SIZE and total > ctx.limits.max_ratio * max(source.size, 1):
+            raise UnsafeArchive(
+                source.path,
+                f"archive bomb refused: it expands {total // max(source.size, 1)}x (to {total} bytes)",
+            )
         yield Extracted(
-            text="\n".join(names),
+            text="\n".join(printable(n) for n in names),
             mime=self.mime,
             container=True,
             title=source.name,

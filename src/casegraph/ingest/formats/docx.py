@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import zipfile
 from collections.abc import Iterator
+from typing import Any
 
 from casegraph.errors import CorruptFile, EmptyFile
 from casegraph.ingest.formats.archive import check_zip
@@ -44,20 +45,18 @@ class DocxIngestor(Ingestor):
         blocks: list[str] = []
         body = document.element.body
         for child in body.iterchildren():
-            tag = child.tag.rsplit("}", 1)[-1]
+            tag = _local(child)
             if tag == "p":
-                blocks.append("".join(t.text or "" for t in child.iter() if t.tag.endswith("}t")))
+                blocks.append("".join(t.text or "" for t in child.iter() if _local(t) == "t"))
             elif tag == "tbl":
                 for row in child.iter():
-                    if row.tag.endswith("}tr"):
+                    if _local(row) == "tr":
                         cells = []
                         for cell in row.iterchildren():
-                            if cell.tag.endswith("}tc"):
+                            if _local(cell) == "tc":
                                 cells.append(
                                     " ".join(
-                                        "".join(
-                                            t.text or "" for t in cell.iter() if t.tag.endswith("}t")
-                                        ).split()
+                                        "".join(t.text or "" for t in cell.iter() if _local(t) == "t").split()
                                     )
                                 )
                         blocks.append(" | ".join(cells))
@@ -80,3 +79,10 @@ class DocxIngestor(Ingestor):
                 if v
             },
         )
+
+
+def _local(element: Any) -> str:
+    """The local name of an XML element; "" for comments and processing instructions, whose
+    `tag` is not a string (lxml gives them a function there)."""
+    tag = element.tag
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""

@@ -34,7 +34,7 @@ class PdfIngestor(Ingestor):
 
     def extract(self, source: Source, ctx: Context) -> Iterator[Extracted]:
         from pypdf import PdfReader
-        from pypdf.errors import FileNotDecryptedError, PdfReadError
+        from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
 
         try:
             with source.open() as fh:
@@ -45,6 +45,10 @@ class PdfIngestor(Ingestor):
                             raise EncryptedFile(source.path, "password-protected PDF")
                     except (FileNotDecryptedError, NotImplementedError) as exc:
                         raise EncryptedFile(source.path, "password-protected PDF") from exc
+                    except DependencyError as exc:  # AES needs the `cryptography` package
+                        raise EncryptedFile(
+                            source.path, f"encrypted PDF: cannot decrypt it here ({exc})"[:200]
+                        ) from exc
                 count = len(reader.pages)
                 if count > ctx.limits.max_pdf_pages:
                     raise FileTooLarge(

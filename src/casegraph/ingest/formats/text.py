@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from casegraph.errors import EmptyFile
 from casegraph.ingest.formats.ocr_email import ocr_email_meta
-from casegraph.ingest.normalize import decode
+from casegraph.ingest.normalize import decode_report
 from casegraph.ingest.registry import Context, Extracted, Ingestor, register
 from casegraph.ingest.sniff import looks_textual
 from casegraph.ingest.source import Source
@@ -30,7 +30,7 @@ class TextIngestor(Ingestor):
         data = source.read(ctx.limits.max_file_size)
         if not data.strip():
             raise EmptyFile(source.path, "empty file")
-        text, encoding = decode(data)
+        text, encoding, replaced = decode_report(data)
         mime = "text/markdown" if source.suffix in (".md", ".markdown") else self.mime
         meta, date = (
             ocr_email_meta(text) if text.lstrip()[:12].lower().startswith(_HEADER_STARTS) else ({}, None)
@@ -40,4 +40,6 @@ class TextIngestor(Ingestor):
         title = (
             subject if len(re.sub(r"^\W*((re|fw|fwd|aw|wg)\s*:\s*)*", "", subject, flags=re.I)) >= 4 else ""
         )
+        if replaced:  # a mostly-UTF-8 file with stray bytes: say that it was repaired
+            meta = {**meta, "encoding_repaired": f"{replaced} invalid byte(s) replaced with U+FFFD"}
         yield Extracted(text=text, mime=mime, meta={"encoding": encoding, **meta}, date=date, title=title)
