@@ -5,6 +5,8 @@ ESTATE   := $(SHARED)/corpus/epstein-estate
 SEEDS    := $(SHARED)/corpus/seeds
 DEMO_DB  ?= out/demo.db
 SAMPLE   ?= 40
+SERVE    ?= 1
+PORT     ?= 8000
 CG       := .venv/bin/casegraph --db $(DEMO_DB)
 
 .PHONY: setup demo test check bench lock clean
@@ -21,6 +23,7 @@ demo: setup
 	$(CG) info
 	$(CG) check "$(SEEDS)/000_91a462219fb05cc3.txt" --format html -o out/report.html
 	@echo "HTML report: out/report.html"
+	@if [ "$(SERVE)" != "0" ]; then echo "Serving the case: open http://127.0.0.1:$(PORT)/ (Ctrl-C stops it; make demo SERVE=0 skips this)"; $(CG) serve --port $(PORT); fi
 
 test: setup
 	.venv/bin/python -m pytest -q
