@@ -301,3 +301,38 @@ def conflicts(item: str, evidence: str) -> list[str]:
 
 def _same_amount(a: Quantity, b: Quantity) -> bool:
     return a.unit == b.unit and abs(a.value - b.value) <= 0.01 * max(abs(a.value), abs(b.value), 1)
+
+
+def canonical(text: str) -> str:
+    """The text with every amount, number and date written one way, so that "two billion
+    dollars" and "$2 billion" read alike ("usd2000000000") when words are compared."""
+    spans: list[tuple[int, int, str]] = []
+    for pattern in (_DATE_MDY, _DATE_DMY, _DATE_NUMERIC, _DATE_ISO):
+        for m in pattern.finditer(text):
+            month_text = m.group("month")
+            month = int(month_text) if month_text.isdigit() else _MONTHS[month_text.lower().rstrip(".")]
+            if 1 <= month <= 12:
+                spans.append((m.start(), m.end(), f"d{m.group('year')}m{month:02d}"))
+    for m in _QUANTITY.finditer(text):
+        raw = (m.group("num") or "").strip(" -")
+        if not raw or any(a <= m.start("num") < b for a, b, _ in spans):
+            continue
+        q = quantities(m.group(0))
+        if not q:
+            continue
+        end = m.end("unit") if m.group("unit") else m.end()
+        if m.group("unit"):
+            end = m.start("unit")
+        v = q[0].value
+        value = f"{v:.0f}" if float(v).is_integer() else f"{v:.6g}".replace("+", "").replace(".", "p")
+        token = f"{q[0].unit.lower()}{value}" if q[0].kind == "money" else f"n{value}"
+        spans.append((m.start(), end, " " + token + " "))
+    out, cursor = [], 0
+    for start, end, token in sorted(spans):
+        if start < cursor:
+            continue
+        out.append(text[cursor:start])
+        out.append(token)
+        cursor = end
+    out.append(text[cursor:])
+    return " ".join("".join(out).split())
