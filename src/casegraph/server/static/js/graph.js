@@ -21,7 +21,6 @@ const cy = window.cytoscape({
     { selector: 'edge[kind = "mentioned_with"]', style: { 'line-style': 'dashed', label: '' } },
     { selector: 'edge:selected', style: { 'line-color': '#d33' } },
   ],
-  wheelSensitivity: 0.3,
 });
 
 const evidence = new Map();
