@@ -101,7 +101,7 @@ def text_argument(value: str, what: str) -> str:
 def exact_entity(case: Any, key: str, action: str) -> dict[str, Any]:
     """The one entity whose id is `key`, else whose name is exactly `key` (case aside).
     Anything else is refused, listing the candidates, and nothing is changed."""
-    from casegraph.graph.lookup import EntityLookup
+    from casegraph.graph.lookup import candidates as lookup_candidates
 
     key = key.strip()
     if not key:
@@ -115,7 +115,7 @@ def exact_entity(case: Any, key: str, action: str) -> dict[str, Any]:
     ]
     if len(matches) == 1:
         return dict(matches[0])
-    candidates = matches or EntityLookup(entities).candidates(key, limit=8)
+    candidates = matches or lookup_candidates(case.store, key, limit=8)
     listed = "; ".join(
         f"{e['id']} ({e['name']}, {e['type']}, {e['mentions']} mentions)" for e in candidates[:8]
     )

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from casegraph.errors import CasegraphError, NotFoundError
+from casegraph.models import EntityRecord
 from casegraph.store import SQLiteStore
 
 if TYPE_CHECKING:
@@ -22,32 +23,25 @@ class GraphAPI:
         """Resolve all name mentions into corpus entities, re-apply human corrections and
         rebuild the graph. Safe to run again at any time (analyze calls it at the end)."""
         from casegraph.graph.build import build_graph
+        from casegraph.graph.lookup import index_names
         from casegraph.resolve.run import resolve_store
 
         summary = resolve_store(self.store)
         started = time.perf_counter()
         summary.update(build_graph(self.store))
+        summary["name_keys"] = index_names(self.store)
         summary["graph_seconds"] = round(time.perf_counter() - started, 3)
-        self._lookup_cache = None
         return summary
 
-    def entities(self, type: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+    def entities(self, type: str | None = None, limit: int | None = None) -> list[EntityRecord]:
         """Resolved entities, most mentioned first: id, name, type, aliases, mentions, documents."""
         return self.store.list_entities(type=type, limit=limit)
 
-    def find_entity(self, name_or_id: str) -> dict[str, Any]:
+    def find_entity(self, name_or_id: str) -> EntityRecord:
         """The entity a person means by an id, a name, an alias, a surname or a misspelling."""
-        from casegraph.graph.lookup import EntityLookup
+        from casegraph.graph.lookup import find_entity
 
-        direct = self.store.entity_by_id_or_name(name_or_id.strip())
-        if direct is not None:
-            return direct
-        cache: tuple[int, EntityLookup] | None = getattr(self, "_lookup_cache", None)
-        version = self.store.graph_version()
-        if cache is None or cache[0] != version:
-            cache = (version, EntityLookup(self.store.list_entities()))
-            self._lookup_cache = cache  # type: ignore[assignment]  # set on first use
-        return cache[1].find(name_or_id)
+        return find_entity(self.store, name_or_id)
 
     def entity(self, name_or_id: str) -> dict[str, Any]:
         """Profile: aliases, why they were merged, mentions by document, relations, quotes by
@@ -55,7 +49,7 @@ class GraphAPI:
         from casegraph.graph.timeline import timeline
 
         found = self.find_entity(name_or_id)
-        full = self.store.get_entity(found["id"]) or {}
+        full = self.store.get_entity(found["id"])
         by_doc: dict[str, dict[str, Any]] = {}
         for m in self.store.entity_mentions(found["id"], limit=2000):
             doc = by_doc.setdefault(
@@ -71,7 +65,7 @@ class GraphAPI:
             doc["mentions"].append(
                 {"start": m["start"], "end": m["end"], "text": m["text"], "label": m["label"]}
             )
-        meta = full.get("meta", {})
+        meta = full.get("meta", {}) if full else {}
         return {
             **_ref(found),
             "aliases": found["aliases"],
@@ -289,15 +283,15 @@ class GraphAPI:
             full = self.store.get_entity(found["id"])
             if full is None:
                 raise NotFoundError(f"no entity {key!r}")
-            full["anchors"] = full["meta"].get("anchors", [])
-            out.append(full)
+            meta = full.get("meta", {})
+            out.append({**full, "anchors": meta.get("anchors", [])})
         return out
 
     def _names(self, ids: Any) -> dict[str, dict[str, Any]]:
         return {e["id"]: _ref(e) for e in self.store.entities_by_id(list(ids))}
 
 
-def _ref(entity: dict[str, Any]) -> dict[str, Any]:
+def _ref(entity: EntityRecord | dict[str, Any]) -> dict[str, Any]:
     return {"id": entity["id"], "name": entity["name"], "type": entity["type"]}
 
 

@@ -1,58 +1,104 @@
 """Finding an entity from what a person types: an id, a name, an alias, a surname or a
-misspelling, through the same name parsing and matching as resolution."""
+misspelling, through the same name parsing and matching as resolution.
+
+Every entity's names are parsed once, when the graph is built (`index_names`), into the
+store's name index; a query then reads a few rows of it, so that `entity`, `neighbors`,
+`path` and `timeline` answer quickly in a fresh process on a large case.
+"""
 
 from __future__ import annotations
 
-from typing import Any
-
 from rapidfuzz import fuzz, process
 
-from casegraph.errors import NotFoundError
+from casegraph.errors import NotFoundError, StoreError
+from casegraph.models import EntityRecord
 from casegraph.resolve.matching import compare_persons
-from casegraph.resolve.names import parse_other, parse_person
+from casegraph.resolve.names import parse_other, parse_person, phonetic
+from casegraph.store import CaseStore
+
+FUZZY_MIN = 88  # rapidfuzz WRatio a misspelt organisation or place name must reach
 
 
-class EntityLookup:
-    def __init__(self, entities: list[dict[str, Any]]):
-        self.entities = entities  # most mentioned first
-        self.by_id = {e["id"]: e for e in entities}
-        self.keys: list[tuple[str, int]] = []  # (normalised name, entity index)
-        for i, e in enumerate(entities):
-            for name in [e["name"], *e["aliases"]]:
-                parsed = parse_person(name) if e["type"] == "PERSON" else parse_other(name)
-                if parsed.key:
-                    self.keys.append((parsed.key, i))
-                if "@" in name:
-                    self.keys.append((name.lower(), i))
+def name_keys(entity: EntityRecord) -> set[str]:
+    """The normalised keys under which an entity is found: its name and aliases parsed as a
+    person's or an organisation's name, and e-mail addresses as written."""
+    keys = set()
+    for name in [entity["name"], *entity["aliases"]]:
+        parsed = parse_person(name) if entity["type"] == "PERSON" else parse_other(name)
+        if parsed.key:
+            keys.add(parsed.key)
+        if "@" in name:
+            keys.add(name.lower())
+    return keys
 
-    def find(self, query: str) -> dict[str, Any]:
-        found = self.candidates(query)
-        if not found:
-            raise NotFoundError(f"no entity matches {query!r} (try `casegraph entities` for the list)")
-        return found[0]
 
-    def candidates(self, query: str, limit: int = 5) -> list[dict[str, Any]]:
-        query = query.strip()
-        if query in self.by_id:
-            return [self.by_id[query]]
-        person, other = parse_person(query), parse_other(query)
-        exact = {i for key, i in self.keys if key in (person.key, other.key, query.lower())}
-        if exact:
-            return [self.entities[i] for i in sorted(exact)][:limit]
-        # a surname, a name with other given names left out, a variant spelling
-        ranked: dict[int, float] = {}
-        for key, i in self.keys:
-            if self.entities[i]["type"] == "PERSON":
-                verdict = compare_persons(person, parse_person(key))
-                if verdict.same:
-                    ranked[i] = max(ranked.get(i, 0.0), verdict.score)
-        if not ranked:
-            choices = [key for key, _ in self.keys]
-            for _, score, pos in process.extract(
-                other.key or query.lower(), choices, scorer=fuzz.WRatio, limit=limit * 3
-            ):
-                if score >= 88:
-                    i = self.keys[pos][1]
-                    ranked[i] = max(ranked.get(i, 0.0), score / 100.0)
-        order = sorted(ranked, key=lambda i: (-ranked[i], i))
-        return [self.entities[i] for i in order][:limit]
+def index_names(store: CaseStore) -> int:
+    """Rebuild the store's name index from the current entities; returns its size."""
+    version = store.graph_version()
+    rows = []
+    for entity in store.list_entities():
+        person = entity["type"] == "PERSON"
+        for key in name_keys(entity):
+            surname = key.split()[-1]
+            rows.append((key, entity["id"], int(person), surname, phonetic(surname), entity["mentions"]))
+    store.replace_name_keys(rows)
+    store.set_state("name_index_version", version)
+    return len(rows)
+
+
+def _ensure_index(store: CaseStore) -> None:
+    """Cases resolved before the name index existed get it on their first lookup."""
+    if store.get_state("name_index_version") == store.graph_version():
+        return
+    try:
+        index_names(store)
+    except StoreError:  # a read-only case: lookups go on with exact names and ids only
+        pass
+
+
+def find_entity(store: CaseStore, query: str) -> EntityRecord:
+    found = candidates(store, query, limit=1)
+    if not found:
+        raise NotFoundError(f"no entity matches {query!r} (try `casegraph entities` for the list)")
+    return found[0]
+
+
+def candidates(store: CaseStore, query: str, limit: int = 5) -> list[EntityRecord]:
+    """The entities a person most likely means by `query`, best first."""
+    query = query.strip()
+    direct = store.entity_by_id_or_name(query)
+    if direct is not None:
+        return [direct]
+    _ensure_index(store)
+    person, other = parse_person(query), parse_other(query)
+    exact = store.entity_ids_by_key([k for k in (person.key, other.key, query.lower()) if k])
+    if exact:
+        return _records(store, exact[:limit])
+    # a surname, a name with other given names left out, a variant spelling
+    ranked: dict[str, float] = {}
+    if person.surname:
+        for key, entity_id in store.person_keys_like(person.surname, phonetic(person.surname)):
+            verdict = compare_persons(person, parse_person(key))
+            if verdict.same:
+                ranked[entity_id] = max(ranked.get(entity_id, 0.0), verdict.score)
+    if not ranked:
+        keys = store.all_name_keys()
+        choices = [key for key, _ in keys]
+        for _, score, pos in process.extract(
+            other.key or query.lower(), choices, scorer=fuzz.WRatio, limit=limit * 3
+        ):
+            if score >= FUZZY_MIN:
+                entity_id = keys[pos][1]
+                ranked[entity_id] = max(ranked.get(entity_id, 0.0), score / 100.0)
+    # equal scores: the order the index gave (most mentioned first)
+    order = sorted(ranked, key=lambda entity_id: -ranked[entity_id])
+    return _records(store, order[:limit])
+
+
+def _records(store: CaseStore, entity_ids: list[str]) -> list[EntityRecord]:
+    out = []
+    for entity_id in entity_ids:
+        record = store.entity_summary(entity_id)
+        if record is not None:
+            out.append(record)
+    return out

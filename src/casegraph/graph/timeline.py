@@ -8,6 +8,7 @@ has none, the document's date. Events are ordered by date and keep their spans.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import defaultdict
 from typing import Any
 
@@ -92,12 +93,15 @@ def timeline(store: Any, entity_id: str, limit_documents: int = 300) -> list[dic
     for doc_id in list(by_doc)[:limit_documents]:
         doc_mentions = by_doc[doc_id]
         text = store.document_text(doc_id)
-        sentences = sentences_of(text, store.sentence_segments(doc_id))
+        sentences = sorted(sentences_of(text, store.sentence_segments(doc_id)))
+        starts = [s for s, _ in sentences]
         seen: set[tuple[int, int]] = set()
         for m in doc_mentions:
-            s_start, s_end = next(
-                ((s, e) for s, e in sentences if s <= m["start"] < e), (m["start"], m["end"])
-            )
+            at = bisect_right(starts, m["start"]) - 1  # the sentence holding the mention, if any
+            if at >= 0 and m["start"] < sentences[at][1]:
+                s_start, s_end = sentences[at]
+            else:
+                s_start, s_end = m["start"], m["end"]
             if (s_start, s_end) in seen:
                 continue
             seen.add((s_start, s_end))

@@ -4,19 +4,20 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from typing import Any, cast
 
+from casegraph.models import EntityRecord
 from casegraph.store.base import StoreBase, dumps, loads
 
 # Labels that name a thing worth resolving (numbers, dates and amounts are not entities).
 NAME_LABELS = ("PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EMAIL")
 
 
-def _entity_row(row: dict[str, Any]) -> dict[str, Any]:
+def _entity_row(row: dict[str, Any]) -> EntityRecord:
     row["aliases"] = loads(row.get("aliases"), [])
     if "meta" in row:
         row["meta"] = loads(row.get("meta"), {})
-    return row
+    return cast(EntityRecord, row)
 
 
 class EntityStore(StoreBase):
@@ -92,7 +93,7 @@ class EntityStore(StoreBase):
 
     # -- reading entities ---------------------------------------------------------------
 
-    def list_entities(self, type: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+    def list_entities(self, type: str | None = None, limit: int | None = None) -> list[EntityRecord]:
         """Entities with their mention and document counts, most mentioned first."""
         sql = (
             "SELECT e.id, e.name, e.type, e.aliases,"
@@ -111,7 +112,7 @@ class EntityStore(StoreBase):
             params.append(limit)
         return [_entity_row(r) for r in self.query(sql, params)]
 
-    def entity_by_id_or_name(self, key: str) -> dict[str, Any] | None:
+    def entity_by_id_or_name(self, key: str) -> EntityRecord | None:
         """The entity with this id, else the most mentioned one with exactly this name
         (case-insensitive); None when neither exists. The fast path of name lookup."""
         row = self.query_one("SELECT id FROM entities WHERE id = ?", (key,))
@@ -125,7 +126,7 @@ class EntityStore(StoreBase):
             return None
         return self.entity_summary(row["id"])
 
-    def entity_summary(self, entity_id: str) -> dict[str, Any] | None:
+    def entity_summary(self, entity_id: str) -> EntityRecord | None:
         """id, name, type, aliases, mentions, documents of one entity."""
         row = self.query_one(
             "SELECT e.id, e.name, e.type, e.aliases,"
@@ -136,11 +137,45 @@ class EntityStore(StoreBase):
         )
         return _entity_row(row) if row else None
 
-    def get_entity(self, entity_id: str) -> dict[str, Any] | None:
+    # -- the name index (graph/lookup.py) ------------------------------------------------
+
+    def replace_name_keys(self, rows: Sequence[tuple[str, str, int, str, str, int]]) -> None:
+        """(key, entity id, person, surname, sound, mentions) for every name of every entity."""
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM entity_keys")
+            conn.executemany("INSERT INTO entity_keys VALUES (?,?,?,?,?,?)", rows)
+
+    def entity_ids_by_key(self, keys: Sequence[str]) -> list[str]:
+        """Entities with exactly one of these name keys, most mentioned first."""
+        marks = ",".join("?" * len(keys))
+        return [
+            r["entity_id"]
+            for r in self.query(
+                f"SELECT entity_id, max(mentions) AS n FROM entity_keys WHERE key IN ({marks})"
+                " GROUP BY entity_id ORDER BY n DESC, entity_id",
+                list(keys),
+            )
+        ]
+
+    def person_keys_like(self, surname: str, sound: str) -> list[tuple[str, str]]:
+        """(key, entity id) of person names with this surname or one that sounds alike."""
+        rows = self.query(
+            "SELECT key, entity_id FROM entity_keys WHERE person = 1 AND (surname = ? OR sound = ?)"
+            " ORDER BY mentions DESC, entity_id",
+            (surname, sound),
+        )
+        return [(r["key"], r["entity_id"]) for r in rows]
+
+    def all_name_keys(self) -> list[tuple[str, str]]:
+        """(key, entity id) of every name, most mentioned entities first."""
+        rows = self.query("SELECT key, entity_id FROM entity_keys ORDER BY mentions DESC, entity_id")
+        return [(r["key"], r["entity_id"]) for r in rows]
+
+    def get_entity(self, entity_id: str) -> EntityRecord | None:
         row = self.query_one("SELECT * FROM entities WHERE id = ?", (entity_id,))
         return _entity_row(row) if row else None
 
-    def entity_names(self) -> list[dict[str, Any]]:
+    def entity_names(self) -> list[EntityRecord]:
         """(id, name, type, aliases, mentions) of every entity: the lookup table for names."""
         return self.list_entities()
 
@@ -420,8 +455,8 @@ class EntityStore(StoreBase):
     def entity_types(self) -> dict[str, str]:
         return {row[0]: row[1] for row in self.conn.execute("SELECT id, type FROM entities")}
 
-    def entities_by_id(self, entity_ids: Sequence[str]) -> list[dict[str, Any]]:
-        out: list[dict[str, Any]] = []
+    def entities_by_id(self, entity_ids: Sequence[str]) -> list[EntityRecord]:
+        out: list[EntityRecord] = []
         ids = sorted(set(entity_ids))
         for i in range(0, len(ids), 500):
             chunk = ids[i : i + 500]

@@ -25,6 +25,7 @@ from casegraph.models import (
     ClaimRow,
     Document,
     DocumentRecord,
+    EntityRecord,
     FileRecord,
     MentionRow,
     NearDuplicate,
@@ -275,21 +276,37 @@ class Entities(Protocol):
         """Replace all machine entities and links in one transaction: readers never see half."""
         ...
 
-    def list_entities(self, type: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+    def list_entities(self, type: str | None = None, limit: int | None = None) -> list[EntityRecord]:
         """Entities with their mention and document counts, most mentioned first."""
         ...
 
-    def entity_by_id_or_name(self, key: str) -> dict[str, Any] | None:
+    def entity_by_id_or_name(self, key: str) -> EntityRecord | None:
         """The entity with this id, else the most mentioned one with exactly this name (case-insensitive); None when neither exists. The fast path of name lookup."""
         ...
 
-    def entity_summary(self, entity_id: str) -> dict[str, Any] | None:
+    def entity_summary(self, entity_id: str) -> EntityRecord | None:
         """id, name, type, aliases, mentions, documents of one entity."""
         ...
 
-    def get_entity(self, entity_id: str) -> dict[str, Any] | None: ...
+    def replace_name_keys(self, rows: Sequence[tuple[str, str, int, str, str, int]]) -> None:
+        """(key, entity id, person, surname, sound, mentions) for every name of every entity."""
+        ...
 
-    def entity_names(self) -> list[dict[str, Any]]:
+    def entity_ids_by_key(self, keys: Sequence[str]) -> list[str]:
+        """Entities with exactly one of these name keys, most mentioned first."""
+        ...
+
+    def person_keys_like(self, surname: str, sound: str) -> list[tuple[str, str]]:
+        """(key, entity id) of person names with this surname or one that sounds alike."""
+        ...
+
+    def all_name_keys(self) -> list[tuple[str, str]]:
+        """(key, entity id) of every name, most mentioned entities first."""
+        ...
+
+    def get_entity(self, entity_id: str) -> EntityRecord | None: ...
+
+    def entity_names(self) -> list[EntityRecord]:
         """(id, name, type, aliases, mentions) of every entity: the lookup table for names."""
         ...
 
@@ -311,7 +328,7 @@ class Entities(Protocol):
 
     def entity_types(self) -> dict[str, str]: ...
 
-    def entities_by_id(self, entity_ids: Sequence[str]) -> list[dict[str, Any]]: ...
+    def entities_by_id(self, entity_ids: Sequence[str]) -> list[EntityRecord]: ...
 
     def entity_aliases(self, entity_ids: Iterable[str]) -> dict[str, list[str]]:
         """Every name an entity goes by: its canonical name and aliases."""
