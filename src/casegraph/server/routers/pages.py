@@ -85,7 +85,7 @@ def search_page(
 ) -> Response:
     hits: list[dict[str, Any]] = []
     facets: dict[str, Counter[str]] = {}
-    entity_ref: dict[str, Any] | None = None
+    entity_ref: Mapping[str, Any] | None = None
     note = ""
     if q.strip():
         pool = list(
