@@ -96,6 +96,7 @@ class Retriever:
         self._hits: dict[tuple[str, str], list[int]] = {}
         self._lower: dict[str, str] = {}
         self._name_found: dict[str, bool] = {}
+        self._entity_found: dict[str, bool] = {}
         self._n = max(1, store.document_count())
 
     # -- step 1: documents ------------------------------------------------------------------
@@ -174,19 +175,34 @@ class Retriever:
         best = _diverse(scored, self.sentences_per_item)
         if item.kind == "quote":  # the quoted passages of the source sentences, and quotes running on
             best += self._quoted_parts(best, stems, total)
-        search = Search(searched, list(item.names), len(docs), len(scored), self.absent_names(item.names))
+        absent = self.absent_names(item.names, item.entity_ids)
+        search = Search(searched, list(item.names), len(docs), len(scored), absent)
         return best, search
 
-    def absent_names(self, names: list[str]) -> list[str]:
-        """The item's names that occur in no source document at all (worth saying)."""
+    def absent_names(self, names: list[str], entity_ids: list[str] | None = None) -> list[str]:
+        """The item's names that no source document names (worth saying): neither in these
+        words nor as the resolved entity ("Mr. Aliyev" in a source names "Rakhat Aliyev" once
+        resolution has linked the two)."""
         absent = []
+        aliases = self.store.entity_aliases(entity_ids) if entity_ids else {}
         for name in dict.fromkeys(names):
             if name not in self._name_found:
                 phrase = _phrase(name, size=6, minimum=1)
                 self._name_found[name] = bool(phrase and self.store.fts_sources(phrase, 1, self.exclude))
-            if not self._name_found[name]:
+            if not self._name_found[name] and not self._entity_in_sources(name, aliases):
                 absent.append(name)
         return absent
+
+    def _entity_in_sources(self, name: str, aliases: dict[str, list[str]]) -> bool:
+        """Whether an entity the article's `name` resolved to is mentioned in a source."""
+        wanted = fold(name)
+        for entity_id, known in aliases.items():
+            if any(fold(a) == wanted for a in known):
+                if entity_id not in self._entity_found:
+                    self._entity_found[entity_id] = bool(self.store.sources_mentioning([entity_id], 1))
+                if self._entity_found[entity_id]:
+                    return True
+        return False
 
     def _term_sentences(self, doc_id: str, term: str) -> list[int]:
         """Sentences of a document holding a word that starts with `term` (cached: the items

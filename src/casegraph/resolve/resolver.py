@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -30,6 +30,9 @@ FAMILY = {"PERSON": "PO", "ORG": "PO", "GPE": "G", "LOC": "G", "FAC": "G", "NORP
 TYPE_ORDER = ["PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EMAIL"]
 MAX_REASONS = 40
 MAX_ANCHORS = 40
+# How far back (characters) a titled surname ("Mr. Wade") looks for the person last named in
+# full when several people of its document carry that surname.
+ANTECEDENT_WINDOW = 3000
 
 
 @dataclass
@@ -45,6 +48,9 @@ class Group:
     labels: Counter[str] = field(default_factory=Counter)  # label → weighted votes (float weights)
     addresses: set[str] = field(default_factory=set)
     anchors: list[tuple[str, int, int]] = field(default_factory=list)
+    starts: dict[int, int] = field(default_factory=dict)  # mention id → its start in the document
+    titled: set[int] = field(default_factory=set)  # mentions written with a title ("Mr. Wade")
+    reasons: list[dict[str, Any]] = field(default_factory=list)  # joins made inside the document
     _best: ParsedName | None = None
 
     def add_name(self, parsed: ParsedName, label: str, weight: float = 1.0) -> None:
@@ -103,6 +109,13 @@ class UnionFind:
         return ra
 
 
+# A title right before a surname ("Mr. Wade", "President Wade", "the ambassador, Mr. Smith").
+_TITLE_BEFORE = re.compile(
+    r"\b(?:mr|mrs|ms|miss|dr|prof|sir|president|minister|ambassador|senator|sen|congressman|"
+    r"congresswoman|governor|gov|judge|justice|general|gen|secretary|chairman|director|prince|"
+    r"princess|king|queen|sheikh|emir|mayor|lobbyist|attorney|agent|officer)\.?\s+$",
+    re.IGNORECASE,
+)
 _CAPTION = re.compile(r"\S\s+vs?\.?\s+\S")
 _NOT_IN_PERSON_NAMES = {"v", "vs", "and", "of", "the", "for", "on", "in", "at"}
 
@@ -147,7 +160,11 @@ def _person_or_org(text: str, label: str) -> str:
 # -- 1. groups within documents -------------------------------------------------------------
 
 
-def build_groups(mentions: list[dict[str, Any]], parties: list[dict[str, Any]]) -> list[Group]:
+def build_groups(
+    mentions: list[dict[str, Any]],
+    parties: list[dict[str, Any]],
+    text_of: Callable[[str], str] | None = None,
+) -> list[Group]:
     groups: dict[tuple[str, ...], Group] = {}
     by_doc: dict[str, list[Group]] = defaultdict(list)
 
@@ -182,6 +199,9 @@ def build_groups(mentions: list[dict[str, Any]], parties: list[dict[str, Any]]) 
             group = group_for(key, m["doc_id"])
             # NER is surer of types on full names than on lone words ("Nazarbayev" as ORG)
             group.add_name(parsed, label, weight=2.0 if len(parsed.tokens) > 1 else 1.0)
+            if parsed.plain and parsed.plain != parsed.display:  # "Mr. Aliyev", "President Wade"
+                group.titled.add(m["id"])
+        group.starts[m["id"]] = int(m.get("start") or 0)
         group.mentions.append(m["id"])
         if len(group.anchors) < MAX_ANCHORS:
             group.anchors.append((m["doc_id"], m["start"], m["end"]))
@@ -189,7 +209,7 @@ def build_groups(mentions: list[dict[str, Any]], parties: list[dict[str, Any]]) 
     for p in parties:
         _add_party(p, groups, group_for)
 
-    _attach_local_surnames(by_doc)
+    _attach_local_surnames(by_doc, text_of)
     return [g for g in groups.values() if g.mentions or g.parties]
 
 
@@ -223,7 +243,9 @@ def _display_name(name: str) -> str:
     return invert_comma_name(name)
 
 
-def _attach_local_surnames(by_doc: dict[str, list[Group]]) -> None:
+def _attach_local_surnames(
+    by_doc: dict[str, list[Group]], text_of: Callable[[str], str] | None = None
+) -> None:
     """Inside one document a lone surname ("Nazarbayev", "Mr. Aliyev") is the full name that
     carries it when exactly one person in the document does."""
     for doc_groups in by_doc.values():
@@ -244,8 +266,22 @@ def _attach_local_surnames(by_doc: dict[str, list[Group]]) -> None:
                     f for f in full if f is not group and f.rep().given and f.rep().given[0] == best.key
                 ]
             owners = _distinct_people(owners)
+            if len(owners) > 1:
+                _split_by_antecedent(group, owners, text_of(group.doc_id) if text_of else "")
             if len(owners) == 1:
                 target = owners[0]
+                if target.rep().plain != best.plain and len(target.reasons) < MAX_REASONS:
+                    target.reasons.append(
+                        {
+                            "rule": "surname in the document: the one person there who carries it",
+                            "a": target.rep().plain,
+                            "b": best.plain,
+                            "score": 0.9,
+                            "doc_id": group.doc_id,
+                        }
+                    )
+                target.starts.update(group.starts)
+                target.titled |= group.titled
                 target.mentions += group.mentions
                 target.parties += group.parties
                 target.names.update(group.names)
@@ -256,6 +292,55 @@ def _attach_local_surnames(by_doc: dict[str, list[Group]]) -> None:
                     target.parsed.setdefault(key, parsed)
                 target._best = None
                 group.mentions, group.parties = [], []
+
+
+def _split_by_antecedent(group: Group, owners: list[Group], text: str = "") -> None:
+    """A surname that several people of the document carry ("Wade": Abdoulaye and Karim
+    Wade). Each of its mentions written with a title ("Mr. Wade", "President Wade") goes to
+    the person named in full last before it, within ANTECEDENT_WINDOW characters, as a reader
+    takes it; the reason is kept. Bare ones ("the Biden family") and those before any full
+    name stay as they are: either person, or both."""
+    moved: dict[int, list[int]] = defaultdict(list)
+    for mid in group.mentions:
+        if mid not in group.starts:
+            continue
+        # the model leaves the title out of the name ("Mr." of "Mr. Wade"): read it in the text
+        start = group.starts[mid]
+        if mid not in group.titled and not (text and _TITLE_BEFORE.search(text[max(0, start - 30) : start])):
+            continue
+        at = group.starts[mid]
+        last: tuple[int, int] | None = None  # (start of the full mention, owner index)
+        for i, owner in enumerate(owners):
+            before = [s for m, s in owner.starts.items() if s < at and m not in owner.titled]
+            if before and (last is None or max(before) > last[0]):
+                last = (max(before), i)
+        if last is not None and at - last[0] <= ANTECEDENT_WINDOW:
+            moved[last[1]].append(mid)
+    best = group.rep()
+    for i, mids in moved.items():
+        target = owners[i]
+        target.mentions += mids
+        target.names[best.plain or best.display] += len(mids)
+        target.labels["PERSON"] += len(mids)
+        for key, parsed in group.parsed.items():
+            target.parsed.setdefault(key, parsed)
+        target._best = None
+        for mid in mids:
+            target.starts[mid] = group.starts[mid]
+            target.titled.add(mid)
+        if len(target.reasons) < MAX_REASONS:
+            target.reasons.append(
+                {
+                    "rule": "titled surname in the document: the person named in full last before it",
+                    "a": target.rep().plain,
+                    "b": best.plain,
+                    "score": 0.8,
+                    "doc_id": group.doc_id,
+                    "mentions": len(mids),
+                }
+            )
+    taken = {mid for mids in moved.values() for mid in mids}
+    group.mentions = [m for m in group.mentions if m not in taken]
 
 
 def _distinct_people(groups: list[Group]) -> list[Group]:
@@ -527,10 +612,6 @@ def _join_singles(clusters: Clusters, singles: list[Group], reps: dict[str, tupl
             clusters.union(members[0].gid, other.gid, "same name", 1.0, (_label(members[0]), _label(other)))
 
 
-def _distinct_roots(clusters: Clusters, roots: set[int]) -> set[int]:
-    return {clusters.root(r) for r in roots}
-
-
 # -- 3. entities ------------------------------------------------------------------------------
 
 
@@ -549,7 +630,9 @@ def make_entities(groups: list[Group], clusters: Clusters) -> list[dict[str, Any
         mention_ids: list[int] = []
         party_ids: list[int] = []
         anchors: list[tuple[str, int, int]] = []
+        reasons = list(clusters.reasons.get(root, []))
         for g in gs:
+            reasons += g.reasons[: max(0, MAX_REASONS - len(reasons))]
             labels.update(g.labels)
             names.update(g.names)
             for key, parsed in g.parsed.items():
@@ -575,7 +658,7 @@ def make_entities(groups: list[Group], clusters: Clusters) -> list[dict[str, Any
                 "party_ids": party_ids,
                 "anchors": anchors,
                 "meta": {
-                    "reasons": clusters.reasons.get(root, []),
+                    "reasons": reasons,
                     "labels": dict(labels.most_common()),
                     "emails": sorted(addresses),
                     "key": key,
@@ -650,8 +733,12 @@ def stable_id(type_: str, key: str, anchors: list[tuple[str, int, int]], used: s
     return entity_id
 
 
-def resolve_rows(mentions: list[dict[str, Any]], parties: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def resolve_rows(
+    mentions: list[dict[str, Any]],
+    parties: list[dict[str, Any]],
+    text_of: Callable[[str], str] | None = None,
+) -> list[dict[str, Any]]:
     """The whole machine resolution over plain rows: returns entity dicts with mention_ids."""
-    groups = build_groups(mentions, parties)
+    groups = build_groups(mentions, parties, text_of)
     clusters = join_groups(groups)
     return make_entities(groups, clusters)

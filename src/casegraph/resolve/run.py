@@ -31,7 +31,7 @@ def resolve_store(store: Any) -> dict[str, Any]:
     refresh_email_parties(store)
     mentions = list(store.iter_name_mentions())
     parties = store.email_parties()
-    entities = resolve_rows(mentions, parties)
+    entities = resolve_rows(mentions, parties, text_of=store.document_text)  # titles before surnames
     by_mention = {m["id"]: m for m in mentions}
     applier = Applier(entities, by_mention)
     applied = sum(applier.apply(c) for c in store.corrections())
