@@ -45,7 +45,6 @@ class DocContext:
     mentions: list[M] = field(default_factory=list)
     sents: list[Sent] = field(default_factory=list)
     token_mention: dict[tuple[int, int], int] = field(default_factory=dict)
-    cluster_names: dict[str, str] = field(default_factory=dict)
     quote_ranges: list[tuple[int, int]] = field(default_factory=list)
     _starts: dict[int, list[int]] = field(default_factory=dict)
 

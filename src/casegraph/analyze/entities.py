@@ -421,16 +421,6 @@ def cluster(ctx: DocContext) -> None:
             m.cluster = "person-" + slug(target)
         else:
             m.cluster = _group(m.label) + "-" + slug(m.text)
-    names: dict[str, str] = {}
-    for m in ctx.mentions:
-        best = names.get(m.cluster)
-        text = " ".join(m.text.split())
-        for suffix in _POSSESSIVE:
-            if text.endswith(suffix):
-                text = text[: -len(suffix)]
-        if best is None or len(text) > len(best):
-            names[m.cluster] = text
-    ctx.cluster_names = names
 
 
 def _group(label: str) -> str:

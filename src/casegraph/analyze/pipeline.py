@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -45,17 +45,6 @@ def load_nlp(name: str | None = None) -> Any:
 
     add_components(nlp)
     return nlp
-
-
-def describe(nlp: Any) -> dict[str, Any]:
-    import spacy
-
-    return {
-        "model": nlp.meta.get("lang", "") + "_" + nlp.meta.get("name", "") if nlp.meta.get("name") else "",
-        "model_version": nlp.meta.get("version", ""),
-        "spacy": spacy.about.__version__,
-        "components": list(nlp.pipe_names),
-    }
 
 
 # -- chunking -----------------------------------------------------------------------------
@@ -128,8 +117,3 @@ class Chunk:
         if hasattr(token_or_span, "end_char"):
             return self.offset + int(token_or_span.end_char)
         return self.offset + int(token_or_span.idx) + len(token_or_span)
-
-
-def parse_chunks(nlp: Any, text: str, chunks: Iterable[tuple[int, int]], batch_size: int = 32) -> list[Chunk]:
-    items = ((text[s:e], s) for s, e in chunks)
-    return [Chunk(doc, off) for doc, off in nlp.pipe(items, as_tuples=True, batch_size=batch_size)]

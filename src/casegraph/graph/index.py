@@ -12,7 +12,6 @@ edges themselves (kinds, evidence) are read from the store per query.
 
 from __future__ import annotations
 
-import math
 import random
 import warnings
 from collections.abc import Sequence
@@ -133,9 +132,6 @@ class GraphIndex:
             store.save_graph_index(version, index.ids, index.arrays())
         return index
 
-    def has(self, entity_id: str) -> bool:
-        return entity_id in self.index
-
     def paths(
         self, a: str, b: str, k: int = 3, max_hops: int = 6
     ) -> list[list[tuple[str, str, float, float]]]:
@@ -188,7 +184,3 @@ class GraphIndex:
             random.setstate(state)
         groups = [[self.ids[v] for v in members] for members in parts if len(members) >= min_size]
         return sorted(groups, key=len, reverse=True)
-
-
-def path_cost(steps: list[tuple[str, str, float, float]]) -> float:
-    return math.fsum(s[2] for s in steps)

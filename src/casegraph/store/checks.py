@@ -185,9 +185,6 @@ class CheckStore(StoreBase):
                 [(d, s, e, model, v) for d, s, e, v in rows],
             )
 
-    def embedding_count(self, model: str) -> int:
-        return int(self.scalar("SELECT count(*) FROM embeddings WHERE model = ?", (model,)) or 0)
-
     # -- reports --------------------------------------------------------------------------
 
     def save_check(self, article_id: str, report: dict[str, Any]) -> int:

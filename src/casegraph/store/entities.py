@@ -191,13 +191,6 @@ class EntityStore(StoreBase):
             params.append(limit)
         return self.query(sql, params)
 
-    def mentions_of_entities(self, entity_ids: Sequence[str]) -> list[dict[str, Any]]:
-        marks = ",".join("?" * len(entity_ids))
-        return self.query(
-            f"SELECT id, doc_id, start, end, text, label, entity_id FROM mentions WHERE entity_id IN ({marks})",
-            list(entity_ids),
-        )
-
     def entity_quotes(self, entity_id: str, limit: int = 200) -> list[dict[str, Any]]:
         """Quotes whose speaker resolved to the entity."""
         return self.query(
@@ -239,12 +232,6 @@ class EntityStore(StoreBase):
                 (doc_id,),
             )
         ]
-
-    def sentence_segments_all(self) -> Iterator[tuple[str, int, int]]:
-        for row in self.conn.execute(
-            "SELECT doc_id, start, end FROM segments WHERE kind = 'sentence' ORDER BY doc_id, start"
-        ):
-            yield row[0], row[1], row[2]
 
     def resolved_mentions(self) -> Iterator[tuple[int, str, int, int, str]]:
         """(id, doc_id, start, end, entity_id) of resolved mentions, by document and offset."""
@@ -440,16 +427,6 @@ class EntityStore(StoreBase):
             )
             for row in rows:
                 out[row.pop("edge_id")].append(row)
-        return out
-
-    def graph_edges_by_id(self, edge_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
-        out: dict[int, dict[str, Any]] = {}
-        ids = sorted(set(int(i) for i in edge_ids))
-        for i in range(0, len(ids), 500):
-            chunk = ids[i : i + 500]
-            marks = ",".join("?" * len(chunk))
-            for row in self.query(f"SELECT * FROM graph_edges WHERE id IN ({marks})", chunk):
-                out[row["id"]] = row
         return out
 
     def entity_types(self) -> dict[str, str]:
