@@ -12,7 +12,16 @@ from rapidfuzz import fuzz
 
 from casegraph.check import calibration, embed
 from casegraph.check.calibration import Thresholds
-from casegraph.check.items import DOCUMENT_CLAIM, Item, Speaker, claim_core, contained, overlaps, quote_core
+from casegraph.check.items import (
+    DOCUMENT_CLAIM,
+    Item,
+    Speaker,
+    claim_core,
+    contained,
+    not_an_item,
+    overlaps,
+    quote_core,
+)
 from casegraph.check.retrieve import Candidate, Retriever
 from casegraph.check.text import content_terms, fold
 from casegraph.check.verdict import decide, evidence_dict
@@ -36,6 +45,8 @@ def article_items(store: SQLiteStore, article_id: str, t: Thresholds) -> list[It
     items: list[Item] = []
     for q in quotes:
         core = quote_core(q["text"])
+        if not_an_item(q["text"], "quote"):
+            continue  # a heading taken for a quote
         if len(core.split()) < 3:
             continue  # a scare-quoted word ("bad reputation" is kept, "truth" is not worth a search)
         items.append(Item("quote", q["start"], q["end"], q["text"], core, speaker=_speaker(store, q)))
@@ -46,6 +57,8 @@ def article_items(store: SQLiteStore, article_id: str, t: Thresholds) -> list[It
         about_documents = bool(DOCUMENT_CLAIM.search(c["text"]))
         if scored and c["checkworthiness"] < t.min_checkworthiness and not about_documents:
             continue
+        if not_an_item(c["text"]):
+            continue  # headings, questions to the reader, transitions and lead-ins
         if any(contained((c["start"], c["end"]), span) or _only_attribution(c, span) for span in quote_spans):
             continue  # the quote itself is checked
         item = Item(
@@ -137,7 +150,10 @@ def score_candidates(
     else:
         vectors = retriever.embed_spans(spans) if spans else {}
         queries = list(embed.encode([i.core for i in items]))
-    vectors = {**vectors, **retriever.add_semantic(items, queries, found)}  # every source sentence, by meaning
+    vectors = {
+        **vectors,
+        **retriever.add_semantic(items, queries, found),
+    }  # every source sentence, by meaning
     results = []
     for item, query, (cands, search) in zip(items, queries, found, strict=False):
         folded = fold(item.core)

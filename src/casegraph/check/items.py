@@ -27,6 +27,52 @@ _ATTRIBUTION_PREFIX = re.compile(
 )
 
 
+# Lines that organise the article rather than state anything: transitions, lead-ins ending in a
+# colon, invitations to the reader ("Let's break it down step by step.").
+_FILLER = re.compile(
+    r"^\W*(?:let'?s|let us|let me|here'?s|here is|here are|now,? let|so,? let|to sum up|in summary|"
+    r"in conclusion|to conclude|in short|first,? let|next,? let|finally,? let|consider the following|"
+    r"read on|stay tuned|more on that|see below|as follows)\b"
+    r"|\b(?:step by step|break (?:it|this|that) down|the following|it became clear that|"
+    r"take a (?:closer )?look|what we know|what this means)\W*$",
+    re.IGNORECASE,
+)
+
+
+def _title_like(text: str) -> bool:
+    """Most longer words capitalised ("Lobbyists and the Kazakh Feud"), or a few words without
+    a number: a heading, not a list item that states something ("Aliyev paid $2 billion")."""
+    long_words = [w for w in re.findall(r"[^\W\d_]{4,}", text)]
+    capitalised = sum(1 for w in long_words if w[0].isupper())
+    if long_words and capitalised / len(long_words) >= 0.6:
+        return True
+    return len(text.split()) <= 5 and not re.search(r"\d", text)
+
+
+_READER = re.compile(r"\b(?:you|your|we|us|our|let'?s)\b", re.IGNORECASE)
+
+
+def not_an_item(text: str, kind: str = "claim") -> str:
+    """Why a piece of the article is not checked ("" when it is): a heading (a short line
+    without final punctuation), a question to the reader, a transition or lead-in ("From the
+    documents, it became clear that:"). Quotes are checked unless they are a heading."""
+    line = " ".join(text.split())
+    bare = line.strip("\"'“”‘’«» ")
+    if not bare:
+        return "empty"
+    if len(bare.split()) <= 14 and bare[-1] not in '.!?;:,"”’)' and _title_like(bare):
+        return "heading"
+    if kind == "quote":
+        return ""
+    if bare.endswith(":"):
+        return "lead-in"
+    if bare.endswith("?") and (_READER.search(bare) or len(bare.split()) <= 12):
+        return "question to the reader"
+    if _FILLER.search(bare) and len(bare.split()) <= 16:
+        return "transition"
+    return ""
+
+
 @dataclass
 class Speaker:
     """Who the article says spoke: the mention's text, its resolved entity and that entity's names."""

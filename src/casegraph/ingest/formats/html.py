@@ -43,7 +43,7 @@ class HtmlIngestor(Ingestor):
             with_metadata=True,
             favor_precision=True,
         )
-        text = getattr(doc, "text", None) or ""
+        text = blocks(getattr(doc, "text", None) or "")
         title = getattr(doc, "title", None) or ""
         author = getattr(doc, "author", None) or ""
         date = getattr(doc, "date", None) or None
@@ -64,6 +64,13 @@ class HtmlIngestor(Ingestor):
         yield Extracted(
             text=text, mime=self.mime, title=title or _title_tag(html), author=author, date=date, meta=meta
         )
+
+
+def blocks(text: str) -> str:
+    """trafilatura's text with a blank line between blocks: it puts every block (heading,
+    paragraph, list item, table row) on its own line, and a single line break reads as the same
+    paragraph downstream, which glued an <h1> to the first paragraph."""
+    return "\n\n".join(line.strip() for line in text.splitlines() if line.strip())
 
 
 def _decode_html(raw: bytes) -> tuple[str, str]:
@@ -87,7 +94,7 @@ def html_to_text(html: str) -> str:
 
     text = trafilatura.extract(html, include_comments=False, include_tables=True, favor_recall=True) or ""
     if text.strip():
-        return text
+        return blocks(text)
     from lxml import html as lxml_html
 
     try:
@@ -96,4 +103,15 @@ def html_to_text(html: str) -> str:
         return ""
     for bad in tree.xpath("//script|//style|//noscript"):
         bad.drop_tree()
-    return "\n".join(line.strip() for line in tree.text_content().splitlines() if line.strip())
+    for block in tree.xpath(_BLOCKS):  # a block's end is a paragraph break, not a space
+        block.tail = "\n\n" + (block.tail or "")
+    for br in tree.xpath("//br"):
+        br.tail = "\n" + (br.tail or "")
+    lines = [" ".join(line.split()) for line in tree.text_content().split("\n\n")]
+    return "\n\n".join(line for line in lines if line)
+
+
+_BLOCKS = "|".join(
+    f"//{tag}"
+    for tag in ("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "blockquote", "pre", "table")
+)
