@@ -1,153 +1,72 @@
-"""Response and request models for the OpenAPI schema.
+"""The API's schemas in /api/openapi.json.
 
-The responses themselves are what the `Case` methods return (the shapes of the CLI's
-`--json`, one function for both); these models document them in /api/openapi.json and
-allow extra fields, so that a field the stages add later passes through unchanged.
+Responses are what the `Case` methods return (the shapes of the CLI's `--json`: one function
+produces both), declared with the record types of casegraph.models, the one data contract.
+Those are `typing.TypedDict`s, which pydantic does not accept on Python 3.11; `record()`
+rebuilds one (and the records it nests) as `typing_extensions.TypedDict` for the schema. The
+declaration documents the response without filtering it, so a field added later passes
+through. Jobs and request bodies are the server's own.
 """
 
 from __future__ import annotations
 
+import types
+import typing
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+import typing_extensions
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+from casegraph import models
+
+_converted: dict[Any, Any] = {}
+
+
+def _convert(tp: Any) -> Any:
+    if typing.is_typeddict(tp):
+        if tp not in _converted:
+            fields: dict[str, Any] = {}
+            for key, hint in typing.get_type_hints(tp).items():
+                inner = _convert(hint)
+                fields[key] = typing_extensions.NotRequired[inner] if key in tp.__optional_keys__ else inner
+            made: Any = typing_extensions.TypedDict(tp.__name__, fields)  # type: ignore[misc]
+            made.__doc__ = tp.__doc__
+            _converted[tp] = made
+        return _converted[tp]
+    origin = typing.get_origin(tp)
+    if origin is None or origin is Literal:
+        return tp
+    args = tuple(_convert(a) for a in typing.get_args(tp))
+    if origin in (typing.Union, types.UnionType):
+        return typing.Union[args]  # noqa: UP007 - built from a tuple at run time
+    return origin[args if len(args) > 1 else args[0]]
+
+
+def record(*names: str) -> Any:
+    """The first of `names` that casegraph.models defines, usable by pydantic; else None."""
+    for name in names:
+        found = getattr(models, name, None)
+        if found is None:
+            continue
+        try:
+            made = _convert(found)
+            TypeAdapter(made).json_schema()
+        except Exception:  # a record pydantic cannot describe is left out of the schema, not fatal
+            continue
+        return made
+    return None
+
+
+def documented(*names: str, many: bool = False) -> dict[int | str, dict[str, Any]]:
+    """`responses=` for a route returning the record `names[0]` (or a list of them)."""
+    found = record(*names)
+    if found is None:
+        return {}
+    return {200: {"model": list[found] if many else found}}  # type: ignore[valid-type]
 
 
 class Open(BaseModel):
     model_config = ConfigDict(extra="allow")
-
-
-class Ref(Open):
-    id: str
-    name: str | None = None
-    type: str | None = None
-
-
-class SpanOut(Open):
-    doc_id: str
-    start: int
-    end: int
-    text: str = ""
-
-
-class DocumentRow(Open):
-    id: str
-    sha256: str
-    kind: Literal["source", "article"]
-    path: str
-    title: str | None = None
-    author: str | None = None
-    date: str | None = None
-    custodian: str | None = None
-    mime: str | None = None
-    lang: str | None = None
-    parent_id: str | None = None
-    meta: dict[str, Any] = Field(default_factory=dict)
-
-
-class DocumentOut(DocumentRow):
-    text: str
-    paths: list[str]
-    children: list[str]
-    near_duplicates: list[dict[str, Any]]
-    pages: int
-
-
-class SearchHit(Open):
-    doc_id: str
-    path: str
-    title: str | None = None
-    kind: str
-    date: str | None = None
-    score: float
-    snippet: str
-
-
-class LogRow(Open):
-    path: str
-    status: str
-    reason: str | None = None
-    doc_id: str | None = None
-
-
-class MentionRow(Open):
-    doc_id: str
-    start: int
-    end: int
-    text: str
-    label: str
-    entity_id: str | None = None
-
-
-class QuoteRow(Open):
-    doc_id: str
-    start: int
-    end: int
-    text: str
-    speaker: dict[str, Any] | None = None
-    cue: str | None = None
-    direct: bool
-
-
-class ClaimRow(Open):
-    doc_id: str
-    start: int
-    end: int
-    text: str
-    type: str
-    hedges: list[dict[str, Any]]
-    boosters: list[dict[str, Any]]
-    attributed_to: dict[str, Any] | None = None
-    checkworthiness: float | None = None
-
-
-class RelationGroup(Open):
-    subject: Ref
-    object: Ref
-    kind: str
-    predicate: str
-    evidence: list[SpanOut]
-    confidence: float
-    negated: bool
-    hedged: bool
-    count: int
-
-
-class RhetoricRow(Open):
-    doc_id: str
-    start: int
-    end: int
-    text: str
-    technique: str
-    score: float
-
-
-class EntityRow(Open):
-    id: str
-    name: str
-    type: str
-    aliases: list[str]
-    mentions: int
-    documents: int
-
-
-class Neighbors(Open):
-    entity: Ref
-    neighbors: list[dict[str, Any]]
-
-
-class Paths(Open):
-    paths: list[dict[str, Any]]
-
-
-class Timeline(Open):
-    entity: Ref
-    events: list[dict[str, Any]]
-
-
-class Community(Open):
-    id: int
-    size: int
-    members: list[Ref]
 
 
 class JobOut(Open):

@@ -8,7 +8,7 @@ from typing import Any, Literal
 from fastapi import APIRouter, Depends, Query
 
 from casegraph.api import Case
-from casegraph.server.schemas import ClaimRow, MentionRow, QuoteRow, RelationGroup, RhetoricRow
+from casegraph.server.schemas import documented
 from casegraph.server.state import Page, case_dep
 
 router = APIRouter(prefix="/api", tags=["analysis"])
@@ -16,7 +16,7 @@ router = APIRouter(prefix="/api", tags=["analysis"])
 DocParam = Query(None, max_length=500, description="Only this document (id).")
 
 
-@router.get("/mentions", responses={200: {"model": list[MentionRow]}})
+@router.get("/mentions", responses=documented("MentionRecord", many=True))
 def mentions(
     doc: str | None = DocParam,
     label: str | None = Query(None, max_length=40),
@@ -27,13 +27,13 @@ def mentions(
     return page.slice(list(case.mentions(doc, label, page.end)))
 
 
-@router.get("/quotes", responses={200: {"model": list[QuoteRow]}})
+@router.get("/quotes", responses=documented("QuoteRecord", many=True))
 def quotes(doc: str | None = DocParam, page: Page = Depends(), case: Case = Depends(case_dep)) -> list[Any]:
     """Who is quoted saying what (`casegraph quotes --json`)."""
     return page.slice(list(case.quotes(doc, page.end)))
 
 
-@router.get("/claims", responses={200: {"model": list[ClaimRow]}})
+@router.get("/claims", responses=documented("ClaimRecord", many=True))
 def claims(
     doc: str | None = DocParam,
     type: Literal["fact", "opinion", "speculation", "prediction"] | None = None,
@@ -44,7 +44,7 @@ def claims(
     return page.slice(list(case.claims(doc, type, page.end)))
 
 
-@router.get("/relations", responses={200: {"model": list[RelationGroup]}})
+@router.get("/relations", responses=documented("RelationRecord", many=True))
 def relations(
     doc: str | None = DocParam,
     kind: str | None = Query(None, max_length=40),
@@ -56,7 +56,7 @@ def relations(
     return page.slice(list(case.relations(doc, kind, typed)))
 
 
-@router.get("/rhetoric", responses={200: {"model": list[RhetoricRow]}})
+@router.get("/rhetoric", responses=documented("RhetoricRecord", many=True))
 def rhetoric(
     doc: str | None = DocParam,
     technique: str | None = Query(None, max_length=80),
@@ -70,7 +70,7 @@ def rhetoric(
 _info_lock = threading.Lock()
 
 
-@router.get("/info")
+@router.get("/info", responses=documented("InfoRecord", "CaseInfo"))
 def info(case: Case = Depends(case_dep)) -> Any:
     """The NLP pipeline, learned models and database counts (`casegraph info --json`)."""
     with _info_lock:  # loading the pipeline once is enough, even when asked twice at once

@@ -7,16 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Query
 
 from casegraph.api import Case
-from casegraph.server.schemas import (
-    Community,
-    EntityRow,
-    MergeIn,
-    Neighbors,
-    Paths,
-    RenameIn,
-    SplitIn,
-    Timeline,
-)
+from casegraph.server.schemas import MergeIn, RenameIn, SplitIn, documented
 from casegraph.server.state import Page, case_dep
 
 router = APIRouter(prefix="/api", tags=["entities"])
@@ -26,7 +17,7 @@ def _name(description: str = "An entity id, name, alias or misspelling.") -> Any
     return Query(..., min_length=1, max_length=300, description=description)
 
 
-@router.get("/entities", responses={200: {"model": list[EntityRow]}})
+@router.get("/entities", responses=documented("EntityRecord", many=True))
 def entities(
     type: str | None = Query(None, max_length=40),
     page: Page = Depends(),
@@ -36,13 +27,13 @@ def entities(
     return page.slice(list(case.entities(type=type, limit=page.end)))
 
 
-@router.get("/entity")
+@router.get("/entity", responses=documented("EntityProfile", "EntityView"))
 def entity(name: str = _name(), case: Case = Depends(case_dep)) -> Any:
     """Profile of an entity by id, name, alias or misspelling (`casegraph entity --json`)."""
     return case.entity(name)
 
 
-@router.get("/neighbors", responses={200: {"model": Neighbors}})
+@router.get("/neighbors", responses=documented("NeighborsView", "Neighbors", "NeighborsRecord"))
 def neighbors(
     name: str = _name(),
     kind: str | None = Query(None, max_length=40),
@@ -53,7 +44,7 @@ def neighbors(
     return case.neighbors(name, limit=limit, kind=kind)
 
 
-@router.get("/path", responses={200: {"model": Paths}})
+@router.get("/path", responses=documented("PathsView", "PathResult", "PathsRecord"))
 def path(
     a: str = _name("From this entity."),
     b: str = _name("To this entity."),
@@ -65,13 +56,13 @@ def path(
     return case.path(a, b, k=k, max_hops=max_hops)
 
 
-@router.get("/timeline", responses={200: {"model": Timeline}})
+@router.get("/timeline", responses=documented("TimelineView", "Timeline", "TimelineRecord"))
 def timeline(name: str = _name(), case: Case = Depends(case_dep)) -> Any:
     """Dated statements about an entity (`casegraph timeline --json`)."""
     return case.timeline(name)
 
 
-@router.get("/communities", responses={200: {"model": list[Community]}})
+@router.get("/communities", responses=documented("CommunityRecord", "Community", many=True))
 def communities(
     min_size: int = Query(2, ge=1, le=1000), page: Page = Depends(), case: Case = Depends(case_dep)
 ) -> list[Any]:
@@ -82,7 +73,7 @@ def communities(
 # -- corrections -----------------------------------------------------------------------------
 
 
-@router.get("/corrections", tags=["corrections"])
+@router.get("/corrections", tags=["corrections"], responses=documented("CorrectionRecord", many=True))
 def corrections(page: Page = Depends(), case: Case = Depends(case_dep)) -> list[Any]:
     """Corrections made by people, in order (`casegraph corrections --json`)."""
     return page.slice(list(case.corrections()))
