@@ -32,6 +32,24 @@ def eval_dir() -> Path:
     return EVAL
 
 
+def postgres_store(folder: Path):
+    """A PostgreSQL case in a fresh database of a throwaway server (initdb/pg_ctl in a
+    temporary folder, started once per session); skipped where PostgreSQL is not installed."""
+    from casegraph.store.postgres import PostgresStore
+    from casegraph.store.postgres.cluster import bin_dir, shared_database
+
+    del folder  # the server keeps its own folder
+    if bin_dir() is None:
+        pytest.skip("PostgreSQL (initdb, pg_ctl) is not installed")
+    return PostgresStore(shared_database())
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    from casegraph.store.postgres.cluster import stop_shared
+
+    stop_shared()
+
+
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:
     return tmp_path / "case.db"

@@ -31,10 +31,11 @@ from casegraph.models import (
     SegmentRecord,
 )
 from casegraph.store import CaseStore, SQLiteStore
-from tests.conftest import ESTATE, SEEDS
+from tests.conftest import ESTATE, SEEDS, postgres_store
 
 BACKENDS: dict[str, Callable[[Path], CaseStore]] = {
     "sqlite": lambda folder: SQLiteStore(folder / "case.db"),
+    "postgresql": postgres_store,
 }
 EMAILS = sorted((ESTATE / "Emails").glob("HOUSE_OVERSIGHT_*.json"))[:6]
 

@@ -29,7 +29,18 @@ def default_db_path() -> str:
 
 
 def open_store(path: str | Path | None = None) -> SQLiteStore:
-    return SQLiteStore(path or default_db_path())
+    """The case at `path`: a SQLite file, or a PostgreSQL database given by its URL
+    (postgresql://user@host/case; see casegraph.store.postgres)."""
+    target = path or default_db_path()
+    if isinstance(target, str) and target.startswith(("postgresql://", "postgres://")):
+        from typing import cast
+
+        from casegraph.store.postgres import PostgresStore
+
+        # the stages are typed against SQLiteStore; PostgresStore has the same methods
+        # (mypy checks it implements CaseStore in casegraph.store.postgres)
+        return cast(SQLiteStore, PostgresStore(target))
+    return SQLiteStore(target)
 
 
 __all__ = ["CaseStore", "SQLiteStore", "default_db_path", "fts_query", "open_store"]
