@@ -212,3 +212,20 @@ def test_upload_limits(server_db: Path, tmp_path: Path) -> None:
             "/api/ingest", data={"kind": "memo"}, files={"files": ("a.txt", b"hello", "text/plain")}
         )
         assert wrong_kind.status_code == 422
+
+
+def test_only_loopback_names_without_tokens(client: Any) -> None:
+    """DNS rebinding: a site whose name now points at 127.0.0.1 must not read the case."""
+    for host in ("127.0.0.1:8000", "localhost:8000", "[::1]:8000", "localhost"):
+        assert client.get("/api/documents?limit=1", headers={"host": host}).status_code == 200, host
+    for host in ("evil.example", "evil.example:8000", "127.0.0.1.evil.example"):
+        response = client.get("/api/documents?limit=1", headers={"host": host})
+        assert response.status_code == 421, host
+
+
+def test_with_tokens_any_host_name(server_db: Path) -> None:
+    with make_client(server_db, tokens=frozenset({TOKEN}), host="0.0.0.0") as c:
+        ok = c.get(
+            "/api/documents?limit=1", headers={"host": "case.example.org", "Authorization": f"Bearer {TOKEN}"}
+        )
+        assert ok.status_code == 200

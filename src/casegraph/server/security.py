@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
-from casegraph.server.config import ServerConfig
+from casegraph.server.config import ServerConfig, is_loopback
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -111,6 +111,10 @@ class SecurityMiddleware:
     def _refusal(self, request: Request) -> Response | None:
         path = request.url.path
         method = request.method.upper()
+        if not self.config.tokens and not is_loopback(_hostname(request.headers.get("host", ""))):
+            # without tokens only loopback names may reach the case: a page of another site
+            # whose name was re-pointed at 127.0.0.1 (DNS rebinding) is refused
+            return _error(421, "this server answers to 127.0.0.1 or localhost only")
         is_api = path.startswith("/api/")
         length = request.headers.get("content-length")
         if length is not None:
@@ -144,6 +148,13 @@ class SecurityMiddleware:
                 if not cookie or not sent or not hmac.compare_digest(sent, cookie):
                     return _error(403, "missing or wrong CSRF token (send the X-CSRF-Token header)")
         return None
+
+
+def _hostname(host: str) -> str:
+    """The name in a Host header: without the port, an IPv6 address without its brackets."""
+    if host.startswith("["):
+        return host[1:].split("]", 1)[0]
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
 
 
 def _bearer(request: Request) -> str | None:
