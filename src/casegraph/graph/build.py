@@ -16,7 +16,10 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import combinations
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from casegraph.store.interface import CaseStore
 
 MAX_EVIDENCE = 20
 # Sentences naming more entities than this are lists (distribution lists, indexes), not statements.
@@ -100,7 +103,7 @@ class EdgeSet:
         return edge
 
 
-def add_typed_relations(store: Any, edges: EdgeSet) -> None:
+def add_typed_relations(store: CaseStore, edges: EdgeSet) -> None:
     for r in store.typed_relations():
         a, b = r["a"], r["b"]
         if not a or not b or a == b or r["negated"]:
@@ -112,7 +115,7 @@ def add_typed_relations(store: Any, edges: EdgeSet) -> None:
         )
 
 
-def add_communications(store: Any, edges: EdgeSet) -> None:
+def add_communications(store: CaseStore, edges: EdgeSet) -> None:
     by_block: dict[tuple[str, int], list[dict[str, Any]]] = defaultdict(list)
     for p in store.email_parties():
         if p["entity_id"]:
@@ -135,7 +138,7 @@ def sentences_of(text: str, segments: list[tuple[int, int]]) -> list[tuple[int, 
     return [(m.start(), m.end()) for m in _SENTENCE.finditer(text) if m.group(0).strip()]
 
 
-def add_cooccurrence(store: Any, edges: EdgeSet) -> None:
+def add_cooccurrence(store: CaseStore, edges: EdgeSet) -> None:
     """Entities named in the same sentence: one `mentioned_with` piece of evidence per sentence,
     except where a typed relation between the two already rests on that sentence."""
     typed = {
@@ -184,7 +187,7 @@ def _window(
     return max(s_start, lo - pad), min(s_end, hi + pad)
 
 
-def build_graph(store: Any) -> dict[str, int]:
+def build_graph(store: CaseStore) -> dict[str, int]:
     edges = EdgeSet(store.document_kinds())
     add_typed_relations(store, edges)
     add_communications(store, edges)

@@ -25,9 +25,12 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from casegraph.errors import CasegraphError
+
+if TYPE_CHECKING:
+    from casegraph.store.interface import CaseStore
 
 FORMATS = ("gexf", "graphml", "ftm", "csv", "neo4j")
 FOLDER_FORMATS = ("csv", "neo4j")  # OUT is a folder of files for these
@@ -70,7 +73,7 @@ def _atomic(path: Path) -> Iterator[Path]:
             part.unlink()
 
 
-def _refuse_case_files(store: Any, files: list[Path]) -> None:
+def _refuse_case_files(store: CaseStore, files: list[Path]) -> None:
     db = os.path.realpath(str(getattr(store, "path", "")))
     own = {db + suffix for suffix in ("", "-wal", "-shm", "-journal")}
     for f in files:
@@ -78,7 +81,7 @@ def _refuse_case_files(store: Any, files: list[Path]) -> None:
             raise CasegraphError(f"refusing to write {f}: it is the case database; give another name")
 
 
-def export(store: Any, fmt: str, out: Path) -> dict[str, Any]:
+def export(store: CaseStore, fmt: str, out: Path) -> dict[str, Any]:
     if fmt not in FORMATS:
         raise CasegraphError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
     _refuse_case_files(store, output_files(fmt, out))
@@ -96,7 +99,7 @@ def export(store: Any, fmt: str, out: Path) -> dict[str, Any]:
     return {"format": fmt, "nodes": len(nodes), "edges": len(edges), "files": [str(f) for f in files]}
 
 
-def _evidence_by_edge(store: Any, per_edge: int = 5) -> dict[int, list[dict[str, Any]]]:
+def _evidence_by_edge(store: CaseStore, per_edge: int = 5) -> dict[int, list[dict[str, Any]]]:
     out: dict[int, list[dict[str, Any]]] = {}
     for ev in store.all_edge_evidence():
         bucket = out.setdefault(ev["edge_id"], [])
@@ -140,7 +143,7 @@ EDGE_ATTRS = [
 ]
 
 
-def write_gexf(store: Any, nodes: Any, edges: Any, evidence: Any, out: Path) -> list[Path]:
+def write_gexf(store: CaseStore, nodes: Any, edges: Any, evidence: Any, out: Path) -> list[Path]:
     # GEXF 1.2 is what Gephi and networkx read and write by default
     root = ET.Element("gexf", {"xmlns": "http://www.gexf.net/1.2draft", "version": "1.2"})
     meta = ET.SubElement(root, "meta")
@@ -211,7 +214,7 @@ GRAPHML_EDGE = [
 ]
 
 
-def write_graphml(store: Any, nodes: Any, edges: Any, evidence: Any, out: Path) -> list[Path]:
+def write_graphml(store: CaseStore, nodes: Any, edges: Any, evidence: Any, out: Path) -> list[Path]:
     """GraphML with the entity ids as node ids (igraph's writer would renumber them)."""
     root = ET.Element("graphml", {"xmlns": GRAPHML_NS})
     for scope, attrs, prefix in (("node", GRAPHML_NODE, "n_"), ("edge", GRAPHML_EDGE, "e_")):
@@ -295,7 +298,7 @@ def _write_rows(path: Path, header: list[str], rows: Iterator[list[Any]]) -> Non
 
 
 def write_csv(
-    store: Any, nodes: Any, edges: Any, evidence: Any, out: Path, edge_file: str = "edges.csv"
+    store: CaseStore, nodes: Any, edges: Any, evidence: Any, out: Path, edge_file: str = "edges.csv"
 ) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     known = {n["id"] for n in nodes}
@@ -319,7 +322,7 @@ CREATE (a)-[r:RELATED {kind: row.kind, predicate: row.predicate, directed: toInt
 """
 
 
-def write_neo4j(store: Any, nodes: Any, edges: Any, evidence: Any, out: Path) -> list[Path]:
+def write_neo4j(store: CaseStore, nodes: Any, edges: Any, evidence: Any, out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     node_path, rel_path = write_csv(store, nodes, edges, evidence, out, edge_file="relationships.csv")
     script = out / "load.cypher"
@@ -331,7 +334,7 @@ def write_neo4j(store: Any, nodes: Any, edges: Any, evidence: Any, out: Path) ->
 # -- FollowTheMoney ---------------------------------------------------------------------------
 
 
-def write_ftm(store: Any, nodes: Any, edges: Any, evidence: Any, out: Path) -> list[Path]:
+def write_ftm(store: CaseStore, nodes: Any, edges: Any, evidence: Any, out: Path) -> list[Path]:
     from casegraph.graph.ftm import ftm_entities
 
     path = _prepare(out)

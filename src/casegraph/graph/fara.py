@@ -18,13 +18,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rigour.names.org_types import extract_org_types
 
 from casegraph.errors import IngestError
 from casegraph.models import Document, Segment
 from casegraph.resolve.names import invert_comma_name
+
+if TYPE_CHECKING:
+    from casegraph.store.interface import CaseStore
 
 REGISTRANTS = "FARA_All_Registrants.csv"
 PRINCIPALS = "FARA_All_ForeignPrincipals.csv"
@@ -260,7 +263,7 @@ def render(reg: Registrant) -> tuple[str, list[dict[str, Any]], list[dict[str, A
     return out.text, mentions, relations, out.lines
 
 
-def ingest_fara(store: Any, folder: Path) -> dict[str, Any]:
+def ingest_fara(store: CaseStore, folder: Path) -> dict[str, Any]:
     registrants = read_register(folder)
     added = skipped = restored = 0
     n_mentions = n_relations = 0

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import PurePath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from followthemoney import model
 from followthemoney.proxy import EntityProxy
 from followthemoney.types import registry
 from rigour.names.org_types import extract_org_types
+
+if TYPE_CHECKING:
+    from casegraph.store.interface import CaseStore
 
 PLACE_TYPES = {"GPE", "LOC", "FAC"}
 
@@ -93,7 +96,7 @@ def _relation_proxy(edge: dict[str, Any], a: EntityProxy, b: EntityProxy) -> Ent
     return make("UnknownLink", [("subject", a), ("object", b)], "role")
 
 
-def ftm_entities(store: Any, nodes: Any, edges: Any, evidence: Any) -> Iterator[EntityProxy]:
+def ftm_entities(store: CaseStore, nodes: Any, edges: Any, evidence: Any) -> Iterator[EntityProxy]:
     proxies: dict[str, EntityProxy] = {}
     for node in nodes:
         proxy = _node_proxy(node)

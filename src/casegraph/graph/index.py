@@ -15,11 +15,14 @@ from __future__ import annotations
 import random
 import warnings
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import igraph as ig
 import numpy as np
 import numpy.typing as npt
+
+if TYPE_CHECKING:
+    from casegraph.store.interface import CaseStore
 
 # Which edges a query may use: those resting on source documents (the default of `path` and
 # `neighbors`), on articles, or all of them.
@@ -111,7 +114,7 @@ class GraphIndex:
         return index
 
     @classmethod
-    def from_store(cls, store: Any, evidence: str = "all") -> GraphIndex:
+    def from_store(cls, store: CaseStore, evidence: str = "all") -> GraphIndex:
         """The index of the store's current graph: from its cache when there is one, else
         built from the edges and cached. `evidence` "source" or "article" keeps only the
         edges whose evidence is of that kind ("all": every edge)."""

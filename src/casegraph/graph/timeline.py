@@ -10,9 +10,12 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import defaultdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from casegraph.graph.build import sentences_of
+
+if TYPE_CHECKING:
+    from casegraph.store.interface import CaseStore
 
 _MONTHS = {
     m: i
@@ -84,7 +87,7 @@ def _iso(parts: dict[str, str]) -> str | None:
     return f"{year:04d}"
 
 
-def timeline(store: Any, entity_id: str, limit_documents: int = 300) -> list[dict[str, Any]]:
+def timeline(store: CaseStore, entity_id: str, limit_documents: int = 300) -> list[dict[str, Any]]:
     mentions = store.entity_mentions(entity_id)
     by_doc: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for m in mentions:

@@ -14,13 +14,17 @@ import re
 import zlib
 from bisect import bisect_right
 from collections.abc import Iterator
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
 from datasketch import MinHash
 
 from casegraph.ingest.segment import PAGE_STAMP
+from casegraph.models import SegmentRecord
+
+if TYPE_CHECKING:
+    from casegraph.store.interface import CaseStore
 
 T = TypeVar("T")
 NUM_PERM = 128
@@ -43,7 +47,7 @@ def _bands() -> tuple[int, int]:
 BANDS, ROWS = _bands()
 
 
-def _in_transactions(store: Any, items: Iterator[T] | list[T], every: int = 200) -> Iterator[T]:
+def _in_transactions(store: CaseStore, items: Iterator[T] | list[T], every: int = 200) -> Iterator[T]:
     """Yield items, committing the work done on them every `every` items (one commit per
     document costs more than the work; a crash loses at most one batch, redone next run)."""
     iterator = iter(items)
@@ -97,7 +101,7 @@ def band_keys(signature: npt.NDArray[np.uint64]) -> list[tuple[int, int]]:
     return [(b, _hash64(signature[b * ROWS : (b + 1) * ROWS].tobytes())) for b in range(BANDS)]
 
 
-def link_near_duplicates(store: Any) -> int:
+def link_near_duplicates(store: CaseStore) -> int:
     """MinHash every new document, link it to earlier ones above THRESHOLD. Returns links made."""
     links = 0
     for doc_id, text in _in_transactions(store, store.documents_without_minhash()):
@@ -159,7 +163,7 @@ def line_hashes(text: str) -> dict[int, str]:
     return out
 
 
-def boilerplate_paragraphs(text: str, paragraphs: list[dict[str, Any]], boilerplate: set[int]) -> list[int]:
+def boilerplate_paragraphs(text: str, paragraphs: list[SegmentRecord], boilerplate: set[int]) -> list[int]:
     """Numbers of the paragraphs whose every countable line is boilerplate."""
     out = []
     for para in paragraphs:
@@ -170,7 +174,7 @@ def boilerplate_paragraphs(text: str, paragraphs: list[dict[str, Any]], boilerpl
     return out
 
 
-def detect_boilerplate(store: Any) -> dict[str, int]:
+def detect_boilerplate(store: CaseStore) -> dict[str, int]:
     counted = []
     for doc_id, text in _in_transactions(store, store.documents_without_line_counts()):
         store.add_line_counts(doc_id, line_hashes(text))
@@ -191,12 +195,15 @@ def detect_boilerplate(store: Any) -> dict[str, int]:
     return {"boilerplate_lines": len(lines), "line_threshold": threshold, "paragraphs_marked": marked}
 
 
-def _mark_document(store: Any, doc_id: str, boilerplate: set[int]) -> int:
+def _mark_document(store: CaseStore, doc_id: str, boilerplate: set[int]) -> int:
     """Flag the document's boilerplate paragraphs and the sentences inside them."""
     paragraphs = store.segments(doc_id, "paragraph")
     if not boilerplate and not any(p["boilerplate"] for p in paragraphs):
         return 0
-    text = store.get_document(doc_id)["text"]
+    doc = store.get_document(doc_id)
+    if doc is None:
+        return 0
+    text = doc["text"]
     numbers = boilerplate_paragraphs(text, paragraphs, boilerplate) if boilerplate else []
     was = [p["number"] for p in paragraphs if p["boilerplate"]]
     if numbers == was:
@@ -214,6 +221,6 @@ def _mark_document(store: Any, doc_id: str, boilerplate: set[int]) -> int:
     return len(numbers)
 
 
-def corpus_pass(store: Any) -> dict[str, Any]:
+def corpus_pass(store: CaseStore) -> dict[str, Any]:
     links = link_near_duplicates(store)
     return {"near_duplicate_links": links, **detect_boilerplate(store)}

@@ -4,6 +4,7 @@ segments, Bates number, title; and how load-file fields merge into a document.""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from casegraph.errors import EmptyFile, FileTooLarge
@@ -80,7 +81,7 @@ def _first_line(text: str, width: int = 120) -> str:
     return ""
 
 
-def merge_load_fields(current: dict[str, Any], fields: dict[str, Any]) -> dict[str, Any]:
+def merge_load_fields(current: Mapping[str, Any], fields: dict[str, Any]) -> dict[str, Any]:
     """The changes a load-file row makes to a document (`current` has title, author, date,
     custodian, meta). The row fills gaps; it never overwrites what the document itself says
     (an e-mail's own Date beats the production's date), except the title when the title was

@@ -16,7 +16,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from casegraph.errors import (
     CorruptFile,
@@ -28,6 +28,9 @@ from casegraph.errors import (
     UnsafeArchive,
     UnsupportedFormat,
 )
+
+if TYPE_CHECKING:
+    from casegraph.store.interface import CaseStore
 from casegraph.ingest.document import build_document, merge_load_fields
 from casegraph.ingest.formats.loadfile import LoadFileIngestor, document_fields
 from casegraph.ingest.progress import Progress
@@ -42,7 +45,7 @@ LOAD_FILE_SUFFIXES = {".csv", ".dat", ".tsv", ".txt"}
 
 
 def ingest_paths(
-    store: Any,
+    store: CaseStore,
     paths: list[str],
     kind: str = "source",
     ocr: bool = False,
@@ -109,7 +112,7 @@ def walk(paths: list[str]) -> Iterator[str]:
                         yield full
 
 
-def _own_files(store: Any) -> set[str]:
+def _own_files(store: CaseStore) -> set[str]:
     """The database's own files: never ingest the store into itself."""
     db = os.path.realpath(str(getattr(store, "path", "")))
     return {db + suffix for suffix in ("", "-wal", "-shm", "-journal")}
@@ -132,7 +135,7 @@ def _is_load_file(path: str) -> bool:
 
 
 class _Run:
-    def __init__(self, store: Any, ctx: Context, kind: DocKind, stderr: TextIO):
+    def __init__(self, store: CaseStore, ctx: Context, kind: DocKind, stderr: TextIO):
         self.store, self.ctx, self.kind, self.stderr = store, ctx, kind, stderr
         self.counts = {s: 0 for s in (*STATUSES, "unchanged")}
         self.errors: list[dict[str, str]] = []

@@ -4,14 +4,17 @@ stored corrections, write entities and links in one transaction."""
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from casegraph.resolve.corrections import Applier
 from casegraph.resolve.emails import parties_in_text, parties_of
 from casegraph.resolve.resolver import resolve_rows
 
+if TYPE_CHECKING:
+    from casegraph.store.interface import CaseStore
 
-def refresh_email_parties(store: Any) -> int:
+
+def refresh_email_parties(store: CaseStore) -> int:
     """E-mail parties from document metadata and from the header blocks written in texts
     (OCR'd e-mails, quoted replies of a thread)."""
     rows = []
@@ -26,7 +29,7 @@ def refresh_email_parties(store: Any) -> int:
     return len(rows)
 
 
-def resolve_store(store: Any) -> dict[str, Any]:
+def resolve_store(store: CaseStore) -> dict[str, Any]:
     started = time.perf_counter()
     refresh_email_parties(store)
     mentions = list(store.iter_name_mentions())

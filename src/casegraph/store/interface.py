@@ -438,6 +438,8 @@ class Checks(Protocol):
 
 
 class Transactions(Protocol):
+    path: str  # where the case lives: a file (SQLite) or a server URL; outputs must never be written there
+
     def transaction(self) -> AbstractContextManager[object]:
         """All writes inside commit together or not at all. Nested blocks are savepoints: an inner block that fails is rolled back alone, and the outer one decides."""
         ...
