@@ -9,6 +9,7 @@ import click
 
 from casegraph.cli import case_of, emit, eval_group, json_option, main
 from casegraph.cli.safety import COUNT
+from casegraph.scale.options import distributed_options
 
 doc_option = click.option("--doc", "doc_id", default=None, help="Only this document (id).")
 limit_option = click.option("--limit", type=COUNT, default=None, help="At most this many rows.")
@@ -48,6 +49,7 @@ limit_option = click.option("--limit", type=COUNT, default=None, help="At most t
     show_default=True,
     help="Embed every source sentence not yet embedded, so that `check` searches all of them by meaning.",
 )
+@distributed_options
 @json_option
 @click.pass_context
 def analyze(
@@ -59,10 +61,28 @@ def analyze(
     progress: bool | None,
     resolve: bool,
     index: bool,
+    workers: int | None,
+    scheduler: str | None,
     as_json: bool,
 ) -> None:
     """Find entities, quotes, claims, relations and rhetoric in documents not yet analysed
     (or in DOC_IDS). Documents that fail are reported on stderr; the run goes on."""
+    if workers or scheduler:  # one task per batch of documents on Dask (casegraph.scale)
+        from casegraph.scale import analyze_distributed, dask_client
+
+        with dask_client(workers, scheduler) as client:
+            summary = analyze_distributed(
+                case_of(ctx),
+                client,
+                list(doc_ids) or None,
+                model=model,
+                force=force or bool(doc_ids),
+                progress=progress,
+                index=index,
+                resolve=resolve,
+            )
+        emit(summary, as_json, render=_render_summary)
+        return
     summary = case_of(ctx).analyze(
         list(doc_ids) or None,
         model=model,

@@ -8,6 +8,7 @@ import click
 
 from casegraph.cli import case_of, emit, json_option, main
 from casegraph.cli.safety import COUNT
+from casegraph.scale.options import distributed_options
 
 
 @main.command()
@@ -30,6 +31,7 @@ from casegraph.cli.safety import COUNT
     default=None,
     help="Ingest only the first N files in sorted walk order (a sample); load files are always applied.",
 )
+@distributed_options
 @json_option
 @click.pass_context
 def ingest(
@@ -40,10 +42,28 @@ def ingest(
     ocr_lang: str,
     progress: bool | None,
     max_files: int | None,
+    workers: int | None,
+    scheduler: str | None,
     as_json: bool,
 ) -> None:
     """Ingest files, folders and archives. Bad files are reported on stderr and skipped;
     a run that was interrupted resumes where it stopped."""
+    if workers or scheduler:  # one task per file on Dask (casegraph.scale)
+        from casegraph.scale import dask_client, ingest_distributed
+
+        with dask_client(workers, scheduler) as client:
+            summary = ingest_distributed(
+                case_of(ctx),
+                client,
+                list(paths),
+                kind=kind,
+                progress=progress,
+                max_files=max_files,
+                ocr=ocr,
+                ocr_lang=ocr_lang,
+            )
+        emit(summary, as_json, render=_render_summary)
+        return
     summary = case_of(ctx).ingest(
         paths, kind=kind, ocr=ocr, ocr_lang=ocr_lang, progress=progress, max_files=max_files
     )

@@ -28,18 +28,14 @@ def default_db_path() -> str:
     return os.environ.get("CASEGRAPH_DB") or "casegraph.db"
 
 
-def open_store(path: str | Path | None = None) -> SQLiteStore:
+def open_store(path: str | Path | None = None) -> CaseStore:
     """The case at `path`: a SQLite file, or a PostgreSQL database given by its URL
     (postgresql://user@host/case; see casegraph.store.postgres)."""
     target = path or default_db_path()
     if isinstance(target, str) and target.startswith(("postgresql://", "postgres://")):
-        from typing import cast
-
         from casegraph.store.postgres import PostgresStore
 
-        # the stages are typed against SQLiteStore; PostgresStore has the same methods
-        # (mypy checks it implements CaseStore in casegraph.store.postgres)
-        return cast(SQLiteStore, PostgresStore(target))
+        return PostgresStore(target)
     return SQLiteStore(target)
 
 

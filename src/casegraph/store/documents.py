@@ -159,6 +159,11 @@ class DocumentStore(StoreBase):
         )
         return row
 
+    def load_rows(self) -> list[dict[str, Any]]:
+        """Every load-file row of the case, by Bates number (the rows workers of a
+        distributed ingest need to apply to the documents they read)."""
+        return [loads(r["row"], {}) for r in self.query("SELECT row FROM loadfile_rows ORDER BY bates")]
+
     def documents_by_bates(self, bates: str) -> list[DocumentRecord]:
         return [
             _doc_row(r)

@@ -75,6 +75,10 @@ class Documents(Protocol):
 
     def load_row(self, bates: str) -> dict[str, Any] | None: ...
 
+    def load_rows(self) -> list[dict[str, Any]]:
+        """Every load-file row of the case, by Bates number."""
+        ...
+
     def documents_by_bates(self, bates: str) -> list[DocumentRecord]: ...
 
     def documents_without_minhash(self, batch: int = 200) -> Iterator[tuple[str, str]]:
