@@ -20,7 +20,7 @@ from casegraph.check.api import CheckAPI
 from casegraph.errors import CasegraphError, NotFoundError
 from casegraph.graph.api import GraphAPI
 from casegraph.ingest.api import IngestAPI
-from casegraph.store import SQLiteStore, open_store
+from casegraph.store import CaseStore, open_store
 
 
 class Case(IngestAPI, AnalysisAPI, GraphAPI, CheckAPI):
@@ -30,7 +30,7 @@ class Case(IngestAPI, AnalysisAPI, GraphAPI, CheckAPI):
     never calls another stage; the methods here are the pipeline, in its order:
     ingest → analyze → resolve → graph → check."""
 
-    def __init__(self, db: str | Path | None = None, store: SQLiteStore | None = None):
+    def __init__(self, db: str | Path | None = None, store: CaseStore | None = None):
         self.store = store if store is not None else open_store(db)
 
     def analyze(

@@ -18,14 +18,14 @@ from casegraph.models import (
     RelationRecord,
     RhetoricRecord,
 )
-from casegraph.store import SQLiteStore
+from casegraph.store import CaseStore
 
 MAX_BATCH_CHARS = 100_000  # text handed to a worker at a time (one larger document goes alone)
 MAX_BATCH_DOCS = 32
 
 
 class AnalysisAPI:
-    store: SQLiteStore
+    store: CaseStore
 
     def analyze_documents(
         self,

@@ -9,11 +9,11 @@ from typing import Any
 
 from casegraph.errors import NotFoundError
 from casegraph.models import DocumentRecord
-from casegraph.store import SQLiteStore
+from casegraph.store import CaseStore
 
 
 class CheckAPI:
-    store: SQLiteStore
+    store: CaseStore
 
     def check_stored(self, doc_id: str, *, save: bool = True) -> dict[str, Any]:
         """Check a stored, analysed article's quotes and check-worthy claims against the
@@ -79,6 +79,7 @@ def evaluate_wice(data: str | Path | None = None, limit: int | None = None) -> d
     scored = wice.score_examples(examples)
     baseline = thresholds.fitted.get("baseline_tfidf") or {"support": 0.35, "related": 0.16}
     result = wice.evaluate(scored, thresholds, baseline)
+    result["per_status"] = wice.per_status(scored, thresholds)
     result.update(
         {
             "task": "wice",

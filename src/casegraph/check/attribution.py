@@ -18,7 +18,7 @@ from rapidfuzz import fuzz
 
 from casegraph.check.items import Speaker
 from casegraph.check.text import fold
-from casegraph.store import SQLiteStore
+from casegraph.store import CaseStore
 
 _NAME = r"((?:[A-Z][\w.'’-]*\.?\s){0,3}[A-Z][\w'’-]+)"
 _VERBS = (
@@ -68,7 +68,7 @@ class EvidenceSpeaker:
 
 
 def evidence_speaker(
-    store: SQLiteStore, doc: dict[str, Any], start: int, end: int, window: tuple[int, int]
+    store: CaseStore, doc: dict[str, Any], start: int, end: int, window: tuple[int, int]
 ) -> EvidenceSpeaker | None:
     """The speaker of doc.text[start:end]; `window` is the sentence(s) around it to read cues in."""
     for quote in store.source_quotes_overlapping(doc["id"], start, end):

@@ -18,6 +18,7 @@ from casegraph.check.items import (
     Speaker,
     claim_core,
     contained,
+    line_of,
     not_an_item,
     overlaps,
     quote_core,
@@ -26,7 +27,7 @@ from casegraph.check.retrieve import Candidate, Retriever
 from casegraph.check.text import content_terms, fold
 from casegraph.check.verdict import decide, evidence_dict
 from casegraph.models import VerdictStatus
-from casegraph.store import SQLiteStore
+from casegraph.store import CaseStore
 
 STATUSES: tuple[VerdictStatus, ...] = (
     "supported",
@@ -37,15 +38,17 @@ STATUSES: tuple[VerdictStatus, ...] = (
 )
 
 
-def article_items(store: SQLiteStore, article_id: str, t: Thresholds) -> list[Item]:
+def article_items(store: CaseStore, article_id: str, t: Thresholds) -> list[Item]:
     """Every quote of the article and every claim worth checking, in text order."""
     quotes = store.article_quotes(article_id)
     claims = store.article_claims(article_id)
     rhetoric = store.article_rhetoric(article_id)
+    document = store.get_document(article_id)
+    text = (document.get("text") if document else None) or ""
     items: list[Item] = []
     for q in quotes:
         core = quote_core(q["text"])
-        if not_an_item(q["text"], "quote"):
+        if not_an_item(q["text"], "quote", line_of(text, q["start"], q["end"])):
             continue  # a heading taken for a quote
         if len(core.split()) < 3:
             continue  # a scare-quoted word ("bad reputation" is kept, "truth" is not worth a search)
@@ -57,7 +60,7 @@ def article_items(store: SQLiteStore, article_id: str, t: Thresholds) -> list[It
         about_documents = bool(DOCUMENT_CLAIM.search(c["text"]))
         if scored and c["checkworthiness"] < t.min_checkworthiness and not about_documents:
             continue
-        if not_an_item(c["text"]):
+        if not_an_item(c["text"], "claim", line_of(text, c["start"], c["end"])):
             continue  # headings, questions to the reader, transitions and lead-ins
         if any(contained((c["start"], c["end"]), span) or _only_attribution(c, span) for span in quote_spans):
             continue  # the quote itself is checked
@@ -88,7 +91,7 @@ def _only_attribution(claim: dict[str, Any], quote: tuple[int, int]) -> bool:
     return len(content_terms(outside)) <= 6
 
 
-def _speaker(store: SQLiteStore, row: dict[str, Any]) -> Speaker | None:
+def _speaker(store: CaseStore, row: dict[str, Any]) -> Speaker | None:
     if row.get("speaker_mention") is None:
         return None
     entity = row.get("speaker_entity")
@@ -97,7 +100,7 @@ def _speaker(store: SQLiteStore, row: dict[str, Any]) -> Speaker | None:
 
 
 def _add_context(
-    store: SQLiteStore,
+    store: CaseStore,
     article_id: str,
     item: Item,
     claims: list[dict[str, Any]],
@@ -175,7 +178,7 @@ def score_candidates(
 
 
 def check_article(
-    store: SQLiteStore,
+    store: CaseStore,
     article_id: str,
     thresholds: Thresholds | None = None,
     save: bool = True,

@@ -31,7 +31,7 @@ from casegraph.check import embed
 from casegraph.check.items import Item
 from casegraph.check.text import STOPWORDS, fold, sentences, stem, words
 from casegraph.search.index import SentenceIndex
-from casegraph.store import SQLiteStore
+from casegraph.store import CaseStore
 
 SENTENCES_PER_ITEM = 8  # candidate sentences embedded per item (plus quoted passages for quotes)
 RARE_TERMS = 8  # a candidate sentence holds at least one of the item's 8 rarest words
@@ -78,7 +78,7 @@ class Retriever:
 
     def __init__(
         self,
-        store: SQLiteStore,
+        store: CaseStore,
         *,
         documents_per_item: int = 20,
         sentences_per_item: int = SENTENCES_PER_ITEM,
@@ -346,10 +346,16 @@ class Retriever:
         all groups made in one `embed.encode` call (the model is fastest on full batches)."""
         found: list[dict[tuple[str, int, int], npt.NDArray[np.float32]]] = []
         missing: list[tuple[int, tuple[str, int, int], str]] = []
+        index = SentenceIndex.from_store(self.store) if self.semantic else None
         for g, (spans, model) in enumerate(groups):
             keys = list({(d, s, e): t for d, s, e, t in spans}.items())
             stored = self.store.get_embeddings([k for k, _ in keys], model) if keys else {}
             found.append({k: embed.from_blob(v) for k, v in stored.items()})
+            if index is not None and model == embed.STORE_KEY:  # source sentences embedded by analyze
+                for k, _ in keys:
+                    row = index.row_of(*k) if k not in found[g] else None
+                    if row is not None:
+                        found[g][k] = index.vector(row)
             missing += [(g, k, t) for k, t in keys if k not in found[g]]
         if missing:
             fresh = embed.encode([t for _, _, t in missing])

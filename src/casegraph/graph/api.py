@@ -8,14 +8,14 @@ from typing import TYPE_CHECKING, Any
 
 from casegraph.errors import CasegraphError, NotFoundError
 from casegraph.models import EntityRecord
-from casegraph.store import SQLiteStore
+from casegraph.store import CaseStore
 
 if TYPE_CHECKING:
     from casegraph.graph.index import GraphIndex
 
 
 class GraphAPI:
-    store: SQLiteStore
+    store: CaseStore
 
     # -- resolution ----------------------------------------------------------------------
 

@@ -10,11 +10,11 @@ from typing import Any
 from casegraph.errors import InvalidInput, NotFoundError
 from casegraph.ingest.source import printable
 from casegraph.models import DocumentRecord, DocumentView, FileRecord, SearchHit
-from casegraph.store import SQLiteStore
+from casegraph.store import CaseStore
 
 
 class IngestAPI:
-    store: SQLiteStore
+    store: CaseStore
 
     def ingest(self, paths: Iterable[str | Path], kind: str = "source", **options: Any) -> dict[str, Any]:
         """Ingest files, folders and archives. Returns the run summary (counts by outcome and

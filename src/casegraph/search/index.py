@@ -29,7 +29,7 @@ import numpy as np
 import numpy.typing as npt
 
 from casegraph.check import embed
-from casegraph.store import SQLiteStore
+from casegraph.store import CaseStore
 from casegraph.store.vectors import VectorRow
 
 MIN_WORDS = 4
@@ -78,7 +78,7 @@ def quantize(vectors: npt.NDArray[np.float32]) -> tuple[npt.NDArray[np.int8], np
 
 
 def build_index(
-    store: SQLiteStore,
+    store: CaseStore,
     doc_ids: list[str] | None = None,
     *,
     model: str = embed.STORE_KEY,
@@ -169,6 +169,9 @@ class SentenceIndex:
         self.scales = np.zeros(n, dtype=np.float32)
         self.spans = np.zeros((n, 2), dtype=np.int32)
         self.doc_of = np.zeros(n, dtype=np.int32)
+        self._by_doc: dict[str, int] | None = None
+        self._first = np.zeros(0, dtype=np.int64)
+        self._spans_of: dict[int, dict[tuple[int, int], int]] = {}
         at = 0
         for i, (_, count, spans, vectors, scales) in enumerate(rows):
             self.vectors[at : at + count] = np.frombuffer(vectors, dtype=np.int8).reshape(count, -1)
@@ -178,7 +181,7 @@ class SentenceIndex:
             at += count
 
     @classmethod
-    def from_store(cls, store: SQLiteStore, model: str = embed.STORE_KEY) -> SentenceIndex | None:
+    def from_store(cls, store: CaseStore, model: str = embed.STORE_KEY) -> SentenceIndex | None:
         """The store's index (None when it has none), loaded once per process and reloaded
         when the index changes."""
         stamp = store.sentence_vector_stamp(model)
@@ -231,6 +234,21 @@ class SentenceIndex:
                 hits.append(Hit(self.doc_ids[int(self.doc_of[r])], start, end, float(scores[j]), r))
             out.append(hits)
         return out
+
+    def row_of(self, doc_id: str, start: int, end: int) -> int | None:
+        """The index row of exactly this sentence span, if it is indexed."""
+        if self._by_doc is None:
+            self._by_doc = {d: i for i, d in enumerate(self.doc_ids)}
+            self._first = np.searchsorted(self.doc_of, np.arange(len(self.doc_ids) + 1))
+        i = self._by_doc.get(doc_id)
+        if i is None:
+            return None
+        rows = self._spans_of.get(i)
+        if rows is None:
+            lo, hi = int(self._first[i]), int(self._first[i + 1])
+            rows = {(int(a), int(b)): lo + j for j, (a, b) in enumerate(self.spans[lo:hi])}
+            self._spans_of[i] = rows
+        return rows.get((start, end))
 
     def vector(self, row: int) -> npt.NDArray[np.float32]:
         return np.asarray(self.vectors[row], dtype=np.float32) * np.float32(self.scales[row])
