@@ -40,28 +40,39 @@ _FILLER = re.compile(
 
 
 def _title_like(text: str) -> bool:
-    """Most longer words capitalised ("Lobbyists and the Kazakh Feud"), or a few words without
-    a number: a heading, not a list item that states something ("Aliyev paid $2 billion")."""
+    """Most longer words capitalised ("Lobbyists and the Kazakh Feud"): a heading, not a list
+    item that states something ("Aliyev paid $2 billion")."""
     long_words = [w for w in re.findall(r"[^\W\d_]{4,}", text)]
     capitalised = sum(1 for w in long_words if w[0].isupper())
-    if long_words and capitalised / len(long_words) >= 0.6:
-        return True
-    return len(text.split()) <= 5 and not re.search(r"\d", text)
+    return bool(long_words and capitalised / len(long_words) >= 0.6)
 
 
 _READER = re.compile(r"\b(?:you|your|we|us|our|let'?s)\b", re.IGNORECASE)
 
 
-def not_an_item(text: str, kind: str = "claim") -> str:
+def line_of(text: str, start: int, end: int) -> str:
+    """The whole line of the article around [start, end) (its own paragraph or list item)."""
+    if not text:
+        return ""
+    a = text.rfind("\n", 0, start) + 1
+    b = text.find("\n", end)
+    return text[a : len(text) if b < 0 else b]
+
+
+def not_an_item(text: str, kind: str = "claim", line: str = "") -> str:
     """Why a piece of the article is not checked ("" when it is): a heading (a short line
-    without final punctuation), a question to the reader, a transition or lead-in ("From the
-    documents, it became clear that:"). Quotes are checked unless they are a heading."""
-    line = " ".join(text.split())
-    bare = line.strip("\"'“”‘’«» ")
+    without final punctuation, title-cased or alone on its `line` with no bullet before it),
+    a question to the reader, a transition or lead-in ("From the documents, it became clear
+    that:"). Quotes are checked unless they are a heading."""
+    bare = " ".join(text.split()).strip("\"'“”‘’«» ")
     if not bare:
         return "empty"
-    if len(bare.split()) <= 14 and bare[-1] not in '.!?;:,"”’)' and _title_like(bare):
-        return "heading"
+    if len(bare.split()) <= 14 and bare[-1] not in '.!?;:,"”’)':
+        if _title_like(bare):
+            return "heading"
+        whole = " ".join(line.split())
+        if whole and whole.strip("\"'“”‘’«» ") == bare:  # a line of its own, no bullet before it
+            return "heading"
     if kind == "quote":
         return ""
     if bare.endswith(":"):

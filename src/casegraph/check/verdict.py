@@ -1,16 +1,17 @@
 """From an item and its scored candidates to a verdict: status, score, reason, evidence.
 
-Order of the decision (the first that holds):
-- the best evidence conflicts with the item (number, money, date, negation) while being the
-  same statement (verbatim, or scored as related, or sharing most of its rare words) ->
-  contradicted;
-- the words are the source's own (verbatim) or the score passes the fitted `support`
-  threshold, but the source gives them to someone else, or they are narration with the
-  article's speaker not named there -> misattributed;
-- verbatim -> supported; over the threshold -> paraphrased;
-- otherwise -> not_found, saying what was searched.
-`score` is the confidence in the status: the support score of the best evidence, or one minus
-it for not_found.
+Each of the best-ranked candidates is read by the learned verifier (check/verifier.py), which
+asks whether the sentence states the item (same actors, action, object, numbers after
+normalisation), not only whether it is about the same topic. Order of the decision:
+- a candidate states the item in its own words (supported) or in other words (paraphrased),
+  or a short phrase is verbatim where the named speaker says it; if the source gives the
+  words to someone else, or they are narration with the article's speaker not named there
+  -> misattributed; else supported / paraphrased;
+- a candidate is the same statement with a number, amount, date or negation that disagrees
+  -> contradicted;
+- otherwise -> not_found, saying what was searched and how close the closest sentence came.
+`score` is the confidence in the status: the verifier's probability for the evidence, or one
+minus the closest one's for not_found.
 """
 
 from __future__ import annotations
@@ -20,14 +21,15 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from casegraph.check import facts
-from casegraph.check.attribution import EvidenceSpeaker, evidence_speaker, named_near, same_person
+from casegraph.check import verifier
+from casegraph.check.speakers import EvidenceSpeaker, evidence_speaker, misattribution, named_near, same_person
 from casegraph.check.calibration import Thresholds
 from casegraph.check.items import Item
 from casegraph.check.retrieve import Candidate, Retriever, Search
 from casegraph.check.text import fold
 
 SHORT_WORDS = 7
+JUDGED = 12  # candidates per item read by the verifier, best ranked first
 
 
 @dataclass
@@ -46,43 +48,47 @@ def decide(
         return Verdict("not_found", 1.0, _not_found_reason(search, None, t))
     short = len(item.core.split()) < SHORT_WORDS  # a few words occur verbatim in many places
 
+    v = verifier.load()
+    judged = {c.key: v.judge(item.core, c.text, c.cosine) for c in ranked[:JUDGED]}
+    for c in ranked[:JUDGED]:
+        c.score = judged[c.key].probability
+
     def verbatim(c: Candidate) -> bool:
-        return c.verbatim >= t.verbatim
+        j = judged.get(c.key)
+        return j is not None and j.status == "supported"
 
-    def same_statement(c: Candidate) -> bool:
-        return (
-            (verbatim(c) and not short)
-            or t.supports(c.cosine, c.lexical)
-            or (c.cosine >= t.min_cosine - 0.1 and c.lexical >= t.related_lexical)
-        )
-
-    for c in ranked[:5]:
-        if not same_statement(c):
-            continue
-        reasons = facts.conflicts(item.core, aligned(item.core, c.text))
-        if not (c.verbatim >= 80 or c.cosine >= 0.8):  # a negation flips meaning only in the same words
-            reasons = [r for r in reasons if not r.startswith("negation")]
-        if reasons:
-            return Verdict(
-                "contradicted",
-                round(max(c.score, c.verbatim / 100 if verbatim(c) else 0.0), 3),
-                f"{_cite(retriever, c)} says otherwise: {reasons[0]}",
-                [(c, _speaker(retriever, c))],
-                reasons,
-            )
-    for best in ranked:
-        if (verbatim(best) and not short) or t.supports(best.cosine, best.lexical):
-            break
-        if verbatim(best) and short and item.speaker is not None:
-            speaker = _speaker(retriever, best)
-            if _attributed_to(item, best, speaker, retriever):
+    # Found: the best candidate that states the item (its own words first, then the most
+    # probable paraphrase); a short verbatim phrase only where the named speaker says it.
+    found = [c for c in ranked[:JUDGED] if judged[c.key].status in ("supported", "paraphrased")]
+    found.sort(key=lambda c: (not verbatim(c), -judged[c.key].probability))
+    best: Candidate | None = found[0] if found else None
+    if best is None and short and item.speaker is not None:
+        for c in ranked[:JUDGED]:
+            if (
+                c.verbatim >= t.verbatim
+                and not judged[c.key].conflicts
+                and _attributed_to(item, c, _speaker(retriever, c), retriever)
+            ):
+                judged[c.key].status = "supported"
+                best = c
                 break
-    else:
+    if best is None:
+        for c in ranked[:5]:  # the same statement with a number, amount, date or negation changed
+            j = judged[c.key]
+            if j.status == "contradicted":
+                return Verdict(
+                    "contradicted",
+                    round(j.same_statement, 3),
+                    f"{_cite(retriever, c)} says otherwise: {j.conflicts[0]}",
+                    [(c, _speaker(retriever, c))],
+                    j.conflicts,
+                )
+        closest = max(ranked[:JUDGED], key=lambda c: c.score)
         return Verdict(
-            "not_found", round(1 - ranked[0].score, 3), _not_found_reason(search, ranked[0], t, short), []
+            "not_found", round(1 - closest.score, 3), _not_found_reason(search, closest, t, short), []
         )
     speaker = _speaker(retriever, best)
-    score = round(max(best.score, best.verbatim / 100 if verbatim(best) else 0.0), 3)
+    score = round(judged[best.key].probability, 3)
     if item.speaker is not None:
         wrong = _misattribution(item, best, speaker, retriever, firm=verbatim(best) and item.kind == "quote")
         if wrong:
@@ -97,7 +103,7 @@ def decide(
     return Verdict(
         "paraphrased",
         score,
-        f"same content in other words in {_cite(retriever, best)} (similarity {best.cosine:.2f}, shared words {best.lexical:.0%})",
+        f"same statement in other words in {_cite(retriever, best)} (verifier {best.score:.2f}, similarity {best.cosine:.2f})",
         [(best, speaker)],
     )
 
@@ -138,25 +144,12 @@ def _sentence_window(retriever: Retriever, c: Candidate) -> tuple[int, int]:
 def _misattribution(
     item: Item, c: Candidate, speaker: EvidenceSpeaker | None, retriever: Retriever, firm: bool
 ) -> str:
-    """Why the words are not the named speaker's ("" when they are, or cannot be told).
-    A speaker read from the source's quotes or a speech cue always counts; the document's
-    sender or author, and narration, count only for a direct quote found verbatim (`firm`):
-    an e-mail forwarding a news story is not its sender's statement."""
-    assert item.speaker is not None
-    named = item.speaker.names[0] if item.speaker.names else item.speaker.text
-    if speaker is not None and (firm or speaker.how in ("quote in the source", "speech cue")):
-        same = same_person(item.speaker, speaker)
-        if same is False:
-            return f"in {_cite(retriever, c)} these words are {speaker.name}'s ({speaker.how}), not {named}'s"
-        if same:
-            return ""
-    if not firm:
-        return ""
+    """Why the words are not the named speaker's ("" when they are, or cannot be told): see
+    check/speakers.misattribution (verbatim and paraphrased evidence alike)."""
     text = retriever.document(c.doc_id)["text"]
     window = _sentence_window(retriever, c)
-    if named_near(item.speaker, text[max(0, window[0] - 300) : window[1] + 300]):
-        return ""
-    return f"in {_cite(retriever, c)} these words are narration; {named} is not named as saying them"
+    context = text[max(0, window[0] - 300) : window[1] + 300]
+    return misattribution(item, speaker, _cite(retriever, c), context, firm)
 
 
 def _cite(retriever: Retriever, c: Candidate) -> str:
@@ -178,7 +171,8 @@ def _not_found_reason(search: Search, best: Candidate | None, t: Thresholds, sho
         )
     elif best is not None:
         parts.append(
-            f"closest sentence scored {best.score:.2f} (similarity {best.cosine:.2f}; needs {t.support:.2f} and {t.min_cosine:.2f})"
+            f"closest sentence scored {best.score:.2f} by the verifier (similarity {best.cosine:.2f};"
+            f" needs {verifier.load().support:.2f}: the same actors, action, object and numbers)"
         )
     return "; ".join(parts)
 
@@ -196,6 +190,9 @@ def evidence_dict(retriever: Retriever, c: Candidate, speaker: EvidenceSpeaker |
         "speaker": speaker.name if speaker else None,
         "speaker_entity": speaker.entity_id if speaker else None,
         "speaker_source": speaker.how if speaker else None,
+        "speaker_said_as": speaker.said_as if speaker else None,
+        "speaker_resolved": speaker.resolved if speaker else None,
+        "role": speaker.role if speaker else None,
         "date": doc.get("date"),
         "score": round(c.score, 3),
         "cosine": round(c.cosine, 3),

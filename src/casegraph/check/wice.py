@@ -287,3 +287,44 @@ def fit_baseline(scored: list[Scored]) -> dict[str, float]:
     supported = np.array([s.example.label == "supported" for s in scored])
     support = max(related, _best_threshold(scores[own], supported[own]))
     return {"support": support, "related": related}
+
+
+def per_status(scored: list[Scored], t: Thresholds) -> dict[str, Any]:
+    """Precision and recall per status of what check would say about each claim given its page
+    (own pages and unrelated ones): `found` (supported or paraphrased) against WiCE's supported,
+    `not_found` against not_supported (partially supported claims count as not found in the
+    first and are left out of the second), for the learned verifier and for the rule before it
+    (cosine and shared words over the fitted thresholds)."""
+    from casegraph.check import verifier
+    from casegraph.check.verdict_eval import legacy_status
+
+    v = verifier.load()
+    gold = [s.example.label for s in scored]
+    out: dict[str, Any] = {"claims": len(scored), "labels": dict(Counter(gold))}
+    for name in ("verifier", "before"):
+        pred = []
+        for s in scored:
+            statuses = []
+            for i, cos, _lex in s.candidates:
+                text = s.example.sentences[i]
+                if name == "verifier":
+                    statuses.append(v.judge(s.example.claim, text, cos).status)
+                else:
+                    statuses.append(legacy_status(s.example.claim, text, cos, t))
+            found = any(x in ("supported", "paraphrased") for x in statuses)
+            pred.append("found" if found else "contradicted" if "contradicted" in statuses else "not_found")
+        found_tp = sum(1 for p, g in zip(pred, gold, strict=True) if p == "found" and g == "supported")
+        nf = [(p, g) for p, g in zip(pred, gold, strict=True) if g != "partially_supported"]
+        nf_tp = sum(1 for p, g in nf if p == "not_found" and g == "not_supported")
+        out[name] = {
+            "found": _pr(found_tp, pred.count("found"), gold.count("supported")),
+            "not_found": _pr(nf_tp, sum(1 for p, _ in nf if p == "not_found"), gold.count("not_supported")),
+            "contradicted_predicted": pred.count("contradicted"),
+        }
+    return out
+
+
+def _pr(tp: int, n_pred: int, n_gold: int) -> dict[str, Any]:
+    p = tp / n_pred if n_pred else 0.0
+    r = tp / n_gold if n_gold else 0.0
+    return {"precision": round(p, 4), "recall": round(r, 4), "predicted": n_pred, "gold": n_gold}

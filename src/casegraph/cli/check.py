@@ -103,6 +103,64 @@ def eval_wice(data: Path | None, limit: int | None, as_json: bool) -> None:
     emit(evaluate_wice(data, limit), as_json, render=_render_wice)
 
 
+@eval_group.command("verdicts")
+@click.option(
+    "--corpus",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="The estate corpus folder the pairs are built from (default: ../shared/corpus/epstein-estate"
+    " or $CASEGRAPH_CORPUS).",
+)
+@click.option("--limit", type=int, default=None, help="Only the first N pairs of the report half.")
+@json_option
+def eval_verdicts(corpus: Path | None, limit: int | None, as_json: bool) -> None:
+    """Verifier precision and recall per status on pairs built from the corpus (report half)."""
+    from casegraph.check.verdict_eval import evaluate_verdicts
+
+    emit(evaluate_verdicts(corpus, limit), as_json, render=_render_verdicts)
+
+
+@eval_group.command("rte")
+@click.option(
+    "--data",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="RTE dev.tsv or the eval folder (default: ../shared/eval or $CASEGRAPH_EVAL).",
+)
+@json_option
+def eval_rte(data: Path | None, as_json: bool) -> None:
+    """Verifier accuracy on RTE dev (does the premise state the hypothesis?) against the old rule."""
+    from casegraph.check.api import default_wice_path
+    from casegraph.check.verdict_eval import evaluate_rte
+
+    path = data or default_wice_path().parent.parent / "rte" / "dev.tsv"
+    if path.is_dir():
+        path = path / "rte" / "dev.tsv" if (path / "rte").is_dir() else path / "dev.tsv"
+    result = evaluate_rte(path)
+    emit(
+        result,
+        as_json,
+        render=lambda r: (
+            f"RTE dev: {r['pairs']} pairs; verifier accuracy {r['verifier_found_accuracy']:.3f}"
+            f" (at p>=0.5: {r['verifier_accuracy_at_0.5']:.3f}), before {r['before_found_accuracy']:.3f},"
+            f" majority {r['majority']:.3f}; {r['seconds']} s"
+        ),
+    )
+
+
+def _render_verdicts(r: dict[str, Any]) -> str:
+    lines = [f"verdict pairs ({r['split']}): {r['pairs']} {r['labels']}"]
+    for name in ("verifier", "before"):
+        parts = [
+            f"{label} P {v['precision']:.3f} R {v['recall']:.3f}"
+            for label, v in r[name].items()
+            if isinstance(v, dict)
+        ]
+        lines.append(f"{name:9s} " + "; ".join(parts) + f"; accuracy {r[name]['accuracy']:.3f}")
+    lines.append(f"{r['seconds']} s")
+    return "\n".join(lines)
+
+
 def _render_wice(r: dict[str, Any]) -> str:
     b, t, any_ = r["supported_vs_rest"], r["three_way"], r["any_support_incl_unrelated_pages"]
     h = r["evidence_hit"]
@@ -117,6 +175,12 @@ def _render_wice(r: dict[str, Any]) -> str:
             f"  baseline {any_['baseline_tfidf']['accuracy']:.3f}",
             f"evidence sentence hit@1 casegraph {h['casegraph_at_1']:.3f} baseline {h['baseline_at_1']:.3f};"
             f" hit@3 {h['casegraph_at_3']:.3f} / {h['baseline_at_3']:.3f}",
+            *[
+                f"{name}: found P {v['found']['precision']:.3f} R {v['found']['recall']:.3f};"
+                f" not_found P {v['not_found']['precision']:.3f} R {v['not_found']['recall']:.3f}"
+                for name, v in (r.get("per_status") or {}).items()
+                if isinstance(v, dict) and "found" in v
+            ],
             f"{r['seconds']} s",
         ]
     )
