@@ -68,6 +68,19 @@ class Case(IngestAPI, AnalysisAPI, GraphAPI, CheckAPI):
             self.analyze([doc["id"]], progress=False)
         return self.check_stored(doc["id"], save=save)
 
+    def ingest_fara(self, path: str | Path) -> dict[str, Any]:
+        """FARA bulk CSVs as register documents (ingest), their names and `represents` /
+        `lobbied` relations (the register annotator), then resolution and the graph."""
+        stored = self.ingest_register(path)
+        annotated = self.annotate_registers(stored.pop("documents"))
+        return {
+            **stored,
+            "documents_restored": annotated["documents_restored"],
+            "mentions": annotated["mentions"],
+            "relations": annotated["relations"],
+            "resolve": self.resolve(),
+        }
+
     def close(self) -> None:
         self.store.close()
 

@@ -8,7 +8,7 @@ import csv
 
 import pytest
 
-from casegraph.graph.fara import PRINCIPALS, REGISTRANTS, name_label, read_csv_rows
+from casegraph.ingest.fara import PRINCIPALS, REGISTRANTS, name_label, read_csv_rows
 
 
 @pytest.fixture(scope="module")

@@ -129,6 +129,12 @@ class AnalysisAPI:
             summary["index"] = build_index(self.store, doc_ids, progress=show).to_dict()
         return summary
 
+    def annotate_registers(self, doc_ids: list[str]) -> dict[str, int]:
+        """Mentions and relations of register documents, from the structure ingest kept."""
+        from casegraph.analyze.register import annotate_registers
+
+        return annotate_registers(self.store, doc_ids)
+
     # -- reading annotations ------------------------------------------------------------
 
     def mentions(

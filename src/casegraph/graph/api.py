@@ -265,15 +265,6 @@ class GraphAPI:
 
         return export(self.store, format, Path(out))
 
-    def ingest_fara(self, path: str | Path) -> dict[str, Any]:
-        """Load FARA bulk CSVs (registrants and foreign principals) as register documents with
-        entities and `represents` / `lobbied` relations, then resolve."""
-        from casegraph.graph.fara import ingest_fara
-
-        summary = ingest_fara(self.store, Path(path))
-        summary["resolve"] = self.resolve()
-        return summary
-
     # -- helpers -----------------------------------------------------------------------------
 
     def _full(self, names_or_ids: Any) -> list[dict[str, Any]]:

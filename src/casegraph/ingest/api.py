@@ -41,6 +41,13 @@ class IngestAPI:
             pages=len(self.store.segments(doc["id"], "page")),
         )
 
+    def ingest_register(self, path: str | Path) -> dict[str, Any]:
+        """Store FARA bulk CSVs (registrants and foreign principals) as register documents,
+        one per registrant, with the register's structure kept for the register annotator."""
+        from casegraph.ingest.fara import ingest_register
+
+        return ingest_register(self.store, Path(path))
+
     def search(self, query: str, **filters: Any) -> list[SearchHit]:
         """Full-text search with BM25 ranking and highlighted snippets, best first.
         Filters: kind, mime, date_from, date_to, custodian, limit. Queries are bounded (at most

@@ -1,12 +1,13 @@
-"""FARA bulk data (U.S. Foreign Agents Registration Act) as register documents.
+"""FARA bulk data (U.S. Foreign Agents Registration Act) as an ingest format: register documents.
 
 Each registrant becomes one source document whose text is rendered from its register rows:
 a header line, then one line per foreign principal ("X represents Y (COUNTRY) as a foreign
-principal, registered ..."). The names in those lines are stored as mentions and the
-`represents` (registrant → principal) and `lobbied` (registrant → country it lobbies for)
-relations point at the line as evidence, so registers and documents meet in one graph
-through resolution. The document id comes from the sha256 of the rendered text, its path is
-`<csv path>#row=N`, and it is marked analysed so that the NLP stage leaves it alone.
+principal, registered ..."). The register's structure is kept with the document
+(`meta["register_reading"]`: the names written into the text, with their offsets and labels,
+and the `represents` / `lobbied` relations between them), so that the register annotator
+(`casegraph.analyze.register`) stores them as mentions and relations without re-reading the
+text. The document id comes from the sha256 of the rendered text; its path is
+`<csv path>#row=N`.
 """
 
 from __future__ import annotations
@@ -31,8 +32,7 @@ if TYPE_CHECKING:
 
 REGISTRANTS = "FARA_All_Registrants.csv"
 PRINCIPALS = "FARA_All_ForeignPrincipals.csv"
-MODEL = "casegraph-fara"
-VERSION = "1"
+MIME = "text/x-fara"
 # Words that make a name an organisation even without a legal form (a principal can be a
 # ministry, an embassy, a party or a person).
 _ORG_WORDS = re.compile(
@@ -263,16 +263,14 @@ def render(reg: Registrant) -> tuple[str, list[dict[str, Any]], list[dict[str, A
     return out.text, mentions, relations, out.lines
 
 
-def ingest_fara(store: CaseStore, folder: Path) -> dict[str, Any]:
-    registrants = read_register(folder)
-    added = skipped = restored = 0
-    n_mentions = n_relations = 0
-    for reg in registrants:
+def register_documents(folder: Path) -> Iterator[Document]:
+    """One source document per registrant, with its register reading in `meta`."""
+    for reg in read_register(folder):
         text, mentions, relations, lines = render(reg)
         sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
         segments = [Segment("paragraph", s, e, number=i) for i, (s, e) in enumerate(lines)]
         segments += [Segment("sentence", s, e, number=i) for i, (s, e) in enumerate(lines)]
-        doc = Document(
+        yield Document(
             id=sha[:16],
             sha256=sha,
             kind="source",
@@ -281,37 +279,34 @@ def ingest_fara(store: CaseStore, folder: Path) -> dict[str, Any]:
             title=f"FARA registration {reg.number}: {reg.name}",
             date=reg.registered or None,
             custodian="U.S. Department of Justice, FARA",
-            mime="text/x-fara",
+            mime=MIME,
             lang="en",
             meta={
                 "register": "FARA",
                 "fara_registration": reg.number,
                 "registrant": reg.name,
                 "principals": len(reg.principals),
+                "register_reading": {"mentions": mentions, "relations": relations},
             },
             segments=segments,
         )
-        for m in mentions:
-            m["text"] = text[m["start"] : m["end"]]
-        for r in relations:
-            r["text"] = text[r["start"] : r["end"]]
-        if not store.add_document(doc, size=len(text.encode("utf-8"))):
-            skipped += 1
-            existing = store.document_id_for_sha256(sha)
-            if existing and store.analysis_model(existing) != MODEL:
-                # an NLP run was forced over the register text: restore the register's reading
-                store.add_register_annotations(existing, mentions, relations, MODEL, VERSION, replace=True)
-                restored += 1
-            continue
-        store.add_register_annotations(doc.id, mentions, relations, MODEL, VERSION)
-        added += 1
-        n_mentions += len(mentions)
-        n_relations += len(relations)
+
+
+def ingest_register(store: CaseStore, folder: Path) -> dict[str, Any]:
+    """Store the register's documents; returns counts and the ids of every registrant's
+    document (new or already present), for the register annotator."""
+    added = present = 0
+    doc_ids = []
+    for doc in register_documents(folder):
+        if store.add_document(doc, size=len(doc.text.encode("utf-8"))):
+            added += 1
+            doc_ids.append(doc.id)
+        else:
+            present += 1
+            doc_ids.append(store.document_id_for_sha256(doc.sha256) or doc.id)
     return {
-        "registrants": len(registrants),
+        "registrants": added + present,
         "documents_added": added,
-        "documents_already_present": skipped,
-        "documents_restored": restored,
-        "mentions": n_mentions,
-        "relations": n_relations,
+        "documents_already_present": present,
+        "documents": doc_ids,
     }
