@@ -12,11 +12,12 @@ are kept in separate edges, so that paths and neighbours can rest on sources alo
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from itertools import combinations
 from typing import TYPE_CHECKING, Any
+
+from casegraph.ingest.segment import split_sentences
 
 if TYPE_CHECKING:
     from casegraph.store.interface import CaseStore
@@ -24,7 +25,6 @@ if TYPE_CHECKING:
 MAX_EVIDENCE = 20
 # Sentences naming more entities than this are lists (distribution lists, indexes), not statements.
 MAX_SENTENCE_ENTITIES = 25
-_SENTENCE = re.compile(r"[^.!?\n]+(?:[.!?]+|\n|$)")
 
 
 @dataclass
@@ -133,9 +133,9 @@ def add_communications(store: CaseStore, edges: EdgeSet) -> None:
 
 
 def sentences_of(text: str, segments: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    if segments:
-        return segments
-    return [(m.start(), m.end()) for m in _SENTENCE.finditer(text) if m.group(0).strip()]
+    """The document's stored sentence segments; ingest's splitter for a document stored
+    without them (written by an older version)."""
+    return segments or split_sentences(text)
 
 
 def add_cooccurrence(store: CaseStore, edges: EdgeSet) -> None:
