@@ -35,9 +35,12 @@ def main() -> None:
     thresholds = wice.fit(scored)
     baseline = wice.fit_baseline(scored)
     thresholds.fitted["baseline_tfidf"] = baseline
-    thresholds.fitted["min_checkworthiness"] = (
-        "set by hand, not fitted: a low bar (the analysis model scores claims 0.15-0.7), so that only chatter is skipped"
-    )
+    if Path(args.out).is_file():  # the check-worthiness bar is fitted apart, on CheckThat!
+        previous = calibration.load(args.out)
+        thresholds.min_checkworthiness = previous.min_checkworthiness
+        thresholds.fitted["min_checkworthiness"] = previous.fitted.get(
+            "min_checkworthiness", "see scripts/fit_checkworthiness_threshold.py"
+        )
     thresholds.fitted["seconds"] = round(time.perf_counter() - began, 1)
     calibration.save(thresholds, args.out)
     print(json.dumps(thresholds.to_dict(), indent=2))
