@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal, NotRequired, TypedDict
 
 DocKind = Literal["source", "article"]
-SegmentKind = Literal["page", "paragraph", "sentence"]
+SegmentKind = Literal["page", "paragraph", "sentence", "block"]
 ClaimType = Literal["fact", "opinion", "speculation", "prediction"]
 VerdictStatus = Literal["supported", "paraphrased", "misattributed", "contradicted", "not_found"]
 
@@ -52,6 +52,8 @@ class Segment:
     end: int
     number: int = 0  # page number for pages, running index otherwise
     boilerplate: bool = False
+    role: str = ""  # kind "block": authored | forwarded | quoted | pasted | narration (text inside text)
+    author: str = ""  # who wrote a block, when known
 
 
 @dataclass
@@ -115,9 +117,14 @@ class Relation:
 @dataclass
 class Quote:
     span: Span
-    speaker_mention: int | None
+    speaker_mention: int | None  # the named person who speaks (pronouns and descriptions resolved)
     cue: str
     direct: bool
+    source: Span | None = None  # the source as the text names it: "she", "the ambassador", "John Q. Smith"
+    cue_span: Span | None = None
+    form: str = ""  # direct | indirect | mixed
+    score: float = 0.0  # the attribution model's confidence
+    speaker_how: str = ""  # name | pronoun | description | role: how speaker_mention was found
 
 
 @dataclass
@@ -355,3 +362,92 @@ class EntityRecord(TypedDict):
     mentions: int
     documents: int
     meta: NotRequired[dict[str, Any]]
+
+
+# -- Graph answers (`entity`, `neighbors`, `path`, `timeline`, `communities`) ----------------
+
+
+class EntityNode(TypedDict):
+    id: str
+    name: str
+    type: str
+
+
+class GraphRelation(TypedDict):
+    """One edge as seen from an entity: its kind, direction, weight and evidence spans."""
+
+    kind: str
+    predicate: str
+    direction: str  # out | in | both
+    count: int
+    documents: int
+    strength: float
+    evidence_kind: str  # source | article
+    evidence: list[EvidenceSpan]
+
+
+class Neighbor(TypedDict):
+    entity: EntityNode
+    score: float
+    relations: list[GraphRelation]
+
+
+class NeighborsResult(TypedDict):
+    entity: EntityNode
+    neighbors: list[Neighbor]
+    evidence_kind: str
+
+
+class PathStep(TypedDict("PathStep", {"from": EntityNode})):  # "from" is a keyword
+    to: EntityNode
+    relation: str
+    predicate: str
+    direction: str
+    strength: float
+    cost: float
+    evidence: list[EvidenceSpan]
+    evidence_kind: str
+    other_relations: list[GraphRelation]
+
+
+class PathRecord(TypedDict):
+    hops: int
+    cost: float
+    steps: list[PathStep]
+
+
+class PathResult(TypedDict("PathResult", {"from": EntityNode})):
+    to: EntityNode
+    paths: list[PathRecord]
+    evidence_kind: str
+
+
+class EventDocument(TypedDict):
+    title: str
+    date: str | None
+    path: str
+
+
+class TimelineEvent(TypedDict):
+    """A dated sentence naming the entity; the date is read in the sentence, else the document's."""
+
+    date: str
+    date_source: str  # sentence | document
+    date_text: str
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    mention: TextSpan
+    document: EventDocument
+
+
+class TimelineResult(TypedDict):
+    entity: EntityNode
+    events: list[TimelineEvent]
+
+
+class Community(TypedDict):
+    id: int
+    size: int
+    members: list[EntityNode]

@@ -7,7 +7,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from casegraph.errors import CasegraphError, NotFoundError
-from casegraph.models import EntityRecord
+from casegraph.models import (
+    Community,
+    EntityNode,
+    EntityRecord,
+    EvidenceSpan,
+    GraphRelation,
+    Neighbor,
+    NeighborsResult,
+    PathRecord,
+    PathResult,
+    PathStep,
+    TimelineResult,
+)
 from casegraph.store import CaseStore
 
 if TYPE_CHECKING:
@@ -105,7 +117,7 @@ class GraphAPI:
 
     def neighbors(
         self, name_or_id: str, limit: int = 25, kind: str | None = None, evidence: str = "source"
-    ) -> dict[str, Any]:
+    ) -> NeighborsResult:
         """Entities connected to this one, strongest evidence first (typed relations count
         more than co-occurrence), each with its relations and evidence spans. `evidence`:
         use edges resting on "source" documents (default), on "article"s, or "all"."""
@@ -132,20 +144,20 @@ class GraphAPI:
         edge_ids = [e["id"] for _, other in scored for e in by_other[other]]
         spans = self.store.edge_evidence(edge_ids, per_edge=3)
         names = self._names([other for _, other in scored])
-        out = []
+        out: list[Neighbor] = []
         for score, other in scored:
             relations = [_relation(e, found["id"], spans.get(e["id"], [])) for e in by_other[other]]
             relations.sort(key=lambda r: (kind_cost(r["kind"]), -r["count"]))
             out.append(
-                {
-                    "entity": names.get(other, {"id": other, "name": other, "type": ""}),
-                    "score": round(score, 4),
-                    "relations": relations,
-                }
+                Neighbor(
+                    entity=names.get(other, EntityNode(id=other, name=other, type="")),
+                    score=round(score, 4),
+                    relations=relations,
+                )
             )
-        return {"entity": _ref(found), "neighbors": out, "evidence_kind": allowed}
+        return NeighborsResult(entity=_ref(found), neighbors=out, evidence_kind=allowed)
 
-    def path(self, a: str, b: str, k: int = 3, max_hops: int = 6, evidence: str = "source") -> dict[str, Any]:
+    def path(self, a: str, b: str, k: int = 3, max_hops: int = 6, evidence: str = "source") -> PathResult:
         """Shortest connections between two entities, typed relations and strong evidence
         preferred, hubs avoided; each step with the sentences that show it. `evidence`: route
         over edges resting on "source" documents (default), on "article"s, or "all"."""
@@ -153,9 +165,9 @@ class GraphAPI:
         allowed = _evidence(evidence)
         found = self.graph_index(allowed).paths(src["id"], dst["id"], k=k, max_hops=max_hops)
         names = self._names({x for steps in found for s in steps for x in s[:2]})
-        paths = []
+        paths: list[PathRecord] = []
         for steps in found:
-            out_steps = []
+            out_steps: list[PathStep] = []
             for frm, to, cost, strength in steps:
                 edges = [
                     e
@@ -169,7 +181,7 @@ class GraphAPI:
                 )
                 best = relations[0]
                 out_steps.append(
-                    {
+                    {  # a dict literal: "from" is a keyword
                         "from": names[frm],
                         "to": names[to],
                         "relation": best["kind"],
@@ -183,22 +195,22 @@ class GraphAPI:
                     }
                 )
             paths.append(
-                {"hops": len(out_steps), "cost": round(sum(s[2] for s in steps), 4), "steps": out_steps}
+                PathRecord(hops=len(out_steps), cost=round(sum(s[2] for s in steps), 4), steps=out_steps)
             )
         return {"from": _ref(src), "to": _ref(dst), "paths": paths, "evidence_kind": allowed}
 
-    def timeline(self, name_or_id: str) -> dict[str, Any]:
+    def timeline(self, name_or_id: str) -> TimelineResult:
         """Dated statements about the entity, in date order, each with its span."""
         from casegraph.graph.timeline import timeline
 
         found = self.find_entity(name_or_id)
-        return {"entity": _ref(found), "events": timeline(self.store, found["id"])}
+        return TimelineResult(entity=_ref(found), events=timeline(self.store, found["id"]))
 
-    def communities(self, min_size: int = 2) -> list[dict[str, Any]]:
+    def communities(self, min_size: int = 2) -> list[Community]:
         """Groups of closely connected entities (Louvain over evidence strength)."""
         groups = self.graph_index().communities(min_size=min_size)
         names = self._names({x for g in groups for x in g})
-        return [{"id": i, "size": len(g), "members": [names[x] for x in g]} for i, g in enumerate(groups)]
+        return [Community(id=i, size=len(g), members=[names[x] for x in g]) for i, g in enumerate(groups)]
 
     # -- corrections -----------------------------------------------------------------------
 
@@ -278,12 +290,12 @@ class GraphAPI:
             out.append({**full, "anchors": meta.get("anchors", [])})
         return out
 
-    def _names(self, ids: Any) -> dict[str, dict[str, Any]]:
+    def _names(self, ids: Any) -> dict[str, EntityNode]:
         return {e["id"]: _ref(e) for e in self.store.entities_by_id(list(ids))}
 
 
-def _ref(entity: EntityRecord | dict[str, Any]) -> dict[str, Any]:
-    return {"id": entity["id"], "name": entity["name"], "type": entity["type"]}
+def _ref(entity: EntityRecord | dict[str, Any]) -> EntityNode:
+    return EntityNode(id=entity["id"], name=entity["name"], type=entity["type"])
 
 
 def _cost(kind: str) -> float:
@@ -292,23 +304,23 @@ def _cost(kind: str) -> float:
     return kind_cost(kind)
 
 
-def _relation(edge: dict[str, Any], seen_from: str, evidence: list[dict[str, Any]]) -> dict[str, Any]:
+def _relation(edge: dict[str, Any], seen_from: str, evidence: list[dict[str, Any]]) -> GraphRelation:
     if edge["directed"]:
         direction = "out" if edge["a"] == seen_from else "in"
     else:
         direction = "both"
-    return {
-        "kind": edge["kind"],
-        "predicate": edge["predicate"],
-        "direction": direction,
-        "count": edge["count"],
-        "documents": edge["documents"],
-        "strength": edge["strength"],
-        "evidence_kind": edge.get("evidence", "source"),  # "source" | "article"
-        "evidence": [
-            {"doc_id": e["doc_id"], "start": e["start"], "end": e["end"], "text": e["text"]} for e in evidence
+    return GraphRelation(
+        kind=edge["kind"],
+        predicate=edge["predicate"],
+        direction=direction,
+        count=edge["count"],
+        documents=edge["documents"],
+        strength=edge["strength"],
+        evidence_kind=edge.get("evidence", "source"),  # "source" | "article"
+        evidence=[
+            EvidenceSpan(doc_id=e["doc_id"], start=e["start"], end=e["end"], text=e["text"]) for e in evidence
         ],
-    }
+    )
 
 
 def _evidence(evidence: str) -> str:

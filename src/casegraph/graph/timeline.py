@@ -13,6 +13,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
 from casegraph.graph.build import sentences_of
+from casegraph.models import TimelineEvent
 
 if TYPE_CHECKING:
     from casegraph.store.interface import CaseStore
@@ -87,12 +88,12 @@ def _iso(parts: dict[str, str]) -> str | None:
     return f"{year:04d}"
 
 
-def timeline(store: CaseStore, entity_id: str, limit_documents: int = 300) -> list[dict[str, Any]]:
+def timeline(store: CaseStore, entity_id: str, limit_documents: int = 300) -> list[TimelineEvent]:
     mentions = store.entity_mentions(entity_id)
     by_doc: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for m in mentions:
         by_doc[m["doc_id"]].append(m)
-    events: list[dict[str, Any]] = []
+    events: list[TimelineEvent] = []
     for doc_id in list(by_doc)[:limit_documents]:
         doc_mentions = by_doc[doc_id]
         text = store.document_text(doc_id)
