@@ -111,7 +111,15 @@ def test_investigation_journey(page: tuple[Any, Watch], live_server: str, ids: d
     p.wait_for_function("() => window.casegraphGraph.nodes('.expanded').length >= 2")
     assert p.evaluate("window.casegraphGraph.nodes().length") >= before
     edge = p.evaluate(
-        "(() => { const e = window.casegraphGraph.edges().first(); return e.renderedMidpoint(); })()"
+        """(() => {
+          const cy = window.casegraphGraph;
+          const clear = (m) => cy.nodes().every((n) => {
+            const q = n.renderedPosition();
+            return Math.hypot(q.x - m.x, q.y - m.y) > 30;
+          });
+          const e = cy.edges().filter((x) => clear(x.renderedMidpoint())).first();
+          return e.renderedMidpoint();
+        })()"""
     )
     p.mouse.click(box["x"] + edge["x"], box["y"] + edge["y"])
     p.wait_for_selector("#side-body .evidence-list a, #side-body p")
@@ -120,10 +128,10 @@ def test_investigation_journey(page: tuple[Any, Watch], live_server: str, ids: d
 
     # path, drawn step by step, each step with its evidence
     p.goto(f"{live_server}/path?a={ids['top']}&b={ids['second']}")
-    steps = p.locator("section.path").first.locator("li.step").count()
+    steps = p.locator("section.path-card").first.locator("li.step").count()
     assert steps >= 1
     p.wait_for_function(f"() => document.getElementById('path-cy').dataset.drawn === '{steps}'")
-    assert p.locator("section.path .evidence a").count() >= 1
+    assert p.locator("section.path-card .evidence a").count() >= 1
     shot(p, "path")
 
     # check: the other seed article, as a job with progress, then the report beside its evidence

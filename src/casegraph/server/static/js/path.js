@@ -26,7 +26,7 @@ if (data && container && window.cytoscape) {
       const s = steps[i];
       place(s.to, i + 1);
       cy.add({ group: 'edges', data: { id: `s${i}`, source: s.from.id, target: s.to.id, kind: s.relation } });
-      const items = document.querySelectorAll('section.path:first-of-type li.step');
+      const items = document.querySelector('section.path-card').querySelectorAll('li.step');
       if (items[i]) items[i].classList.add('drawn');
       cy.fit(undefined, 30);
       i += 1;
