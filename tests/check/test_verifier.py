@@ -158,3 +158,22 @@ def test_statements_and_list_items_are_items():
     assert not_an_item(article[start:end], "claim", line_of(article, start, end)) == ""
     start = article.index("It has")
     assert not_an_item(article[start:], "claim", line_of(article, start, len(article))) == ""
+
+
+def test_a_document_that_names_both_and_describes_the_dispute_supports_the_claim():
+    from casegraph.check.items import DESCRIBES, claim_core
+
+    claim = "One of the documents describes a conflict between Orascom and the Algerian military over Djezzy."
+    assert DESCRIBES.search(claim)
+    core = claim_core(claim)
+    assert core.startswith("a conflict between Orascom")
+    source = " ".join(
+        (ESTATE / "Merged Documents" / "HOUSE_OVERSIGHT_025610 - 3 April.txt").read_text().split()
+    )
+    match = re.search(r"\(There is evidence for this in the legal dispute over Djezzy[^.]*\.", source)
+    assert match is not None
+    window = match.group(0)
+    v = verifier.load()
+    assert v.describes(core, window, _cos(core, window))
+    other = "a conflict between Orascom and Vodafone over Djezzy"  # Vodafone is not named there
+    assert not v.describes(other, window, _cos(other, window))

@@ -122,9 +122,23 @@ class Item:
         return self.claim_type == "speculation" or bool(self.hedges)
 
 
+# "One of the documents describes a conflict between A and B": what a document is said to
+# describe, a description to find in one document rather than a statement.
+DESCRIBES = re.compile(
+    r"^\s*(?:(?:one|some|several|many|two|three|none) of )?(?:the |these |those |an? )?"
+    r"(?:(?:released|leaked|estate|court|internal) )?(?:documents?|materials?|e-?mails?|files?|records?|letters?|"
+    r"cables?|memos?|papers?)\s+(?:also\s+)?(?:describes?|described|mentions?|mentioned|details?|detailed|"
+    r"discuss(?:es|ed)?|refers? to|referred to|shows?|showed|reveals?|revealed|recounts?|recounted)\s+"
+    r"(?!that\b)",
+    re.IGNORECASE,
+)
+
+
 def claim_core(text: str) -> str:
     """The checkable content of a claim, without its attribution prefix."""
-    core = _ATTRIBUTION_PREFIX.sub("", text, count=1).strip()
+    core = DESCRIBES.sub("", text, count=1).strip()
+    if core == text.strip():
+        core = _ATTRIBUTION_PREFIX.sub("", text, count=1).strip()
     return core if len(core.split()) >= 3 else text.strip()
 
 

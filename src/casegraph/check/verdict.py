@@ -22,10 +22,16 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from casegraph.check import verifier
-from casegraph.check.speakers import EvidenceSpeaker, evidence_speaker, misattribution, named_near, same_person
 from casegraph.check.calibration import Thresholds
-from casegraph.check.items import Item
+from casegraph.check.items import DESCRIBES, Item
 from casegraph.check.retrieve import Candidate, Retriever, Search
+from casegraph.check.speakers import (
+    EvidenceSpeaker,
+    evidence_speaker,
+    misattribution,
+    named_near,
+    same_person,
+)
 from casegraph.check.text import fold
 
 SHORT_WORDS = 7
@@ -72,6 +78,18 @@ def decide(
                 judged[c.key].status = "supported"
                 best = c
                 break
+    described = ""
+    if best is None and item.about_documents and DESCRIBES.search(item.text):
+        for c in ranked[:JUDGED]:  # "one of the documents describes ...": one passage that does
+            a, b = _sentence_window(retriever, c)
+            window = retriever.document(c.doc_id)["text"][max(0, a - 300) : b + 300]
+            if not judged[c.key].conflicts and v.describes(item.core, window, c.cosine):
+                judged[c.key].status = "paraphrased"
+                best = c
+                described = (
+                    f"{_cite(retriever, c)} names {', '.join(item.names[:4]) or 'them'} and describes it"
+                )
+                break
     if best is None:
         for c in ranked[:5]:  # the same statement with a number, amount, date or negation changed
             j = judged[c.key]
@@ -100,6 +118,8 @@ def decide(
             f"near verbatim ({best.verbatim:.0f}/100) in {_cite(retriever, best)}",
             [(best, speaker)],
         )
+    if described:
+        return Verdict("paraphrased", score, described, [(best, speaker)])
     return Verdict(
         "paraphrased",
         score,

@@ -38,6 +38,7 @@ from casegraph.check.text import STOPWORDS, content_terms, fold, stem, words
 
 MODEL_FILE = "verifier.json"
 SHORT_WORDS = 7  # fewer words: a fragment, found verbatim in many places
+DESCRIBE_COSINE = 0.45  # a passage this close to a description, naming its actors, describes it
 
 FEATURES = (
     "cosine",
@@ -295,6 +296,18 @@ class Verifier:
         if p >= self.support:
             return Judgement("paraphrased", p, blind, pair.verbatim, [], "same statement in other words")
         return Judgement("not_found", p, blind, pair.verbatim, conflicts, "not the same statement")
+
+    def describes(self, description: str, window: str, cosine: float) -> bool:
+        """Whether a passage of one document describes what a claim about the documents says it
+        describes ("a conflict between A and B"): it names the description's actors (all of
+        them, or three in four and at least two) and is about the same thing (the sentence's
+        embedding is close, or most of the description's other words are there)."""
+        wanted = names(description)
+        present = [n for n in wanted if n in _stems(window)]
+        if not wanted or len(present) < min(2, len(wanted)) or len(present) < 0.75 * len(wanted):
+            return False
+        values = features(description, window, cosine, numbers_blind=True).values
+        return cosine >= DESCRIBE_COSINE or values[FEATURES.index("other_coverage")] >= 0.5
 
     def to_dict(self) -> dict[str, Any]:
         weights = {
