@@ -111,6 +111,31 @@ class PostgresStore(
 
     # -- one writer per unit of work ------------------------------------------------------
 
+    def record_file(
+        self,
+        path: str,
+        size: int,
+        mtime: float,
+        status: str,
+        reason: str = "",
+        sha256: str | None = None,
+        doc_id: str | None = None,
+    ) -> None:
+        """As on SQLite, except that a file two processes read at once stays `ingested`:
+        the second finds the document the first stored, from the same path, and would
+        otherwise call the file a duplicate (of itself)."""
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO files AS f (path, size, mtime, sha256, status, reason, doc_id)"
+                " VALUES (?,?,?,?,?,?,?) ON CONFLICT (path) DO UPDATE SET size = EXCLUDED.size,"
+                " mtime = EXCLUDED.mtime, sha256 = EXCLUDED.sha256, reason = EXCLUDED.reason,"
+                " status = CASE WHEN f.status = 'ingested' AND EXCLUDED.status = 'duplicate'"
+                " AND f.sha256 = EXCLUDED.sha256 AND f.doc_id = EXCLUDED.doc_id AND f.mtime = EXCLUDED.mtime"
+                " THEN f.status ELSE EXCLUDED.status END, doc_id = EXCLUDED.doc_id,"
+                " seen_at = casegraph_now()",
+                (path, size, mtime, sha256, status, reason, doc_id),
+            )
+
     def add_document(self, doc: Document, size: int = 0) -> bool:
         """As on SQLite; two processes storing the same bytes at once store them once."""
         with self.transaction():
