@@ -150,7 +150,12 @@ class _Run:
     def ingest_file(self, given: str) -> None:
         path = printable(given)  # as stored and shown: lossless, and safe for a terminal
         if os.path.islink(given) and given not in self.named:
-            self._fail(path, "skipped", "symbolic link not followed (it could point outside the folder)")
+            self._fail(
+                path,
+                "skipped",
+                "symbolic link not followed (it could point outside the folder)",
+                os.lstat(given),
+            )
             return
         try:
             st = os.stat(given)
@@ -158,7 +163,7 @@ class _Run:
             self._fail(path, "failed", f"cannot read: {exc.strerror}")
             return
         if not stat.S_ISREG(st.st_mode):
-            self._fail(path, "skipped", "not a regular file (a device, pipe or socket)")
+            self._fail(path, "skipped", "not a regular file (a device, pipe or socket)", st)
             return
         if os.path.realpath(given) in self.own:
             self._fail(path, "skipped", "the case database itself is never ingested", record=False)

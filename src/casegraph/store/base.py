@@ -65,6 +65,7 @@ class StoreBase:
         self.conn.row_factory = sqlite3.Row
         self._lock = threading.RLock()
         self._depth = 0
+        self._tables()
         try:
             for pragma in (
                 "journal_mode=WAL",  # readers never block the writer; a killed writer loses only its open transaction
@@ -72,8 +73,14 @@ class StoreBase:
                 "foreign_keys=ON",
                 "busy_timeout=60000",
             ):
-                if not (self.read_only and pragma.startswith("journal_mode")):
-                    self.conn.execute(f"PRAGMA {pragma}")
+                if pragma.startswith("journal_mode"):
+                    if self.read_only or self.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+                        continue
+                    self._verify()  # switching the journal writes to the file: check it first
+                self.conn.execute(f"PRAGMA {pragma}")
+        except StoreError:
+            self.conn.close()
+            raise
         except sqlite3.Error as exc:
             self.conn.close()
             raise storage_error(exc, self.path) or StoreError(f"cannot open {self.path}: {exc}") from exc
@@ -141,7 +148,7 @@ class StoreBase:
             problems = [str(exc)]
         if problems != ["ok"]:
             raise DatabaseCorrupt(
-                f"the case database {self.path} is damaged ({'; '.join(problems)[:200]}): nothing was"
+                f"the case database {self.path} is damaged ({' '.join('; '.join(problems).split())[:200]}): nothing was"
                 f" written to it. Run `casegraph --db {self.path} doctor`, and restore it from a backup"
             )
         self._verified = True
@@ -204,18 +211,26 @@ class StoreBase:
 
     # -- migrations -------------------------------------------------------------------
 
-    def _migrate(self) -> None:
+    def _tables(self) -> set[str]:
+        """The tables of the database; refuses (before anything is written, even the journal
+        mode) a SQLite database of another program."""
         try:
             tables = {
                 row[0] for row in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
             }
         except sqlite3.Error as exc:
+            self.conn.close()
             raise storage_error(exc, self.path) or StoreError(f"cannot read {self.path}: {exc}") from exc
         if tables and "schema_migrations" not in tables:
+            self.conn.close()
             raise NotADatabase(
                 f"{self.path} is a SQLite database of another program, not a casegraph case:"
                 " casegraph will not write into it; give another file name to --db"
             )
+        return tables
+
+    def _migrate(self) -> None:
+        tables = self._tables()
         if self.read_only and "schema_migrations" in tables:
             done = {row[0] for row in self.conn.execute("SELECT number FROM schema_migrations")}
             if all(number in done for number, _, _ in _migrations()):
@@ -329,7 +344,8 @@ def storage_error(exc: sqlite3.Error, path: str) -> StoreError | None:
             f"the case database {path} is read-only ({message}): commands that only read it work; to"
             " change it, make the file and its folder writable or copy it to a writable place"
         )
-    if code in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
+    if code in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB) or "Could not decode to UTF-8" in message:
+        message = message.split(" with text ")[0]  # not the damaged text itself
         return DatabaseCorrupt(
             f"the case database {path} is damaged ({message}): run `casegraph --db {path} doctor`,"
             " and restore it from a backup"
