@@ -451,3 +451,63 @@ class Community(TypedDict):
     id: int
     size: int
     members: list[EntityNode]
+
+
+# -- Rows of the graph and of corrections, as the store returns them -------------------------
+
+
+class EdgeRow(TypedDict):
+    """One graph edge between entities a and b (one per a, b, kind and evidence kind)."""
+
+    id: int
+    a: str
+    b: str
+    kind: str
+    predicate: str
+    directed: int
+    count: int
+    documents: int
+    strength: float
+    evidence: str  # source | article
+
+
+class EdgeEvidence(TypedDict):
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    relation_id: int | None
+    confidence: float
+
+
+class EntityMention(TypedDict):
+    """A mention of an entity with the document it is in."""
+
+    id: int
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    label: str
+    title: str
+    date: str | None
+    path: str
+
+
+class QuoteSpan(TypedDict):
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    cue: str
+    direct: int
+
+
+class CorrectionRecord(TypedDict):
+    """A human judgement (merge, split, rename, delete), kept apart from machine output."""
+
+    id: int
+    action: str
+    payload: dict[str, Any]
+    created_at: str
+    undone: bool

@@ -9,6 +9,9 @@ from typing import TYPE_CHECKING, Any
 from casegraph.errors import CasegraphError, NotFoundError
 from casegraph.models import (
     Community,
+    CorrectionRecord,
+    EdgeEvidence,
+    EdgeRow,
     EntityNode,
     EntityRecord,
     EvidenceSpan,
@@ -125,7 +128,7 @@ class GraphAPI:
 
         found = self.find_entity(name_or_id)
         allowed = _evidence(evidence)
-        by_other: dict[str, list[dict[str, Any]]] = {}
+        by_other: dict[str, list[EdgeRow]] = {}
         for edge in self.store.edges_of(found["id"]):
             if kind and edge["kind"] != kind:
                 continue
@@ -257,7 +260,7 @@ class GraphAPI:
         cid = self.store.add_correction("delete", {"entity": reference(entity)})
         return {"correction": cid, **self.resolve_after_correction()}
 
-    def corrections(self, include_undone: bool = True) -> list[dict[str, Any]]:
+    def corrections(self, include_undone: bool = True) -> list[CorrectionRecord]:
         return self.store.corrections(include_undone=include_undone)
 
     def undo(self, correction_id: int) -> dict[str, Any]:
@@ -304,7 +307,7 @@ def _cost(kind: str) -> float:
     return kind_cost(kind)
 
 
-def _relation(edge: dict[str, Any], seen_from: str, evidence: list[dict[str, Any]]) -> GraphRelation:
+def _relation(edge: EdgeRow, seen_from: str, evidence: list[EdgeEvidence]) -> GraphRelation:
     if edge["directed"]:
         direction = "out" if edge["a"] == seen_from else "in"
     else:

@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections import defaultdict
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from casegraph.graph.build import sentences_of
-from casegraph.models import TimelineEvent
+from casegraph.models import EntityMention, TimelineEvent
 
 if TYPE_CHECKING:
     from casegraph.store.interface import CaseStore
@@ -90,7 +90,7 @@ def _iso(parts: dict[str, str]) -> str | None:
 
 def timeline(store: CaseStore, entity_id: str, limit_documents: int = 300) -> list[TimelineEvent]:
     mentions = store.entity_mentions(entity_id)
-    by_doc: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    by_doc: dict[str, list[EntityMention]] = defaultdict(list)
     for m in mentions:
         by_doc[m["doc_id"]].append(m)
     events: list[TimelineEvent] = []

@@ -11,6 +11,7 @@ import hashlib
 from collections import Counter
 from typing import Any
 
+from casegraph.models import CorrectionRecord
 from casegraph.resolve.names import parse_name
 
 ACTIONS = ("merge", "split", "rename", "delete")
@@ -57,7 +58,7 @@ class Applier:
             return self.by_id.get(owners.most_common(1)[0][0])
         return None
 
-    def apply(self, correction: dict[str, Any]) -> bool:
+    def apply(self, correction: CorrectionRecord) -> bool:
         action, payload = correction["action"], correction["payload"]
         note = {"correction": correction["id"], "action": action}
         if action == "merge":

@@ -6,7 +6,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, cast
 
-from casegraph.models import EntityRecord
+from casegraph.models import (
+    CorrectionRecord,
+    EdgeEvidence,
+    EdgeRow,
+    EntityMention,
+    EntityRecord,
+    QuoteSpan,
+)
 from casegraph.store.base import StoreBase, dumps, loads
 
 # Labels that name a thing worth resolving (numbers, dates and amounts are not entities).
@@ -179,7 +186,7 @@ class EntityStore(StoreBase):
         """(id, name, type, aliases, mentions) of every entity: the lookup table for names."""
         return self.list_entities()
 
-    def entity_mentions(self, entity_id: str, limit: int | None = None) -> list[dict[str, Any]]:
+    def entity_mentions(self, entity_id: str, limit: int | None = None) -> list[EntityMention]:
         sql = (
             "SELECT m.id, m.doc_id, m.start, m.end, m.text, m.label, d.title, d.date, d.path"
             " FROM mentions m JOIN documents d ON d.id = m.doc_id WHERE m.entity_id = ?"
@@ -189,20 +196,22 @@ class EntityStore(StoreBase):
         if limit:
             sql += " LIMIT ?"
             params.append(limit)
-        return self.query(sql, params)
+        return self.records(EntityMention, sql, params)
 
-    def entity_quotes(self, entity_id: str, limit: int = 200) -> list[dict[str, Any]]:
+    def entity_quotes(self, entity_id: str, limit: int = 200) -> list[QuoteSpan]:
         """Quotes whose speaker resolved to the entity."""
-        return self.query(
+        return self.records(
+            QuoteSpan,
             "SELECT q.doc_id, q.start, q.end, q.text, q.cue, q.direct FROM quotes q"
             " JOIN mentions m ON m.id = q.speaker_mention WHERE m.entity_id = ?"
             " ORDER BY q.doc_id, q.start LIMIT ?",
             (entity_id, limit),
         )
 
-    def quotes_about(self, entity_id: str, limit: int = 200) -> list[dict[str, Any]]:
+    def quotes_about(self, entity_id: str, limit: int = 200) -> list[QuoteSpan]:
         """Quotes whose text contains a mention of the entity."""
-        return self.query(
+        return self.records(
+            QuoteSpan,
             "SELECT DISTINCT q.doc_id, q.start, q.end, q.text, q.cue, q.direct FROM quotes q"
             " JOIN mentions m ON m.doc_id = q.doc_id AND m.start >= q.start AND m.end <= q.end"
             " WHERE m.entity_id = ? ORDER BY q.doc_id, q.start LIMIT ?",
@@ -319,7 +328,7 @@ class EntityStore(StoreBase):
             )
             return int(cur.lastrowid or 0)
 
-    def corrections(self, include_undone: bool = False) -> list[dict[str, Any]]:
+    def corrections(self, include_undone: bool = False) -> list[CorrectionRecord]:
         sql = "SELECT * FROM corrections"
         if not include_undone:
             sql += " WHERE undone = 0"
@@ -327,7 +336,7 @@ class EntityStore(StoreBase):
         for row in rows:
             row["payload"] = loads(row["payload"], {})
             row["undone"] = bool(row["undone"])
-        return rows
+        return cast(list[CorrectionRecord], rows)
 
     def set_correction_undone(self, correction_id: int, undone: bool = True) -> bool:
         with self.transaction() as conn:
@@ -401,20 +410,23 @@ class EntityStore(StoreBase):
         """(a, b, kind, strength) of every edge: what routing needs, nothing more."""
         return self.conn.execute("SELECT a, b, kind, strength FROM graph_edges").fetchall()
 
-    def edges_between(self, a: str, b: str) -> list[dict[str, Any]]:
-        return self.query(
+    def edges_between(self, a: str, b: str) -> list[EdgeRow]:
+        return self.records(
+            EdgeRow,
             "SELECT * FROM graph_edges WHERE (a = ? AND b = ?) OR (a = ? AND b = ?) ORDER BY strength DESC",
             (a, b, b, a),
         )
 
-    def edges_of(self, entity_id: str) -> list[dict[str, Any]]:
-        return self.query(
-            "SELECT * FROM graph_edges WHERE a = ? OR b = ? ORDER BY strength DESC", (entity_id, entity_id)
+    def edges_of(self, entity_id: str) -> list[EdgeRow]:
+        return self.records(
+            EdgeRow,
+            "SELECT * FROM graph_edges WHERE a = ? OR b = ? ORDER BY strength DESC",
+            (entity_id, entity_id),
         )
 
-    def edge_evidence(self, edge_ids: Sequence[int], per_edge: int = 5) -> dict[int, list[dict[str, Any]]]:
+    def edge_evidence(self, edge_ids: Sequence[int], per_edge: int = 5) -> dict[int, list[EdgeEvidence]]:
         """Up to `per_edge` evidence spans for each edge, most confident first."""
-        out: dict[int, list[dict[str, Any]]] = {int(i): [] for i in edge_ids}
+        out: dict[int, list[EdgeEvidence]] = {int(i): [] for i in edge_ids}
         ids = list(out)
         for i in range(0, len(ids), 500):
             chunk = ids[i : i + 500]
@@ -426,7 +438,7 @@ class EntityStore(StoreBase):
                 (*chunk, per_edge),
             )
             for row in rows:
-                out[row.pop("edge_id")].append(row)
+                out[row.pop("edge_id")].append(cast(EdgeEvidence, row))
         return out
 
     def entity_types(self) -> dict[str, str]:

@@ -23,13 +23,18 @@ import numpy.typing as npt
 
 from casegraph.models import (
     ClaimRow,
+    CorrectionRecord,
     Document,
     DocumentRecord,
+    EdgeEvidence,
+    EdgeRow,
+    EntityMention,
     EntityRecord,
     FileRecord,
     MentionRow,
     NearDuplicate,
     QuoteRow,
+    QuoteSpan,
     RelationRow,
     RhetoricRow,
     SearchHit,
@@ -209,6 +214,14 @@ class Annotations(Protocol):
 
     def quote_rows(self, doc_id: str | None = None, limit: int | None = None) -> list[QuoteRow]: ...
 
+    def text_roles(self, doc_id: str, start: int | None = None, end: int | None = None) -> list[Segment]:
+        """Role blocks of a document (text inside text), those overlapping [start, end) if given."""
+        ...
+
+    def attributions_overlapping(self, doc_id: str, start: int, end: int) -> list[dict[str, Any]]:
+        """Quotes of a document overlapping [start, end) with source text, speaker_how and speaker."""
+        ...
+
     def claim_rows(
         self, doc_id: str | None = None, type: str | None = None, limit: int | None = None
     ) -> list[ClaimRow]: ...
@@ -312,13 +325,13 @@ class Entities(Protocol):
         """(id, name, type, aliases, mentions) of every entity: the lookup table for names."""
         ...
 
-    def entity_mentions(self, entity_id: str, limit: int | None = None) -> list[dict[str, Any]]: ...
+    def entity_mentions(self, entity_id: str, limit: int | None = None) -> list[EntityMention]: ...
 
-    def entity_quotes(self, entity_id: str, limit: int = 200) -> list[dict[str, Any]]:
+    def entity_quotes(self, entity_id: str, limit: int = 200) -> list[QuoteSpan]:
         """Quotes whose speaker resolved to the entity."""
         ...
 
-    def quotes_about(self, entity_id: str, limit: int = 200) -> list[dict[str, Any]]:
+    def quotes_about(self, entity_id: str, limit: int = 200) -> list[QuoteSpan]:
         """Quotes whose text contains a mention of the entity."""
         ...
 
@@ -340,7 +353,7 @@ class Entities(Protocol):
 
     def add_correction(self, action: str, payload: dict[str, Any]) -> int: ...
 
-    def corrections(self, include_undone: bool = False) -> list[dict[str, Any]]: ...
+    def corrections(self, include_undone: bool = False) -> list[CorrectionRecord]: ...
 
     def set_correction_undone(self, correction_id: int, undone: bool = True) -> bool: ...
 
@@ -368,11 +381,11 @@ class Graph(Protocol):
         """(a, b, kind, strength) of the edges whose evidence is of this kind."""
         ...
 
-    def edges_between(self, a: str, b: str) -> list[dict[str, Any]]: ...
+    def edges_between(self, a: str, b: str) -> list[EdgeRow]: ...
 
-    def edges_of(self, entity_id: str) -> list[dict[str, Any]]: ...
+    def edges_of(self, entity_id: str) -> list[EdgeRow]: ...
 
-    def edge_evidence(self, edge_ids: Sequence[int], per_edge: int = 5) -> dict[int, list[dict[str, Any]]]:
+    def edge_evidence(self, edge_ids: Sequence[int], per_edge: int = 5) -> dict[int, list[EdgeEvidence]]:
         """Up to `per_edge` evidence spans for each edge, most confident first."""
         ...
 
