@@ -1,0 +1,336 @@
+"""Who said the evidence, and whether that is who the article says: read from the analysis.
+
+The evidence's speaker is, in this order:
+- the speaker of an attribution that analysis found around the words (analyze/attribution:
+  the source as the text names it, "she" or "the ambassador", resolved inside the document to
+  a named person, and across documents by the entity of that person's mention);
+- else the role of the text the words lie in (analysis's text-inside-text blocks): narration
+  of a pasted news story (nobody's statement; its author is the story's byline or outlet), a
+  pasted story, a reply's quoted history or a forwarded message (their author), or the
+  sender's own text;
+- else the document's sender or author.
+Speakers are compared by resolved entity where both have one, else by name: partial names
+agree with full ones ("John Q." with "John Q. Smith"), a family name must agree, and first
+names too when both give one (Joe Biden is not Hunter Biden); a role given with a family name
+("lobbyist Doe") must stand next to that person in the source when the source names two
+persons of that family name.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from casegraph.check.items import Item, Speaker
+from casegraph.check.text import fold
+from casegraph.store import CaseStore
+
+_FROM_HEADER = re.compile(r"^\s*From:\s*([^\n<\[]{2,80})", re.MULTILINE)
+TITLES = frozenset(
+    {
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "dr",
+        "prof",
+        "sir",
+        "president",
+        "senator",
+        "sen",
+        "rep",
+        "representative",
+        "ambassador",
+        "secretary",
+        "minister",
+        "judge",
+        "gov",
+        "governor",
+        "former",
+        "the",
+        "attorney",
+        "general",
+        "lobbyist",
+        "lawyer",
+        "diplomat",
+        "prosecutor",
+        "leader",
+    }
+)
+PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "you", "this", "that", "who", "which"})
+ROLE_WORDS = frozenset(
+    {
+        "lobbyist",
+        "ambassador",
+        "diplomat",
+        "lawyer",
+        "attorney",
+        "senator",
+        "minister",
+        "president",
+        "prosecutor",
+        "judge",
+        "financier",
+        "businessman",
+        "spokesman",
+        "spokeswoman",
+        "secretary",
+        "governor",
+        "banker",
+        "agent",
+        "journalist",
+        "reporter",
+    }
+)
+ROLE_LABELS = {
+    "quote": "quoted in the source",
+    "authored": "the sender's own text",
+    "pasted": "a news story pasted into the e-mail",
+    "narration": "narration of a pasted news story",
+    "quoted": "a message quoted in the e-mail's history",
+    "forwarded": "a forwarded message",
+}
+
+
+@dataclass
+class EvidenceSpeaker:
+    name: str
+    entity_id: str | None
+    how: str  # "quote in the source" | "narration" | "pasted story" | "quoted message" | "sender" | "author"
+    role: str = ""  # quote | authored | pasted | narration | quoted | forwarded ("" when unknown)
+    said_as: str = ""  # the source as the text names it ("she", "the ambassador")
+    resolved: str = ""  # name | pronoun | description: how "said_as" became the named person
+    sender: str = ""  # the e-mail's sender, when the words are not theirs
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "entity_id": self.entity_id,
+            "how": self.how,
+            "role": self.role,
+            "said_as": self.said_as,
+            "resolved": self.resolved,
+        }
+
+
+def evidence_speaker(
+    store: CaseStore, doc: dict[str, Any], start: int, end: int, window: tuple[int, int]
+) -> EvidenceSpeaker | None:
+    """The speaker of doc.text[start:end] as analysis stored it; `window` is the sentence(s)
+    around the words."""
+    doc_id = doc["id"]
+    best: dict[str, Any] | None = None
+    best_overlap = 0
+    for row in store.attributions_overlapping(doc_id, start, end):
+        overlap = min(end, row["end"]) - max(start, row["start"])
+        if overlap > best_overlap:
+            best, best_overlap = row, overlap
+    sender = _sender(store, doc, start)
+    if best is not None and best_overlap >= 0.3 * min(end - start, best["end"] - best["start"]):
+        name = best.get("speaker_name") or best.get("speaker_text") or ""
+        said_as = best.get("source_text") or ""
+        if name or (said_as and fold(said_as) not in PRONOUNS):
+            return EvidenceSpeaker(
+                name or said_as,
+                best.get("speaker_entity"),
+                "quote in the source",
+                "quote",
+                said_as,
+                best.get("speaker_how") or "",
+                sender.name if sender else "",
+            )
+    text = doc["text"]
+    blocks = store.text_roles(doc_id, start, end)
+    inner = [b for b in blocks if b.role == "narration"] or blocks
+    if inner:
+        block = max(inner, key=lambda b: min(end, b.end) - max(start, b.start))
+        if block.role in ("narration", "pasted"):
+            if block.role == "pasted" and _inside_quote_marks(text, start, window):
+                return None  # someone quoted in the story whom analysis could not name
+            how = "narration" if block.role == "narration" else "pasted story"
+            return EvidenceSpeaker(block.author, None, how, block.role, sender=sender.name if sender else "")
+        if block.role in ("quoted", "forwarded") and block.author:
+            return EvidenceSpeaker(block.author, None, "quoted message", block.role)
+    if _inside_quote_marks(text, start, window):
+        return None  # someone quoted in the document, not its sender: speaker unknown
+    if sender is not None:
+        sender.role = "authored" if blocks else ""
+        return sender
+    return None
+
+
+def _sender(store: CaseStore, doc: dict[str, Any], start: int) -> EvidenceSpeaker | None:
+    for row in store.email_senders(doc["id"]):
+        name = row.get("entity_name") or row.get("name") or row.get("address") or ""
+        if name:
+            return EvidenceSpeaker(name, row.get("entity_id"), "sender")
+    meta = doc.get("meta") or {}
+    sender = meta.get("email_from")
+    if isinstance(sender, dict):
+        name = sender.get("name") or sender.get("address")
+        if name:
+            return EvidenceSpeaker(str(name), None, "sender")
+    for name in (meta.get("from_name"), meta.get("from"), doc.get("author")):
+        if isinstance(name, str) and name.strip():
+            return EvidenceSpeaker(name.strip(), None, "author")
+    header = _FROM_HEADER.search(doc["text"][:800])
+    if header and start > header.end():
+        name = header.group(1).strip(" ;,_")
+        if name:
+            return EvidenceSpeaker(name, None, "sender")
+    return None
+
+
+def _inside_quote_marks(text: str, start: int, window: tuple[int, int]) -> bool:
+    """Whether `start` lies inside quotation marks opened in its sentence (or opens them)."""
+    before = text[window[0] : start]
+    if text[max(0, start - 2) : start + 1].strip()[-1:] in ('"', "“") or before.rstrip()[-1:] in ('"', "“"):
+        return True
+    return before.count('"') % 2 == 1 or before.count("“") > before.count("”")
+
+
+# -- comparing speakers ------------------------------------------------------------------
+
+
+def _tokens(name: str) -> list[str]:
+    """Folded name words without titles, suffixes or e-mail parts; "Surname, Given" turned round."""
+    name = fold(name.split("@")[0].replace(".", " ") if "@" in name else name)
+    if "," in name:
+        family, _, given = name.partition(",")
+        name = f"{given} {family}"
+    words = [t.strip(".'\"()") for t in re.split(r"\s+", name)]
+    return [t for t in words if t and t not in TITLES and t not in ("jr", "sr", "ii", "iii") and t.isalpha()]
+
+
+def _word_match(a: str, b: str) -> bool:
+    if len(a) == 1 or len(b) == 1:
+        return a[0] == b[0]
+    return a == b or (min(len(a), len(b)) >= 4 and fuzz.ratio(a, b) >= 85)
+
+
+def names_agree(a: str, b: str) -> bool | None:
+    """True when one name is the other in part or whole ("John Q." / "John Q. Smith", "Doe" /
+    "Jane Doe"), False when they differ, None when either has no name words."""
+    ta, tb = _tokens(a), _tokens(b)
+    if not ta or not tb:
+        return None
+    short, long_ = (ta, tb) if len(ta) <= len(tb) else (tb, ta)
+    if len(short) == 1:
+        word = short[0]
+        if len(word) <= 2:  # an initial alone: "J" for "Jeffrey Epstein"
+            return word[0] in (long_[0][0], long_[-1][0])
+        return any(_word_match(word, w) for w in long_ if len(w) > 1)
+    # family names (last words) must agree unless the shorter is a given name and an initial
+    if _word_match(short[-1], long_[-1]):
+        return (
+            _word_match(short[0], long_[0])
+            if len(short[0]) > 1 and len(long_[0]) > 1
+            else short[0][0] == long_[0][0]
+        )
+    # "John Q." against "John Q. Smith": the shorter is the start of the longer
+    return all(_word_match(x, y) for x, y in zip(short, long_, strict=False))
+
+
+def same_person(speaker: Speaker, evidence: EvidenceSpeaker) -> bool | None:
+    """True, False, or None when it cannot be told (no names)."""
+    if speaker.entity_id and evidence.entity_id and speaker.entity_id == evidence.entity_id:
+        return True
+    names = [n for n in [speaker.text, *speaker.names] if n]
+    if not names or not evidence.name:
+        return None
+    verdicts = [names_agree(n, evidence.name) for n in names]
+    if any(v is True for v in verdicts):
+        return True
+    if speaker.entity_id and evidence.entity_id:
+        return False
+    return False if any(v is False for v in verdicts) else None
+
+
+def role_fits(speaker: Speaker, evidence_text: str, name: str) -> bool | None:
+    """For an article speaker given with a role ("lobbyist Doe"): whether the source puts that
+    role next to `name` (True), next to someone else of that family name only (False), or
+    nowhere (None)."""
+    roles = [w for w in _tokens_raw(speaker.text) if w in ROLE_WORDS]
+    if not roles:
+        return None
+    family = (_tokens(name) or [""])[-1]
+    if not family:
+        return None
+    folded = fold(evidence_text)
+    near_name = near_other = False
+    for m in re.finditer(r"\b" + re.escape(family) + r"\b", folded):
+        around = folded[max(0, m.start() - 60) : m.end() + 60]
+        if not any(r in around for r in roles):
+            continue
+        full = folded[max(0, m.start() - 30) : m.end()]
+        given = (_tokens(name) or [""])[0]
+        if len(_tokens(name)) < 2 or given in full:
+            near_name = True
+        else:
+            near_other = True
+    if near_name:
+        return True
+    return False if near_other else None
+
+
+def _tokens_raw(text: str) -> list[str]:
+    return [t.strip(".,'\"") for t in fold(text).split()]
+
+
+def named_near(speaker: Speaker, text: str) -> bool:
+    """Whether the article's speaker is named in this stretch of source text."""
+    folded = fold(text)
+    for name in [speaker.text, *speaker.names]:
+        words = _tokens(name or "")
+        family = words[-1] if words else ""
+        if len(family) >= 3 and re.search(r"\b" + re.escape(family) + r"\b", folded):
+            return True
+    return False
+
+
+def misattribution(item: Item, evidence: EvidenceSpeaker | None, cite: str, context: str, firm: bool) -> str:
+    """Why the evidence is not the words of the article's speaker ("" when it is, or when it
+    cannot be told), in words a reader can check in the source. `cite` names the evidence
+    ("DOC [start:end]"), `context` is the source text around it, `firm` says the words are a
+    direct quote found verbatim. Applies to paraphrases as well as verbatim quotes."""
+    assert item.speaker is not None
+    named = item.speaker.names[0] if item.speaker.names else item.speaker.text
+    if evidence is None:
+        return ""
+    if evidence.how == "quote in the source":
+        same = same_person(item.speaker, evidence)
+        if same is True and role_fits(item.speaker, context, evidence.name) is False:
+            return f"in {cite} these words are {evidence.name}'s, and the source gives the role in the article to another {evidence.name.split()[-1]}"
+        if same is False:
+            said = evidence.said_as
+            how = (
+                f'; the source says "{said}", which refers to {evidence.name}'
+                if said and fold(said) != fold(evidence.name)
+                else ""
+            )
+            return f"in {cite} these words are {evidence.name}'s{how}, not {named}'s"
+        return ""
+    if evidence.role in ("narration", "pasted"):
+        if same_person(item.speaker, evidence) is True:
+            return ""  # the article credits the story's own author or outlet
+        story = f" ({evidence.name})" if evidence.name else ""
+        pasted_by = (
+            f" that {evidence.sender} pasted into an e-mail" if evidence.sender else " pasted into an e-mail"
+        )
+        what = "narration of a news story" if evidence.role == "narration" else "text of a news story"
+        return f"in {cite} this is {what}{story}{pasted_by}, not {named}'s words"
+    if evidence.role in ("quoted", "forwarded"):
+        if same_person(item.speaker, evidence) is False:
+            return f"in {cite} these words are from a message by {evidence.name} quoted in the e-mail, not {named}'s"
+        return ""
+    if evidence.how in ("sender", "author"):
+        same = same_person(item.speaker, evidence)
+        if same is False and not named_near(item.speaker, context):
+            return (
+                f"in {cite} these words are {evidence.name}'s (the document's {evidence.how}), not {named}'s"
+            )
+        return ""
+    return ""

@@ -1,0 +1,19 @@
+-- As store/migrations/210_attribution.sql.
+ALTER TABLE quotes ADD COLUMN source_start INTEGER;
+ALTER TABLE quotes ADD COLUMN source_end INTEGER;
+ALTER TABLE quotes ADD COLUMN source_text TEXT COLLATE "C" NOT NULL DEFAULT '';
+ALTER TABLE quotes ADD COLUMN cue_start INTEGER;
+ALTER TABLE quotes ADD COLUMN cue_end INTEGER;
+ALTER TABLE quotes ADD COLUMN form TEXT COLLATE "C" NOT NULL DEFAULT '';
+ALTER TABLE quotes ADD COLUMN score DOUBLE PRECISION NOT NULL DEFAULT 0;
+ALTER TABLE quotes ADD COLUMN speaker_how TEXT COLLATE "C" NOT NULL DEFAULT '';
+
+CREATE TABLE text_roles (
+    doc_id  TEXT COLLATE "C" NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    number  INTEGER NOT NULL,
+    start   INTEGER NOT NULL,
+    "end"   INTEGER NOT NULL,
+    role    TEXT COLLATE "C" NOT NULL,
+    author  TEXT COLLATE "C" NOT NULL DEFAULT '',
+    PRIMARY KEY (doc_id, number)
+);
