@@ -1,9 +1,9 @@
 """Resolution and graph benchmark. Prints and writes benchmarks/results/graph.json.
 
 1. Estate: resolution time (mentions → entities, then graph build) over the mentions of the
-   estate corpus in a case database (ingested with `casegraph ingest`, analysed with
+   estate corpus in a case database (ingested with `casegraph ingest`, analyzed with
    `casegraph analyze`; --sample N analyses only N documents first, chosen by id, when
-   analysing the whole estate would take too long), then path and neighbours latency on
+   analyzing the whole estate would take too long), then path and neighbours latency on
    that graph between random pairs of entities (seeded).
 2. Registers: the same for the FARA bulk data (`ingest-fara`) when --fara is given.
 3. Generated: a random graph of --edges edges (default 1,000,000) over --nodes entities with
@@ -106,21 +106,21 @@ def estate(db: Path, sample: int | None, queries: int, rng: random.Random) -> di
                 )
             ]
             summary, seconds = timed(case.analyze, todo, progress=False, resolve=False)
-            analysed = {"analyze_s": round(seconds, 1), "analyze_words": summary.get("words")}
+            analyzed = {"analyze_s": round(seconds, 1), "analyze_words": summary.get("words")}
         else:
-            analysed = {}
-        analysed_docs = case.store.scalar(
+            analyzed = {}
+        analyzed_docs = case.store.scalar(
             "SELECT count(*) FROM analyses a JOIN documents d ON d.id = a.doc_id WHERE d.mime != 'text/x-fara'"
         )
-        analysed_chars = case.store.scalar(
+        analyzed_chars = case.store.scalar(
             "SELECT sum(length(d.text)) FROM analyses a JOIN documents d ON d.id = a.doc_id WHERE d.mime != 'text/x-fara'"
         )
         summary, seconds = timed(case.resolve)
         return {
             "documents_in_db": docs,
-            "documents_analysed": analysed_docs,
-            "analysed_chars": analysed_chars,
-            **analysed,
+            "documents_analyzed": analyzed_docs,
+            "analyzed_chars": analyzed_chars,
+            **analyzed,
             "mentions_resolved": summary["mentions"],
             "email_parties": summary["email_parties"],
             "entities": summary["entities"],
@@ -224,8 +224,8 @@ def generated(n_nodes: int, n_edges: int, queries: int, rng: random.Random) -> d
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--db", type=Path, help="case database with the estate ingested (and analysed)")
-    parser.add_argument("--sample", type=int, help="analyse this many more documents first")
+    parser.add_argument("--db", type=Path, help="case database with the estate ingested (and analyzed)")
+    parser.add_argument("--sample", type=int, help="analyze this many more documents first")
     parser.add_argument(
         "--scale",
         type=int,

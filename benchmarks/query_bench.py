@@ -48,7 +48,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--db", required=True, help="an analysed and resolved case")
+    parser.add_argument("--db", required=True, help="an analyzed and resolved case")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--entity", default="Epstein")
     parser.add_argument("--other", default="Clinton")

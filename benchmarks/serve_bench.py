@@ -5,7 +5,7 @@ HTTP, warm (each endpoint asked once first):
 
 1. API search latency (`/api/search`) over queries made of entity names and words of the case;
 2. the document page (`/doc/ID`) of a document of about 1 MB (--big-mb), with all its
-   highlight layers; it is added to the case (ingested and analysed) when the case has none;
+   highlight layers; it is added to the case (ingested and analyzed) when the case has none;
 3. neighbours (`/api/neighbors`) of the most mentioned entities;
 4. --clients concurrent clients for --duration seconds on a mix of pages and API calls:
    requests, errors, throughput and latency.
@@ -13,7 +13,7 @@ HTTP, warm (each endpoint asked once first):
     .venv/bin/python benchmarks/serve_bench.py [--db CASE.db] [--sample 40] [--duration 60] [--clients 20]
 
 Without --db it builds a sample case in a temporary folder: the seed articles and the first
---sample estate files (as `make demo` does), analysed.
+--sample estate files (as `make demo` does), analyzed.
 """
 
 from __future__ import annotations
@@ -100,7 +100,7 @@ def ensure_big_document(db: Path, folder: Path, megabytes: float) -> str:
         started = time.perf_counter()
         case.analyze([doc["id"]], progress=False)
         print(
-            f"analysed the {megabytes} MB document in {time.perf_counter() - started:.0f} s", file=sys.stderr
+            f"analyzed the {megabytes} MB document in {time.perf_counter() - started:.0f} s", file=sys.stderr
         )
         return str(doc["id"])
 

@@ -36,8 +36,8 @@ class Case(IngestAPI, AnalysisAPI, GraphAPI, CheckAPI):
     def analyze(
         self, doc_ids: list[str] | None = None, *, resolve: bool = True, **options: Any
     ) -> dict[str, Any]:
-        """Analyse documents (see `analyze_documents`), then resolve entities and rebuild the
-        graph when anything new was analysed (resolve=False leaves that for later)."""
+        """Analyze documents (see `analyze_documents`), then resolve entities and rebuild the
+        graph when anything new was analyzed (resolve=False leaves that for later)."""
         summary = self.analyze_documents(doc_ids, **options)
         if resolve and summary["documents"]:
             summary["resolve"] = self.resolve()
@@ -48,7 +48,7 @@ class Case(IngestAPI, AnalysisAPI, GraphAPI, CheckAPI):
 
         `article` is a stored document (id, id prefix, Bates number, path as ingested), or the
         path of a file not yet ingested: it is then ingested as an article, without the
-        corpus-wide near-duplicate pass, and analysed first. Returns the report (shape of
+        corpus-wide near-duplicate pass, and analyzed first. Returns the report (shape of
         `casegraph check --json`), stored in the `checks` table unless save=False."""
         key = str(article)
         try:
@@ -64,7 +64,7 @@ class Case(IngestAPI, AnalysisAPI, GraphAPI, CheckAPI):
                     f"{key}: could not be ingested as an article ({_failure(result)})"
                 ) from None
         if analyze and not self.store.is_analyzed(doc["id"]):
-            print(f"check: analysing {doc['id']} first", file=sys.stderr)
+            print(f"check: analyzing {doc['id']} first", file=sys.stderr)
             self.analyze([doc["id"]], progress=False)
         return self.check_stored(doc["id"], save=save)
 

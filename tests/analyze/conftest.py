@@ -1,4 +1,4 @@
-"""A case database with the two seed articles ingested and analysed once per test module."""
+"""A case database with the two seed articles ingested and analyzed once per test module."""
 
 from __future__ import annotations
 

@@ -53,7 +53,7 @@ def _paragraphs(text: str) -> list[Segment]:
     return segs
 
 
-def test_boilerplate_paragraphs_are_not_analysed(case, corpus):
+def test_boilerplate_paragraphs_are_not_analyzed(case, corpus):
     text = LONG.read_text(encoding="utf-8", errors="replace")
     segs = _paragraphs(text)
     names_by_seg = []
@@ -109,14 +109,14 @@ def test_a_failing_document_is_recorded_and_the_run_goes_on(case, corpus, monkey
 
     good = _add(case, SEED_TEXT, [])
     bad = _add(case, SEED_TEXT + "\nBROKEN", [])
-    real = analyzer.analyse_parsed
+    real = analyzer.analyze_parsed
 
     def flaky(payload, *args):
         if payload.text.endswith("BROKEN"):
             raise ValueError("simulated extractor fault")
         return real(payload, *args)
 
-    monkeypatch.setattr(analyzer, "analyse_parsed", flaky)
+    monkeypatch.setattr(analyzer, "analyze_parsed", flaky)
     summary = case.analyze(progress=False, resolve=False)
     assert summary["documents"] == 1 and summary["failed"][0]["doc_id"] == bad
     assert "simulated extractor fault" in summary["failed"][0]["error"]

@@ -1,6 +1,6 @@
 """A real case for the check stage: estate documents ingested as sources (the one the test
 articles draw on, a garbled OCR copy of the same story and other documents about the plea
-deal), articles written from them, analysed by the real pipeline."""
+deal), articles written from them, analyzed by the real pipeline."""
 
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ def checked_case(tmp_path_factory: pytest.TempPathFactory):
     article.write_text(ARTICLE, encoding="utf-8")
     case = Case(folder / "case.db")
     case.ingest([str(SOURCE), *map(str, DISTRACTORS)], kind="source")
-    case.analyze(progress=False)  # sources analysed too: their quotes and speakers, resolved entities
+    case.analyze(progress=False)  # sources analyzed too: their quotes and speakers, resolved entities
     source_id = case.store.document_id_for_sha256(hashlib.sha256(SOURCE.read_bytes()).hexdigest())
     assert source_id is not None, "the source document was not ingested"
     report = case.check(str(article))

@@ -1,6 +1,6 @@
 """End to end on real text: an article reproducing sentences of an estate document verbatim,
 in other words, in another person's mouth, with a number changed, plus a claim with no
-source; ingested, analysed and checked with the real pipeline."""
+source; ingested, analyzed and checked with the real pipeline."""
 
 from __future__ import annotations
 

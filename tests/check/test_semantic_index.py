@@ -89,6 +89,8 @@ def test_analyze_embeds_every_source_sentence_once(indexed_case):
     text = case.store.document_text(source_id)[start:end]
     exact = embed.encode([text])[0]
     assert float(np.dot(exact, index.vector(row))) > 0.995
+    assert index.row_of(source_id, start, end) == row  # check reuses it instead of the model
+    assert index.row_of(source_id, start, end + 1) is None
     # a second run finds nothing left to embed
     assert build_index(case.store).documents == 0
 
@@ -120,7 +122,7 @@ def test_paraphrase_with_common_words_is_found_among_distractors(indexed_case):
 
 
 def test_no_index_means_lexical_only(tmp_path):
-    """A case analysed with --no-index checks as before (and says nothing was embedded)."""
+    """A case analyzed with --no-index checks as before (and says nothing was embedded)."""
     from casegraph.api import Case
     from casegraph.search import SentenceIndex
 

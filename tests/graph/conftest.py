@@ -1,4 +1,4 @@
-"""Fixtures of the graph tests: the two seed articles ingested and analysed once (real spaCy
+"""Fixtures of the graph tests: the two seed articles ingested and analyzed once (real spaCy
 pipeline, real SQLite), and a private copy of that database for each test that changes it."""
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ def seeds_case(seeds_db, tmp_path):
 
 @pytest.fixture(scope="module")
 def seeds_readonly(seeds_db):
-    """The shared analysed seeds, for tests that only read."""
+    """The shared analyzed seeds, for tests that only read."""
     from casegraph.api import Case
 
     with Case(seeds_db) as case:

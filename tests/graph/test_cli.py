@@ -1,4 +1,4 @@
-"""The graph commands' public JSON shapes, through the real CLI on the analysed seeds."""
+"""The graph commands' public JSON shapes, through the real CLI on the analyzed seeds."""
 
 from __future__ import annotations
 

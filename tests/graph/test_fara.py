@@ -125,7 +125,7 @@ def test_register_documents_are_left_alone_by_the_nlp_stage(seeds_case, fara_sub
     seeds_case.ingest_fara(fara_subset[0])
     before = seeds_case.store.counts()["mentions"]
     summary = seeds_case.analyze(progress=False)
-    assert summary["documents"] == 0  # the seeds were analysed, the registers are marked so
+    assert summary["documents"] == 0  # the seeds were analyzed, the registers are marked so
     assert seeds_case.store.counts()["mentions"] == before
 
 

@@ -1,4 +1,4 @@
-"""The entity graph on the analysed seed articles: paths with evidence, neighbours, timeline,
+"""The entity graph on the analyzed seed articles: paths with evidence, neighbours, timeline,
 communities; and the routing rules on a small hand-made graph."""
 
 from __future__ import annotations

@@ -115,7 +115,7 @@ def assert_intact(db: Path, before: State, same: bool = True) -> None:
 
 @pytest.fixture(scope="session")
 def built_case(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A case with the seed articles and eight estate sources, analysed and resolved."""
+    """A case with the seed articles and eight estate sources, analyzed and resolved."""
     from casegraph.api import Case
 
     root = tmp_path_factory.mktemp("reliability-case")
@@ -136,7 +136,7 @@ def built_case(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def case_db(built_case: Path, tmp_path: Path) -> Path:
-    """A copy of the analysed case in the test's own folder."""
+    """A copy of the analyzed case in the test's own folder."""
     db = tmp_path / "case.db"
     con = sqlite3.connect(built_case)
     try:

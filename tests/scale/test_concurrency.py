@@ -24,7 +24,7 @@ CODE = "import sys, json; from tests.scale.test_concurrency import writer; write
 
 
 def writer(url: str, stage: str, paths: list[str]) -> None:
-    """One writer process: ingest its files, or analyse whatever is not yet analysed
+    """One writer process: ingest its files, or analyze whatever is not yet analyzed
     (racing the other writers for the same documents)."""
     with Case(url) as case:
         if stage == "ingest":
@@ -72,7 +72,7 @@ def test_four_writers_one_killed_then_rerun_equals_one_process(tmp_path: Path) -
         case.ingest(FILES, kind="source", progress=False)  # the rerun completes the stage
         run_writers(store, url, "analyze", 0)
         case.analyze(progress=False, index=False)
-        case.resolve()  # as `analyze` does when it analysed anything
+        case.resolve()  # as `analyze` does when it analyzed anything
         summary = store.analysis_summary()
         assert store.counts() == expected_counts, summary
         assert snapshot(case) == expected

@@ -1,6 +1,6 @@
 """One real case for the server tests, built once per session: the two seed articles, a few
 estate documents as sources, and hostile documents carrying script, event-handler and
-`javascript:` payloads; analysed by the real pipeline, the first seed checked. Tests that
+`javascript:` payloads; analyzed by the real pipeline, the first seed checked. Tests that
 change the case get a copy of it."""
 
 from __future__ import annotations

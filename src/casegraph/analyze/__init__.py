@@ -8,7 +8,7 @@ See MODEL_CARD.md in this folder for what each extractor finds and how well.
 
 from __future__ import annotations
 
-from casegraph.analyze.analyzer import VERSION, DocAnalysis, Payload, analyse_batch
+from casegraph.analyze.analyzer import VERSION, DocAnalysis, Payload, analyze_batch
 from casegraph.analyze.pipeline import DEFAULT_MODEL, load_nlp, model_name
 
-__all__ = ["DEFAULT_MODEL", "VERSION", "DocAnalysis", "Payload", "analyse_batch", "load_nlp", "model_name"]
+__all__ = ["DEFAULT_MODEL", "VERSION", "DocAnalysis", "Payload", "analyze_batch", "load_nlp", "model_name"]

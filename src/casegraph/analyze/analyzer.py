@@ -1,5 +1,5 @@
-"""Running the analysis: one document's annotations from its parsed chunks (`analyse_parsed`),
-and batches of documents through one pipeline per process (`analyse_batch`), so that the main
+"""Running the analysis: one document's annotations from its parsed chunks (`analyze_parsed`),
+and batches of documents through one pipeline per process (`analyze_batch`), so that the main
 process only reads documents and writes results."""
 
 from __future__ import annotations
@@ -16,14 +16,14 @@ from casegraph.analyze.entities import cluster, find_mentions
 from casegraph.analyze.pipeline import Chunk, allowed_ranges, chunk_ranges, load_nlp
 from casegraph.analyze.quotes import find_quotes
 from casegraph.analyze.relations import co_occurrences, find_relations
-from casegraph.models import Claim, Mention, Quote, Relation, Rhetoric, SegmentRecord, Span
+from casegraph.models import Claim, Mention, Quote, Relation, Rhetoric, Segment, SegmentRecord, Span
 
-VERSION = "1"  # bump when extraction changes so that users know to re-analyse
+VERSION = "1"  # bump when extraction changes so that users know to re-analyze
 
 
 @dataclass
 class Payload:
-    """What a worker needs to analyse one document (plain data: crosses process borders)."""
+    """What a worker needs to analyze one document (plain data: crosses process borders)."""
 
     doc_id: str
     text: str
@@ -43,6 +43,7 @@ class DocAnalysis:
     rhetoric: list[Rhetoric] = field(default_factory=list)
     words: int = 0
     error: str = ""
+    blocks: list[Segment] = field(default_factory=list)  # text inside text: role and author of stretches
 
 
 def plan(payload: Payload) -> tuple[int, list[tuple[int, int]]]:
@@ -52,7 +53,7 @@ def plan(payload: Payload) -> tuple[int, list[tuple[int, int]]]:
     return hend, chunk_ranges(payload.text, ranges)
 
 
-def analyse_parsed(
+def analyze_parsed(
     payload: Payload, hend: int, chunks: list[Chunk], ranges: list[tuple[int, int]]
 ) -> DocAnalysis:
     ctx = DocContext(payload.doc_id, payload.text, chunks, payload.meta)
@@ -66,7 +67,26 @@ def analyse_parsed(
     found = _rhetoric(ctx)
     mentions = [Mention(ctx.doc_id, m.start, m.end, m.text, m.label, m.cluster) for m in ctx.mentions]
     words = sum(len(c.doc) for c in chunks)
-    return DocAnalysis(ctx.doc_id, mentions, quotes, claims, relations, found, words)
+    return DocAnalysis(
+        ctx.doc_id, mentions, quotes, claims, relations, found, words, blocks=_blocks(ctx, hend)
+    )
+
+
+def _blocks(ctx: DocContext, hend: int) -> list[Segment]:
+    """Role blocks of an e-mail (authored, quoted, forwarded, pasted) and the narration of
+    its pasted stories: sentences outside every attribution."""
+    from casegraph.analyze.attribution import embedded
+
+    found = embedded.blocks(ctx.text, hend, ctx.meta)
+    pasted = [b for b in found if b.role == "pasted"]
+    if pasted:
+        spans = [a.candidate.content for a in ctx.attributions]
+        spans += [a.candidate.source for a in ctx.attributions if a.candidate.source]
+        spans += list(ctx.quote_ranges)
+        found += embedded.narration(pasted, [(s.start, s.end) for s in ctx.sents], spans)
+    for n, b in enumerate(found):
+        b.number = n
+    return found
 
 
 def _rhetoric(ctx: DocContext) -> list[Rhetoric]:
@@ -95,11 +115,11 @@ def _detector() -> Any:
     return _cache["detector"]
 
 
-def analyse_batch(
+def analyze_batch(
     payloads: list[Payload], model: str | None = None, batch_size: int = 32
 ) -> list[DocAnalysis]:
     """Parse the chunks of several documents in one nlp.pipe stream (batching across
-    documents is what keeps small paragraphs fast) and analyse each document as soon as its
+    documents is what keeps small paragraphs fast) and analyze each document as soon as its
     last chunk is parsed, so that only one document's parsed Docs are held at a time."""
     nlp = load_nlp(model)
     plans = [plan(p) for p in payloads]
@@ -112,7 +132,7 @@ def analyse_batch(
         p = payloads[di]
         hend, chunks = plans[di]
         try:
-            out[di] = analyse_parsed(p, hend, parsed, chunks)
+            out[di] = analyze_parsed(p, hend, parsed, chunks)
         except Exception as exc:  # one bad document must not stop the run: report it and go on
             out[di] = DocAnalysis(p.doc_id, error=f"{type(exc).__name__}: {exc}")
 
@@ -147,4 +167,4 @@ def _init_worker(model: str | None) -> None:
 
 
 def _work(payloads: list[Payload]) -> list[DocAnalysis]:
-    return analyse_batch(payloads, _worker_model)
+    return analyze_batch(payloads, _worker_model)

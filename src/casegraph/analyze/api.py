@@ -37,18 +37,18 @@ class AnalysisAPI:
         progress: bool | None = None,
         index: bool = True,
     ) -> dict[str, Any]:
-        """Analyse documents not yet analysed (all of them with force, except the documents of
+        """Analyze documents not yet analyzed (all of them with force, except the documents of
         structured registers unless named in doc_ids; or just doc_ids): entities, quotes, claims, relations, rhetoric. Returns a run summary. A document that
         fails is recorded with its error and the run goes on."""
         from tqdm import tqdm
 
-        from casegraph.analyze.analyzer import VERSION, Payload, _init_worker, _work, analyse_batch
+        from casegraph.analyze.analyzer import VERSION, Payload, _init_worker, _work, analyze_batch
         from casegraph.analyze.pipeline import load_nlp, model_name
 
         name = model_name(model)
         nlp = load_nlp(name)
         label = f"{name}@{nlp.meta.get('version', '')}"
-        total_docs, total_chars = self.store.count_documents_to_analyse(force, doc_ids)
+        total_docs, total_chars = self.store.count_documents_to_analyze(force, doc_ids)
         show = sys.stderr.isatty() if progress is None else progress
         bar = tqdm(
             total=total_chars, unit="char", unit_scale=True, desc="analyze", disable=not show, file=sys.stderr
@@ -65,7 +65,7 @@ class AnalysisAPI:
         def batches() -> Iterator[list[Payload]]:
             last, batch, size = 0, [], 0
             while True:
-                rows = self.store.documents_to_analyse(last, 50, force, doc_ids)
+                rows = self.store.documents_to_analyze(last, 50, force, doc_ids)
                 if not rows:
                     break
                 last = rows[-1]["rowid"]
@@ -94,7 +94,7 @@ class AnalysisAPI:
 
         if processes <= 1:
             for batch in batches():
-                save(analyse_batch(batch, name))
+                save(analyze_batch(batch, name))
                 bar.update(sum(len(p.text) for p in batch))
         else:
             import multiprocessing

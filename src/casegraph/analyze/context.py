@@ -22,7 +22,7 @@ class Sent:
 
 @dataclass
 class M:
-    """A mention while the document is being analysed (index in ctx.mentions is its local id)."""
+    """A mention while the document is being analyzed (index in ctx.mentions is its local id)."""
 
     start: int
     end: int
@@ -46,6 +46,7 @@ class DocContext:
     sents: list[Sent] = field(default_factory=list)
     token_mention: dict[tuple[int, int], int] = field(default_factory=dict)
     quote_ranges: list[tuple[int, int]] = field(default_factory=list)
+    attributions: list[Any] = field(default_factory=list)  # attribution.Attributed, set by find_quotes
     _starts: dict[int, list[int]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:

@@ -23,7 +23,34 @@ def header_end(text: str, meta: dict[str, Any]) -> int:
     head = text[: end if end >= 0 else min(len(text), MAX_HEADER)]
     if not any(_FIELD.match(line) for line in head.splitlines()[:1]):
         return 0
-    return end + 2 if end >= 0 else len(head)
+    fields = _fields_end(text)
+    if fields and (end < 0 or (end > 2000 and end > fields + 200)):
+        # an OCR'd print has no blank line after its header: the body starts after the last
+        # header field ("Importance: High"), not 8,000 characters on
+        return fields
+    return end + 2
+
+
+_HEADER_FIELD = re.compile(r"^(From|To|Cc|CC|Bcc|Date|Sent|Subject|Importance|Attachments):")
+
+
+def _fields_end(text: str, max_lines: int = 25, max_gap: int = 4) -> int:
+    """End (after its newline) of the last header field line at the top of the text; lines
+    between fields (values OCR put on their own lines) are allowed, at most max_gap in a row."""
+    pos = last = 0
+    gap = 0
+    for n, line in enumerate(text.split("\n")):
+        if n >= max_lines:
+            break
+        pos_next = pos + len(line) + 1
+        if _HEADER_FIELD.match(line.strip()):
+            last, gap = pos_next, 0
+        else:
+            gap += 1
+            if gap > max_gap or not line.strip():
+                break
+        pos = pos_next
+    return min(last, len(text))
 
 
 def header_mentions(ctx: DocContext, end: int) -> list[Relation]:

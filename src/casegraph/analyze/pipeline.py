@@ -53,7 +53,7 @@ _BREAK = re.compile(r"\n")
 
 
 def allowed_ranges(text: str, paragraphs: list[SegmentRecord], skip_until: int = 0) -> list[tuple[int, int]]:
-    """Ranges of the text to analyse: non-boilerplate paragraph segments, or the whole text
+    """Ranges of the text to analyze: non-boilerplate paragraph segments, or the whole text
     when the document has none. Text before `skip_until` (an e-mail header) is left out."""
     if paragraphs:
         ranges = [(int(p["start"]), int(p["end"])) for p in paragraphs if not p.get("boilerplate")]

@@ -113,13 +113,14 @@ _PAIRS = [
     re.compile(r'"([^"]{1,%d}?)"' % MAX_QUOTE),
     re.compile(r"“([^“”]{1,%d}?)”" % MAX_QUOTE),
     re.compile(r"«([^«»]{1,%d}?)»" % MAX_QUOTE),
+    re.compile(r"''((?:[^'\n]|'(?!'))[^\n]{0,%d}?)''" % MAX_QUOTE),  # ''...'' (two apostrophes)
     re.compile(r"„([^„“”]{1,%d}?)[“”]" % MAX_QUOTE),
     re.compile(r"(?:(?<=\s)|^)‘([^‘’]{1,%d}?\s[^‘’]{0,%d}?)’(?=[\s.,;:!?)]|$)" % (MAX_QUOTE, MAX_QUOTE)),
 ]
 
 
 def quote_marks(text: str, ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """(content start, content end) of quoted stretches inside the analysed ranges."""
+    """(content start, content end) of quoted stretches inside the analyzed ranges."""
     found = []
     for start, end in ranges:
         piece = text[start:end]
@@ -138,10 +139,60 @@ def quote_marks(text: str, ranges: list[tuple[int, int]]) -> list[tuple[int, int
 
 
 def find_quotes(ctx: DocContext, ranges: list[tuple[int, int]]) -> list[Quote]:
+    """The document's statements: the attribution model's (analyze/attribution) when it is
+    packaged, else the rules below. Every attribution the model keeps is left in
+    ctx.attributions; those that report words become quotes, and a long quoted stretch that
+    no attribution covers is a quote with no speaker."""
     marks = quote_marks(ctx.text, ranges)
     ctx.quote_ranges = marks
-    quotes = [q for q in (_direct(ctx, s, e) for s, e in marks) if q is not None]
-    quotes += _indirect(ctx, marks)
+    from casegraph.analyze.attribution import attribute
+    from casegraph.analyze.attribution.model import packaged
+
+    if packaged() is None:
+        quotes = [q for q in (_direct(ctx, s, e) for s, e in marks) if q is not None]
+        quotes += _indirect(ctx, marks)
+        quotes.sort(key=lambda q: q.span.start)
+        return quotes
+    from casegraph.analyze.entities import cluster
+
+    cluster(ctx)  # the resolver groups earlier names by cluster
+    found = attribute(ctx)
+    ctx.attributions = found
+    quotes = []
+    for a in found:
+        if not a.statement:
+            continue
+        c = a.candidate
+        s, e = _trim(ctx.text, *c.content)
+        if e <= s:
+            continue
+        source = (
+            Span(ctx.doc_id, c.source[0], c.source[1], ctx.text[c.source[0] : c.source[1]])
+            if c.source
+            else None
+        )
+        cue = Span(ctx.doc_id, c.cue_span[0], c.cue_span[1], ctx.text[c.cue_span[0] : c.cue_span[1]])
+        quotes.append(
+            Quote(
+                Span(ctx.doc_id, s, e, ctx.text[s:e]),
+                a.speaker,
+                cue.text if c.cue is not None else "",
+                c.form == "direct",
+                source,
+                cue if c.cue is not None else None,
+                c.form,
+                round(c.score, 3),
+                a.how,
+            )
+        )
+    covered = [q.span for q in quotes]
+    for qs, qe in marks:
+        s, e = _trim(ctx.text, qs, qe)
+        if len(ctx.text[s:e].split()) <= SCARE_QUOTE_WORDS or any(
+            sp.start < e and s < sp.end for sp in covered
+        ):
+            continue
+        quotes.append(Quote(Span(ctx.doc_id, s, e, ctx.text[s:e]), None, "", True, form="direct"))
     quotes.sort(key=lambda q: q.span.start)
     return quotes
 
@@ -172,6 +223,19 @@ def _direct(ctx: DocContext, qs: int, qe: int) -> Quote | None:
     ci, cue = verb
     speaker = _speaker(ctx, ci, cue, qs, qe)
     return Quote(Span(ctx.doc_id, s, e, ctx.text[s:e]), speaker, cue.text, True)
+
+
+def direct_cue(ctx: DocContext, qs: int, qe: int) -> tuple[int, Any] | None:
+    """The speech verb of the quote in [qs, qe) and its chunk index, or None."""
+    s, e = _trim(ctx.text, qs, qe)
+    if e <= s:
+        return None
+    return (
+        _cue_in_structure(ctx, s, e)
+        or _cue_after(ctx, qe)
+        or _cue_before(ctx, qs)
+        or _cue_line_before(ctx, qs)
+    )
 
 
 def _is_cue(tok: Any) -> bool:
@@ -212,12 +276,10 @@ def _cue_after(ctx: DocContext, qe: int) -> tuple[int, Any] | None:
         return None
     ci, tok = hit
     doc = ctx.chunks[ci].doc
-    for t in doc[tok.i : tok.i + 8]:
-        if (
-            t.text in ('"', "“", "”", "«")
-            or "\n" in t.text
-            or (t.is_sent_end and t.is_punct and t.text in ".!?")
-        ):
+    for t in doc[tok.i : tok.i + 20]:
+        # a name may run over a line break ("John Q.\nSmith, who ..., wrote"): only a blank
+        # line, a new quote or the end of the sentence stops the search
+        if t.text in ('"', "“", "”", "«") or "\n\n" in t.text or (t.is_punct and t.text in ".!?"):
             break
         if _is_cue(t):
             return ci, t

@@ -2,7 +2,7 @@
 the structure that ingest kept with each register document (`meta["register_reading"]`)
 rather than found by the NLP pipeline.
 
-The document is marked analysed by `MODEL`, so that `analyze` (even with --force) leaves it
+The document is marked analyzed by `MODEL`, so that `analyze` (even with --force) leaves it
 alone; when an NLP run was forced over it by name, annotating again restores the register's
 reading.
 """

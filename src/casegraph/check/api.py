@@ -16,7 +16,7 @@ class CheckAPI:
     store: CaseStore
 
     def check_stored(self, doc_id: str, *, save: bool = True) -> dict[str, Any]:
-        """Check a stored, analysed article's quotes and check-worthy claims against the
+        """Check a stored, analyzed article's quotes and check-worthy claims against the
         `source` documents (the check stage alone; `Case.check` runs what must come first)."""
         from casegraph.check.engine import check_article
 

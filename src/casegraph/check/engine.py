@@ -184,7 +184,7 @@ def check_article(
     save: bool = True,
     semantic: bool = True,
 ) -> dict[str, Any]:
-    """The check report of an analysed article (see casegraph.check.api.CheckAPI.check).
+    """The check report of an analyzed article (see casegraph.check.api.CheckAPI.check).
     semantic=False leaves the sentence-embedding index out (full-text candidates only)."""
     t = thresholds or calibration.load()
     began = time.perf_counter()

@@ -32,7 +32,7 @@ limit_option = click.option("--limit", type=COUNT, default=None, help="At most t
     help="Worker processes.",
 )
 @click.option(
-    "--force", is_flag=True, help="Re-analyse documents already analysed (replaces their annotations)."
+    "--force", is_flag=True, help="Re-analyze documents already analyzed (replaces their annotations)."
 )
 @click.option(
     "--progress/--no-progress", default=None, help="Progress bar (default: when stderr is a terminal)."
@@ -65,7 +65,7 @@ def analyze(
     scheduler: str | None,
     as_json: bool,
 ) -> None:
-    """Find entities, quotes, claims, relations and rhetoric in documents not yet analysed
+    """Find entities, quotes, claims, relations and rhetoric in documents not yet analyzed
     (or in DOC_IDS). Documents that fail are reported on stderr; the run goes on."""
     if workers or scheduler:  # one task per batch of documents on Dask (casegraph.scale)
         from casegraph.scale import analyze_distributed, dask_client
@@ -97,7 +97,7 @@ def analyze(
 
 def _render_summary(s: dict[str, Any]) -> str:
     line = (
-        f"{s['documents']} documents analysed, {len(s['failed'])} failed, {s['words']} words "
+        f"{s['documents']} documents analyzed, {len(s['failed'])} failed, {s['words']} words "
         f"in {s['seconds']} s ({s['words_per_second']} words/s) with {s['model']}"
     )
     return line

@@ -5,7 +5,7 @@ documents or 100,000 characters). PostgreSQL: a task reads its documents and wri
 annotations itself, one transaction per document. SQLite: a task returns the annotations and
 this process saves them in batch order, so that row ids are those of a single-process run. A
 task that fails is retried; a batch that still fails is split into one task per document, so
-that a document that cannot be analysed is recorded as failed with its error and the rest of
+that a document that cannot be analyzed is recorded as failed with its error and the rest of
 its batch is saved.
 """
 
@@ -29,7 +29,7 @@ RETRIES = 2
 
 @dataclass
 class BatchOutcome:
-    """What one analysis task did: the model's label, the documents it analysed (their
+    """What one analysis task did: the model's label, the documents it analyzed (their
     annotations when this process must save them), words, and failures (id, error)."""
 
     label: str
@@ -46,18 +46,18 @@ def _label(model: str | None) -> str:
     return f"{name}@{load_nlp(name).meta.get('version', '')}"
 
 
-def analyse_payloads(payloads: list[Payload], model: str | None) -> BatchOutcome:
-    """Task (SQLite): analyse documents sent with their text; return the annotations."""
-    from casegraph.analyze.analyzer import analyse_batch
+def analyze_payloads(payloads: list[Payload], model: str | None) -> BatchOutcome:
+    """Task (SQLite): analyze documents sent with their text; return the annotations."""
+    from casegraph.analyze.analyzer import analyze_batch
     from casegraph.analyze.pipeline import model_name
 
-    results = analyse_batch(payloads, model_name(model))
+    results = analyze_batch(payloads, model_name(model))
     return BatchOutcome(label=_label(model), results=results)
 
 
-def analyse_in_database(url: str, doc_ids: list[str], model: str | None) -> BatchOutcome:
-    """Task (PostgreSQL): read the documents, analyse them, save each in its transaction."""
-    from casegraph.analyze.analyzer import VERSION, Payload, analyse_batch
+def analyze_in_database(url: str, doc_ids: list[str], model: str | None) -> BatchOutcome:
+    """Task (PostgreSQL): read the documents, analyze them, save each in its transaction."""
+    from casegraph.analyze.analyzer import VERSION, Payload, analyze_batch
     from casegraph.analyze.pipeline import model_name
 
     store = worker_store(url)
@@ -68,7 +68,7 @@ def analyse_in_database(url: str, doc_ids: list[str], model: str | None) -> Batc
         if doc is not None:
             payloads.append(Payload(doc_id, doc["text"], doc["meta"], store.segments(doc_id, "paragraph")))
     outcome = BatchOutcome(label=label)
-    for result in analyse_batch(payloads, model_name(model)):
+    for result in analyze_batch(payloads, model_name(model)):
         if result.error:
             store.record_analysis_failure(result.doc_id, label, VERSION, result.error)
             outcome.failed.append((result.doc_id, result.error))
@@ -90,7 +90,7 @@ def analyze_distributed(
     index: bool = True,
     resolve: bool = True,
 ) -> dict[str, Any]:
-    """Analyse the documents `Case.analyze` would, as Dask tasks on `client`; then embed
+    """Analyze the documents `Case.analyze` would, as Dask tasks on `client`; then embed
     the source sentences and resolve here (once, under a lock on PostgreSQL). Returns the
     summary `analyze --json` prints, with `workers` and `retried` added."""
     import distributed
@@ -100,7 +100,7 @@ def analyze_distributed(
 
     store = case.store
     url = store_url(store)
-    total_docs, total_chars = store.count_documents_to_analyse(force, doc_ids)
+    total_docs, total_chars = store.count_documents_to_analyze(force, doc_ids)
     show = sys.stderr.isatty() if progress is None else progress
     bar = tqdm(
         total=total_chars, unit="char", unit_scale=True, desc="analyze", disable=not show, file=sys.stderr
@@ -113,7 +113,7 @@ def analyze_distributed(
     sizes: dict[str, int] = {}  # characters of each document, for the progress bar
     last, batch, size = 0, [], 0
     while True:
-        rows = store.documents_to_analyse(last, 50, force, doc_ids)
+        rows = store.documents_to_analyze(last, 50, force, doc_ids)
         if not rows:
             break
         last = rows[-1]["rowid"]
@@ -131,9 +131,9 @@ def analyze_distributed(
     def submit(work: list[Payload]) -> Any:
         if url:
             return client.submit(
-                analyse_in_database, url, [p.doc_id for p in work], model, retries=RETRIES, pure=False
+                analyze_in_database, url, [p.doc_id for p in work], model, retries=RETRIES, pure=False
             )
-        return client.submit(analyse_payloads, work, model, retries=RETRIES, pure=False)
+        return client.submit(analyze_payloads, work, model, retries=RETRIES, pure=False)
 
     futures = {submit(b): (i, b) for i, b in enumerate(batches)}
     remaining = dict.fromkeys(range(len(batches)), 1)  # tasks of each batch not yet handled

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from casegraph.models import ClaimRow, MentionRow, QuoteRow, RelationRow, RhetoricRow
+from casegraph.models import ClaimRow, MentionRow, QuoteRow, RelationRow, RhetoricRow, Segment
 from casegraph.store.base import StoreBase, dumps, loads
 
 # A mention's id for output: its resolved entity, else "<doc_id>:<cluster>" (document-local).
@@ -30,13 +30,13 @@ def _ref(alias: str) -> str:
 
 
 class AnnotationStore(StoreBase):
-    # -- what to analyse ----------------------------------------------------------------
+    # -- what to analyze ----------------------------------------------------------------
 
-    def documents_to_analyse(
+    def documents_to_analyze(
         self, after_rowid: int = 0, limit: int = 50, force: bool = False, doc_ids: list[str] | None = None
     ) -> list[dict[str, Any]]:
-        """Documents not yet analysed (all with force, or just doc_ids), by rowid, with text."""
-        where, params = _to_analyse(force, doc_ids)
+        """Documents not yet analyzed (all with force, or just doc_ids), by rowid, with text."""
+        where, params = _to_analyze(force, doc_ids)
         rows = self.query(
             "SELECT d.rowid AS rowid, d.id AS id, d.text AS text, d.meta AS meta FROM documents d"
             " LEFT JOIN analyses a ON a.doc_id = d.id WHERE d.rowid > ? AND "
@@ -48,11 +48,11 @@ class AnnotationStore(StoreBase):
             row["meta"] = loads(row["meta"], {})
         return rows
 
-    def count_documents_to_analyse(
+    def count_documents_to_analyze(
         self, force: bool = False, doc_ids: list[str] | None = None
     ) -> tuple[int, int]:
         """(documents, characters) that an analysis run would process."""
-        where, params = _to_analyse(force, doc_ids)
+        where, params = _to_analyze(force, doc_ids)
         row = self.conn.execute(
             "SELECT count(*), coalesce(sum(length(d.text)), 0) FROM documents d"
             " LEFT JOIN analyses a ON a.doc_id = d.id WHERE " + where,
@@ -68,7 +68,7 @@ class AnnotationStore(StoreBase):
             "DELETE FROM relations WHERE doc_id = ? AND (subject_mention IS NOT NULL OR object_mention IS NOT NULL)",
             (doc_id,),
         )
-        for table in ("quotes", "claims", "rhetoric", "mentions"):
+        for table in ("quotes", "claims", "rhetoric", "mentions", "text_roles"):
             conn.execute(f"DELETE FROM {table} WHERE doc_id = ?", (doc_id,))
         conn.execute("DELETE FROM analyses WHERE doc_id = ?", (doc_id,))
 
@@ -89,7 +89,8 @@ class AnnotationStore(StoreBase):
                 return ids[k] if k is not None and 0 <= k < len(ids) else None
 
             conn.executemany(
-                "INSERT INTO quotes(doc_id, start, end, text, speaker_mention, cue, direct) VALUES (?,?,?,?,?,?,?)",
+                "INSERT INTO quotes(doc_id, start, end, text, speaker_mention, cue, direct, source_start, source_end,"
+                " source_text, cue_start, cue_end, form, score, speaker_how) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 [
                     (
                         doc_id,
@@ -99,9 +100,21 @@ class AnnotationStore(StoreBase):
                         ref(q.speaker_mention),
                         q.cue,
                         int(q.direct),
+                        q.source.start if q.source else None,
+                        q.source.end if q.source else None,
+                        q.source.text if q.source else "",
+                        q.cue_span.start if q.cue_span else None,
+                        q.cue_span.end if q.cue_span else None,
+                        q.form,
+                        q.score,
+                        q.speaker_how,
                     )
                     for q in result.quotes
                 ],
+            )
+            conn.executemany(
+                "INSERT INTO text_roles(doc_id, number, start, end, role, author) VALUES (?,?,?,?,?,?)",
+                [(doc_id, b.number, b.start, b.end, b.role, b.author) for b in getattr(result, "blocks", [])],
             )
             conn.executemany(
                 "INSERT INTO claims(doc_id, start, end, text, type, hedges, boosters, attributed_mention,"
@@ -183,6 +196,34 @@ class AnnotationStore(StoreBase):
         )
         return self.records(MentionRow, sql, params)
 
+    def text_roles(self, doc_id: str, start: int | None = None, end: int | None = None) -> list[Segment]:
+        """Role blocks of a document (text inside text), those overlapping [start, end) if given."""
+        if start is None or end is None:
+            rows = self.query("SELECT * FROM text_roles WHERE doc_id = ? ORDER BY start, number", (doc_id,))
+        else:
+            rows = self.query(
+                "SELECT * FROM text_roles WHERE doc_id = ? AND start < ? AND end > ? ORDER BY start, number",
+                (doc_id, end, start),
+            )
+        return [
+            Segment(
+                "block", int(r["start"]), int(r["end"]), int(r["number"]), role=r["role"], author=r["author"]
+            )
+            for r in rows
+        ]
+
+    def attributions_overlapping(self, doc_id: str, start: int, end: int) -> list[dict[str, Any]]:
+        """Quotes (statements) of a document that overlap [start, end), with the source as the
+        text names it, how the speaker was found, and the speaker's mention and entity."""
+        return self.query(
+            "SELECT q.start, q.end, q.text, q.cue, q.form, q.direct, q.source_start, q.source_end, q.source_text,"
+            " q.speaker_how, q.score, m.id AS speaker_mention, m.text AS speaker_text, m.entity_id AS speaker_entity,"
+            " e.name AS speaker_name FROM quotes q LEFT JOIN mentions m ON m.id = q.speaker_mention"
+            " LEFT JOIN entities e ON e.id = m.entity_id"
+            " WHERE q.doc_id = ? AND q.start < ? AND q.end > ? ORDER BY q.start",
+            (doc_id, end, start),
+        )
+
     def quote_rows(self, doc_id: str | None = None, limit: int | None = None) -> list[QuoteRow]:
         where, params = _filters(doc_id=doc_id, alias="q")
         sql = (
@@ -262,7 +303,7 @@ class AnnotationStore(StoreBase):
         return self.records(RhetoricRow, sql, params)
 
     def analysis_summary(self) -> dict[str, Any]:
-        """Analysed documents by model, version and status, and failures with their errors."""
+        """Analyzed documents by model, version and status, and failures with their errors."""
         runs = self.query(
             "SELECT model, version, status, count(*) AS documents, sum(words) AS words FROM analyses"
             " GROUP BY model, version, status ORDER BY model, version, status"
@@ -296,7 +337,7 @@ def _limit(limit: int | None) -> str:
 STRUCTURED_MODEL_PREFIX = "casegraph-"
 
 
-def _to_analyse(force: bool, doc_ids: list[str] | None) -> tuple[str, list[Any]]:
+def _to_analyze(force: bool, doc_ids: list[str] | None) -> tuple[str, list[Any]]:
     """SQL condition (over documents d LEFT JOIN analyses a) for the documents a run analyses."""
     if doc_ids:
         clause = f"d.id IN ({','.join('?' * len(doc_ids))})"

@@ -276,7 +276,7 @@ class EntityStore(StoreBase):
         replace: bool = False,
     ) -> None:
         """Mentions and relations read from a register rather than found by NLP; the document
-        is marked analysed by `model` so that `analyze` does not run the NLP pipeline on it.
+        is marked analyzed by `model` so that `analyze` does not run the NLP pipeline on it.
         Relations refer to mentions by their index in `mentions`. With `replace`, whatever
         the document had (an NLP run forced over it) is replaced by the register's reading."""
         with self.transaction() as conn:

@@ -190,13 +190,13 @@ class Segments(Protocol):
 
 
 class Annotations(Protocol):
-    def documents_to_analyse(
+    def documents_to_analyze(
         self, after_rowid: int = 0, limit: int = 50, force: bool = False, doc_ids: list[str] | None = None
     ) -> list[dict[str, Any]]:
-        """Documents not yet analysed (all with force, or just doc_ids), by rowid, with text."""
+        """Documents not yet analyzed (all with force, or just doc_ids), by rowid, with text."""
         ...
 
-    def count_documents_to_analyse(
+    def count_documents_to_analyze(
         self, force: bool = False, doc_ids: list[str] | None = None
     ) -> tuple[int, int]:
         """(documents, characters) that an analysis run would process."""
@@ -241,7 +241,7 @@ class Annotations(Protocol):
     ) -> list[RhetoricRow]: ...
 
     def analysis_summary(self) -> dict[str, Any]:
-        """Analysed documents by model, version and status, and failures with their errors."""
+        """Analyzed documents by model, version and status, and failures with their errors."""
         ...
 
     def analysis_model(self, doc_id: str) -> str | None: ...
@@ -257,7 +257,7 @@ class Annotations(Protocol):
         version: str,
         replace: bool = False,
     ) -> None:
-        """Mentions and relations read from a register rather than found by NLP; the document is marked analysed by `model` so that `analyze` does not run the NLP pipeline on it. Relations refer to mentions by their index in `mentions`. With `replace`, whatever the document had (an NLP run forced over it) is replaced by the register's reading."""
+        """Mentions and relations read from a register rather than found by NLP; the document is marked analyzed by `model` so that `analyze` does not run the NLP pipeline on it. Relations refer to mentions by their index in `mentions`. With `replace`, whatever the document had (an NLP run forced over it) is replaced by the register's reading."""
         ...
 
     def article_quotes(self, doc_id: str) -> list[dict[str, Any]]:

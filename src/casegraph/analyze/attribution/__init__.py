@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from casegraph.analyze.attribution.find import attributions
-from casegraph.analyze.attribution.resolve import Query, genders, query_for, resolve
+from casegraph.analyze.attribution.resolve import Query, genders, query_for
+from casegraph.analyze.attribution.resolve import resolve as resolve_speaker
 from casegraph.analyze.attribution.spans import SPEECH, Candidate, source_tokens
 from casegraph.analyze.context import DocContext
 
@@ -82,7 +83,7 @@ def _speaker(
         return _whole_name(ctx, ci, tok, k), "name"
     q: Query | None = query_for(ctx, ci, tok)
     if q is not None:
-        found = resolve(ctx, q, sources, last, gender_of)
+        found = resolve_speaker(ctx, q, sources, last, gender_of)
         return found, ("pronoun" if q.kind == "pron" else "description") if found is not None else ""
     for child in tok.children:  # "Epstein associate" is not Epstein; "Smith" in "John Q. Smith" is
         if child.dep_ in ("compound", "flat") and child.i < tok.i and tok.pos_ == "PROPN":

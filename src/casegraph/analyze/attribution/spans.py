@@ -438,10 +438,6 @@ def add_options(ctx: DocContext, cand: Candidate, by_sent: dict[int, list[Any]])
                 break
             if t.is_punct:
                 break
-    if found and cue is not None:
-        # the grammar names a source: other persons nearby are not offered in its place
-        cand.options = list(found.values())
-        return
     if cue is not None and cue.head is not cue:
         add("governor", ci, subject_of(cue.head))
     near = _nearby_speaker(ctx, s, e)

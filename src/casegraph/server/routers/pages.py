@@ -56,7 +56,7 @@ def overview(request: Request, case: Case = Depends(case_dep)) -> Response:
         counts=store.counts(),
         by_kind=Counter(d["kind"] for d in case.docs()),
         analysis=summary,
-        pending=store.count_documents_to_analyse()[0],
+        pending=store.count_documents_to_analyze()[0],
         failed_files=case.ingest_log("failed")[:50],
         skipped_files=case.ingest_log("skipped")[:50],
         top_entities=case.entities(limit=15),

@@ -100,7 +100,7 @@ def ingest_work(files: list[Path], kind: str, analyze: bool) -> Any:
         final = case.ingest([], kind=kind, progress=False)
         result: dict[str, Any] = {"counts": counts, "documents": final.get("documents", 0)}
         if analyze:
-            job.step = "analysing"
+            job.step = "analyzing"
             result["analyze"] = case.analyze(progress=False)
             job.done += 1
         job.step = "done"
@@ -131,11 +131,11 @@ async def ingest(request: Request) -> Any:
 
 @router.post("/analyze", status_code=202, responses={202: {"model": JobOut}})
 def analyze(body: AnalyzeIn, request: Request) -> Any:
-    """Analyse the documents not yet analysed (or `doc_ids`) as a job."""
+    """Analyze the documents not yet analyzed (or `doc_ids`) as a job."""
     ids = list(body.doc_ids) or None
 
     def work(case: Case, job: Job) -> Any:
-        job.step, job.total = "analysing", 1
+        job.step, job.total = "analyzing", 1
         result = case.analyze(ids, force=bool(ids), progress=False)
         job.errors += [FileError(f["doc_id"], "failed", f["error"]) for f in result.get("failed", [])]
         job.done = 1
@@ -170,7 +170,7 @@ def check(body: CheckIn, request: Request, case: Case = Depends(case_dep)) -> An
 @router.post("/check/new", status_code=202, responses={202: {"model": JobOut}})
 async def check_new(request: Request) -> Any:
     """Check a new article: a multipart `file`, or pasted `text` (with an optional `title`).
-    It is ingested as an article, analysed, then checked."""
+    It is ingested as an article, analyzed, then checked."""
     state = state_of(request)
     folder, files, fields = await save_uploads(request, state)
     text = fields.get("text", "").strip()

@@ -88,7 +88,7 @@ END;
 
 -- Analysis ---------------------------------------------------------------------------
 
--- Which documents have been analysed, by which pipeline.
+-- Which documents have been analyzed, by which pipeline.
 CREATE TABLE analyses (
     doc_id      TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
     model       TEXT NOT NULL,

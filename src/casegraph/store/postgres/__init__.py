@@ -3,7 +3,7 @@
 `open_store("postgresql://user@host/case")` returns a `PostgresStore`: the same methods,
 records and schema (migrations of the same numbers in `migrations/`) as the SQLite backend,
 with a tsvector/GIN full-text index, pg_trgm for names, and advisory locks so that many
-processes on many machines can ingest and analyse into one case at once.
+processes on many machines can ingest and analyze into one case at once.
 """
 
 from __future__ import annotations

@@ -143,7 +143,7 @@ class PostgresStore(
             return super().add_document(doc, size)
 
     def save_analysis(self, result: Any, model: str, version: str) -> None:
-        """As on SQLite; two processes analysing one document at once leave one analysis."""
+        """As on SQLite; two processes analyzing one document at once leave one analysis."""
         with self.transaction():
             self.lock_in_transaction("analysis:" + result.doc_id)
             super().save_analysis(result, model, version)

@@ -1,4 +1,4 @@
-// The overview: analyse the documents not analysed yet, as a job; reload when it ends.
+// The overview: analyze the documents not analyzed yet, as a job; reload when it ends.
 import { request, pollJob, showJob } from './app.js';
 
 const button = document.getElementById('analyze-now');
