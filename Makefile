@@ -18,11 +18,13 @@ demo: setup
 	@mkdir -p out && rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	$(CG) ingest $(SEEDS) --kind article
 	$(CG) ingest "$(ESTATE)/HOUSE_OVERSIGHT_009_REPORT.csv" "$(ESTATE)/Emails" "$(ESTATE)/Merged Documents" --kind source --max-files $(SAMPLE)
+	$(CG) ingest "$(ESTATE)/Merged Documents/HOUSE_OVERSIGHT_029859.txt" --kind source  # the e-mail examples/pasted_story_article.txt draws on
 	$(CG) docs
 	$(CG) analyze --no-index  # the sample's 43k source sentences would take minutes to embed: see README
 	$(CG) info
 	$(CG) check "$(SEEDS)/000_91a462219fb05cc3.txt" --format html -o out/report.html
 	@echo "HTML report: out/report.html"
+	$(CG) check examples/pasted_story_article.txt  # who said what: each status, with both speakers
 	@if [ "$(SERVE)" != "0" ]; then echo "Serving the case: open http://127.0.0.1:$(PORT)/ (Ctrl-C stops it; make demo SERVE=0 skips this)"; $(CG) serve --port $(PORT); fi
 
 test: setup

@@ -161,6 +161,7 @@ def _polnear(root: Any, model: str | None, limit: int | None) -> dict[str, Any]:
         ours = [
             ([a.candidate.content], [a.candidate.source] if a.candidate.source else [])
             for a in ctx.attributions
+            if not a.candidate.extra
         ]
         n_res, right_model, right_rule = resolution_accuracy(ctx, [_gold_attr(g) for g in gold])
         resolution[0] += n_res

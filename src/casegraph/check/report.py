@@ -68,6 +68,8 @@ def to_markdown(report: dict[str, Any]) -> str:
         speaker = (item.get("speaker") or {}).get("name")
         lines.append(f"> {_md(item['text'])}" + (f" — {_md(speaker)}" if speaker else ""))
         lines.append("")
+        article_says, source_says = speakers(item)
+        lines.append(f"*Speaker in the article:* {_md(article_says)} · *in the source:* {_md(source_says)}")
         lines.append(f"*Reason:* {_md(item['reason'])}")
         flags = _flags(ctx)
         if flags:
@@ -82,10 +84,58 @@ def to_markdown(report: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+ROLE_LABELS = {
+    "quote": "quoted in the source",
+    "authored": "the sender's own text",
+    "pasted": "a news story pasted into an e-mail",
+    "narration": "narration of a pasted news story",
+    "quoted": "a message quoted in the e-mail's history",
+    "forwarded": "a forwarded message",
+}
+
+
+def speakers(item: dict[str, Any]) -> tuple[str, str]:
+    """(who the article says speaks, who the source gives the evidence to, with the role of
+    the evidence's text), side by side for the reader."""
+    spk = item.get("speaker") or {}
+    article = spk.get("name") or ""
+    if article and spk.get("text") and spk["text"] != article:
+        article = f"{article} (as “{spk['text']}”)"
+    evidence = item.get("evidence") or []
+    if not evidence:
+        return article or "no one named", "no evidence"
+    return article or "no one named", source_speaker(evidence[0])
+
+
+def source_speaker(ev: dict[str, Any]) -> str:
+    role = ev.get("role") or ""
+    name = ev.get("speaker") or ""
+    how = ev.get("speaker_source") or ""
+    if role == "narration":
+        return "nobody: " + ROLE_LABELS[role] + (f" ({name})" if name else "")
+    if role == "pasted":
+        return ROLE_LABELS[role] + (f" ({name})" if name else "")
+    if how == "quote in the source" or role == "quote":
+        said = ev.get("speaker_said_as") or ""
+        resolved = ev.get("speaker_resolved") or ""
+        if said and said != name:
+            return f"{name} (the source says “{said}”" + (f", resolved as a {resolved})" if resolved else ")")
+        return f"{name} (quoted in the source)"
+    if how in ("sender", "author"):
+        return f"{name} (the document's {how}" + (f"; {ROLE_LABELS[role]})" if role in ROLE_LABELS else ")")
+    if role in ROLE_LABELS:
+        return f"{name} ({ROLE_LABELS[role]})" if name else ROLE_LABELS[role]
+    return name or "unknown"
+
+
 def _who(ev: dict[str, Any]) -> str:
     """Quoted words are "said by"; other text of an e-mail or letter is only "sent by" its author."""
     if ev.get("speaker_source") in ("sender", "author"):
         return f"in a document from {ev['speaker']}"
+    if ev.get("role") == "narration":
+        return f"narration of a story by {ev['speaker']}"
+    if ev.get("role") == "pasted":
+        return f"in a story by {ev['speaker']}"
     return f"said by {ev['speaker']}"
 
 
@@ -140,6 +190,9 @@ def to_html(report: dict[str, Any]) -> str:
             f'<span class="meta">score {float(item["score"]):.2f} · [{int(item["start"])}:{int(item["end"])}]</span></p>'
             f'<div class="article">{e(item["text"])}</div>'
             + (f'<p class="meta">Attributed to {e(str(speaker))}</p>' if speaker else "")
+            + '<p class="meta speakers">Speaker in the article: <b>{}</b> · in the source: <b>{}</b></p>'.format(
+                *(e(x) for x in speakers(item))
+            )
             + (f'<p class="flags">{e("; ".join(flags))}</p>' if flags else "")
             + f'<p class="meta">{e(item["reason"])}</p></div>'
         )
@@ -158,6 +211,8 @@ def _evidence_html(ev: dict[str, Any]) -> str:
     href = _file_url(ev.get("path") or "")
     name = f'<a href="{e(href)}">{e(str(label))}</a>' if href else e(str(label))
     who = f" · {e(_who(ev))}" if ev.get("speaker") else ""
+    if ev.get("role") in ROLE_LABELS:
+        who += f" · {e(ROLE_LABELS[ev['role']])}"
     return (
         f'<div class="evidence">{e(ev["text"])}</div>'
         f'<p class="meta">{name} [{int(ev["start"])}:{int(ev["end"])}]{who} · {e(str(ev.get("date") or "undated"))}'

@@ -129,10 +129,16 @@ def evidence_speaker(
         if overlap > best_overlap:
             best, best_overlap = row, overlap
     sender = _sender(store, doc, start)
+    text = doc["text"]
+    blocks = store.text_roles(doc_id, start, end)
+    in_story = any(b.role in ("pasted", "narration") for b in blocks)
+    cited = ""
     if best is not None and best_overlap >= 0.3 * min(end - start, best["end"] - best["start"]):
         name = best.get("speaker_name") or best.get("speaker_text") or ""
         said_as = best.get("source_text") or ""
-        if name or (said_as and fold(said_as) not in PRONOUNS):
+        if not name and in_story:
+            cited = said_as  # a story's own reporting ("court documents show ..."): its narration
+        elif name or (said_as and fold(said_as) not in PRONOUNS):
             return EvidenceSpeaker(
                 name or said_as,
                 best.get("speaker_entity"),
@@ -142,16 +148,15 @@ def evidence_speaker(
                 best.get("speaker_how") or "",
                 sender.name if sender else "",
             )
-    text = doc["text"]
-    blocks = store.text_roles(doc_id, start, end)
     inner = [b for b in blocks if b.role == "narration"] or blocks
     if inner:
         block = max(inner, key=lambda b: min(end, b.end) - max(start, b.start))
         if block.role in ("narration", "pasted"):
-            if block.role == "pasted" and _inside_quote_marks(text, start, window):
+            if block.role == "pasted" and not cited and _inside_quote_marks(text, start, window):
                 return None  # someone quoted in the story whom analysis could not name
-            how = "narration" if block.role == "narration" else "pasted story"
-            return EvidenceSpeaker(block.author, None, how, block.role, sender=sender.name if sender else "")
+            role = "narration" if block.role == "narration" or cited else "pasted"
+            how = "narration" if role == "narration" else "pasted story"
+            return EvidenceSpeaker(block.author, None, how, role, cited, sender=sender.name if sender else "")
         if block.role in ("quoted", "forwarded") and block.author:
             return EvidenceSpeaker(block.author, None, "quoted message", block.role)
     if _inside_quote_marks(text, start, window):
@@ -321,7 +326,8 @@ def misattribution(item: Item, evidence: EvidenceSpeaker | None, cite: str, cont
             f" that {evidence.sender} pasted into an e-mail" if evidence.sender else " pasted into an e-mail"
         )
         what = "narration of a news story" if evidence.role == "narration" else "text of a news story"
-        return f"in {cite} this is {what}{story}{pasted_by}, not {named}'s words"
+        citing = f", citing {evidence.said_as}" if evidence.said_as else ""
+        return f"in {cite} this is {what}{story}{pasted_by}{citing}, not {named}'s words"
     if evidence.role in ("quoted", "forwarded"):
         if same_person(item.speaker, evidence) is False:
             return f"in {cite} these words are from a message by {evidence.name} quoted in the e-mail, not {named}'s"

@@ -72,10 +72,14 @@ def check(
     if output is not None:
         click.echo(f"report written to {output}")
         return
-    click.echo(table([_row(i) for i in report["items"]], ["status", "score", "kind", "text", "evidence"]))
+    click.echo(
+        table([_row(i) for i in report["items"]], ["status", "score", "kind", "text", "evidence", "speakers"])
+    )
 
 
 def _row(item: dict[str, Any]) -> dict[str, Any]:
+    from casegraph.check.report import speakers
+
     ev = item["evidence"][0] if item["evidence"] else None
     where = (ev.get("bates") or ev.get("title") or ev["doc_id"]) if ev else ""
     return {
@@ -84,6 +88,7 @@ def _row(item: dict[str, Any]) -> dict[str, Any]:
         "kind": item["kind"],
         "text": item["text"],
         "evidence": where,
+        "speakers": "{} / source: {}".format(*speakers(item)),  # the article's, the source's
     }
 
 

@@ -105,6 +105,7 @@ class Candidate:
     features: list[str] = field(default_factory=list)
     score: float = 0.0
     options: list[SourceOption] = field(default_factory=list)
+    extra: bool = False  # kept for storage only (a cued quote under the model's threshold)
 
 
 @dataclass
@@ -412,8 +413,14 @@ def add_options(ctx: DocContext, cand: Candidate, by_sent: dict[int, list[Any]])
     found: dict[tuple[int, int], SourceOption] = {}
     s, e = cand.content
 
+    joined = cand.how in ("quote-joined", "quote-chain")
+
     def add(kind: str, ci: int, tok: Any) -> None:
-        if tok is None or tok.is_punct or tok.is_space or s <= ctx.tstart(ci, tok) < e:
+        if tok is None or tok.is_punct or tok.is_space:
+            return
+        pos = ctx.tstart(ci, tok)
+        # joined quotes hold their cue and speaker between the quoted parts
+        if ctx.in_quote(pos) if joined else s <= pos < e:
             return
         key = (ci, tok.i)
         if key in found:
