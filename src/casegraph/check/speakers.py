@@ -267,7 +267,10 @@ def role_fits(speaker: Speaker, evidence_text: str, name: str) -> bool | None:
     folded = fold(evidence_text)
     near_name = near_other = False
     for m in re.finditer(r"\b" + re.escape(family) + r"\b", folded):
-        around = folded[max(0, m.start() - 60) : m.end() + 60]
+        # the role next to this name: within a few words, in the same sentence
+        left = folded[max(0, m.start() - 40) : m.start()].split(". ")[-1]
+        right = folded[m.end() : m.end() + 40].split(". ")[0]
+        around = left + " " + right
         if not any(r in around for r in roles):
             continue
         full = folded[max(0, m.start() - 30) : m.end()]

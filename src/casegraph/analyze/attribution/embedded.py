@@ -28,7 +28,6 @@ _HISTORY = [
     (re.compile(r"^\s*On\s[^\n]{4,160}?\bwrote:\s*$", re.M), "quoted"),
     (re.compile(r"^\s*From:\s*\S[^\n]*\n(?:[^\n]*\n){0,3}\s*(?:Sent|Date|To|Subject):", re.M), "quoted"),
 ]
-_WROTE = re.compile(r"On\s.*?,\s*(?:at\s[^,]*,\s*)?(.+?)\s*(?:<[^>]*>|\[[^\]]*\])?\s*wrote:", re.S)
 _FROM = re.compile(r"From:\s*([^\n<\[]+)")
 _GT = re.compile(r"^(?:>[^\n]*\n?)+", re.M)
 _URL = re.compile(r"^\s*(?:https?://|www\.)\S+", re.M)
@@ -60,9 +59,11 @@ def blocks(text: str, body_start: int, meta: dict[str, Any]) -> list[Segment]:
     for pattern, role in _HISTORY:
         for m in pattern.finditer(text, body_start):
             author = ""
-            found = _WROTE.search(m.group(0)) if "wrote" in m.group(0) else _FROM.search(m.group(0))
-            if found:
-                author = _clean(found.group(1))
+            if "wrote" in m.group(0):
+                author = _writer(m.group(0))
+            else:
+                found = _FROM.search(m.group(0))
+                author = _clean(found.group(1)) if found else ""
             cuts.append((m.start(), m.start(), role, author))
     cuts.sort()
     out: list[Segment] = []
@@ -107,6 +108,21 @@ def _sender(meta: dict[str, Any]) -> str:
     if isinstance(value, list) and value and isinstance(value[0], dict):
         return str(value[0].get("name") or value[0].get("address") or "").strip()
     return str(meta.get("from_name") or "").strip()
+
+
+def _writer(line: str) -> str:
+    """The writer in "On Dec 9, 2016, at 11:46 AM, Ens, Amanda <a@b.c> wrote:": the trailing
+    comma-separated parts without digits (the date and time come first)."""
+    head = re.sub(r"<[^>]*>|\[[^\]]*\]", "", line.strip())
+    head = re.sub(r"^\s*On\s+", "", head)
+    head = re.sub(r"\s*wrote:\s*$", "", head)
+    parts = [p.strip() for p in head.split(",")]
+    keep: list[str] = []
+    for part in reversed(parts):
+        if not part or re.search(r"\d|\b(?:AM|PM|am|pm)\b", part):
+            break
+        keep.insert(0, part)
+    return _clean(", ".join(keep))
 
 
 def _clean(name: str) -> str:
