@@ -58,6 +58,9 @@ class Cluster:
 
     @classmethod
     def start_in(cls, folder: str | Path | None = None) -> Cluster:
+        """Start a server in `folder` (a new temporary folder by default; as root, the
+        server's user must be able to reach it, which a folder under another private
+        temporary folder is not)."""
         binaries = bin_dir()
         if binaries is None:
             raise FileNotFoundError("PostgreSQL's initdb and pg_ctl were not found (set PG_BIN)")
@@ -71,7 +74,11 @@ class Cluster:
         command = [str(self.bin / args[0]), *args[1:]]
         if os.geteuid() == 0:
             command = ["runuser", "-u", SERVER_USER, "--", *command]
-        subprocess.run(command, check=True, capture_output=True, text=True, cwd=self.folder)
+        done = subprocess.run(command, capture_output=True, text=True, cwd=self.folder)
+        if done.returncode != 0:
+            raise RuntimeError(
+                f"{args[0]} failed ({done.returncode}): {(done.stderr or done.stdout).strip()[-800:]}"
+            )
 
     def _start(self) -> None:
         if os.geteuid() == 0:
@@ -108,7 +115,7 @@ class Cluster:
         if self.data.exists():
             try:
                 self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
-            except subprocess.CalledProcessError:
+            except RuntimeError:
                 pass  # already stopped
         shutil.rmtree(self.folder, ignore_errors=True)
 

@@ -310,7 +310,7 @@ def tsquery(match: str) -> str:
         if bare is not None and bare in ("AND", "OR", "NOT"):
             pending = {"AND": "&", "OR": "|", "NOT": "& !"}[bare]
             continue
-        words = re.findall(r"\w+", phrase if phrase is not None else bare or "")
+        words = re.findall(r"[^\W_]+", phrase if phrase is not None else bare or "")  # _ splits, as in FTS5
         if not words:
             continue
         lexemes = [f"'{w.lower()}'" for w in words]

@@ -20,15 +20,21 @@ CREATE TEXT SEARCH CONFIGURATION casegraph (COPY = simple);
 ALTER TEXT SEARCH CONFIGURATION casegraph
     ALTER MAPPING FOR hword, hword_part, word WITH unaccent, simple;
 
+-- FTS5 splits words at every punctuation mark; PostgreSQL's parser keeps some runs whole
+-- (paths, URLs, e-mail addresses: "politics/trump-inauguration" would be one token), so
+-- ASCII punctuation becomes a space before parsing (ASCII ranges: the same on any locale).
+CREATE FUNCTION casegraph_words(body text) RETURNS text LANGUAGE sql IMMUTABLE STRICT AS
+$$ SELECT regexp_replace(body, '[\x21-\x2F\x3A-\x40\x5B-\x60\x7B-\x7E]+', ' ', 'g') $$;
+
 -- A tsvector holds at most 1 MB: a text whose index would be larger is indexed in part
 -- (its first 200,000 characters) rather than refused.
 CREATE FUNCTION casegraph_tsv(title text, body text) RETURNS tsvector LANGUAGE plpgsql IMMUTABLE AS $$
 BEGIN
-    RETURN setweight(to_tsvector('casegraph', coalesce(title, '')), 'A')
-        || setweight(to_tsvector('casegraph', coalesce(body, '')), 'B');
+    RETURN setweight(to_tsvector('casegraph', casegraph_words(coalesce(title, ''))), 'A')
+        || setweight(to_tsvector('casegraph', casegraph_words(coalesce(body, ''))), 'B');
 EXCEPTION WHEN program_limit_exceeded THEN
-    RETURN setweight(to_tsvector('casegraph', coalesce(title, '')), 'A')
-        || setweight(to_tsvector('casegraph', left(coalesce(body, ''), 200000)), 'B');
+    RETURN setweight(to_tsvector('casegraph', casegraph_words(coalesce(title, ''))), 'A')
+        || setweight(to_tsvector('casegraph', casegraph_words(left(coalesce(body, ''), 200000))), 'B');
 END $$;
 
 CREATE TABLE documents (
