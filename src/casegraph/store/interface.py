@@ -17,9 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
-from typing import Any, Protocol
-
-import numpy.typing as npt
+from typing import TYPE_CHECKING, Any, Protocol
 
 from casegraph.models import (
     ClaimRow,
@@ -41,7 +39,11 @@ from casegraph.models import (
     Segment,
     SegmentRecord,
 )
-from casegraph.store.vectors import VectorRow
+
+if TYPE_CHECKING:  # for annotations only: importing the interface stays cheap
+    import numpy.typing as npt
+
+    from casegraph.store.vectors import VectorRow
 
 
 class Documents(Protocol):
