@@ -66,7 +66,8 @@ def _interrupt(db: Path, args: tuple[str, ...], rng: random.Random, longest: flo
             assert proc.returncode == 0, proc.stderr.read().decode() if proc.stderr else ""
         if proc.stderr:
             proc.stderr.close()
-        counts(db)  # integrity_check after every kill
+        if db.exists():  # a kill before the database was created leaves nothing to check
+            counts(db)  # integrity_check after every kill
     return hits
 
 
