@@ -57,7 +57,13 @@ def db_path(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def case(db_path: Path):
+    """A fresh case: SQLite in a temporary folder, or with CASEGRAPH_TEST_DB=postgresql a fresh
+    database on the throwaway PostgreSQL server (the same tests on the second backend)."""
     from casegraph.api import Case
 
+    if os.environ.get("CASEGRAPH_TEST_DB") == "postgresql":
+        with Case(store=postgres_store(db_path.parent)) as c:
+            yield c
+        return
     with Case(db_path) as c:
         yield c
