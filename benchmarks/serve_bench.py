@@ -192,7 +192,10 @@ def main() -> None:
         load = concurrent_load(base, queries, [e["id"] for e in entities], big, args.clients, args.duration)
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
 
     result = {
         "case": {"db": str(db) if args.db else f"sample: seeds + {args.sample} estate files", **counts},

@@ -70,4 +70,11 @@ def serve(
         + "  — Ctrl-C stops it",
         err=True,
     )
-    uvicorn.run(create_app(config), host=host, port=port, log_level="warning", access_log=False)
+    uvicorn.run(
+        create_app(config),
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=False,
+        timeout_graceful_shutdown=5,  # Ctrl-C stops it even with a browser keeping a connection open
+    )

@@ -13,6 +13,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import anyio.to_thread
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
@@ -33,6 +34,9 @@ def create_app(config: ServerConfig) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # a few worker threads, served in order: twenty threads contending for the GIL on two
+        # cores finish later, and some requests starve (measured with benchmarks/serve_bench.py)
+        anyio.to_thread.current_default_thread_limiter().total_tokens = config.worker_threads
         yield
         state.close()
 

@@ -25,6 +25,7 @@ class ServerConfig:
     max_upload_files: int = 200
     max_paste_chars: int = 2_000_000
     uploads_dir: Path | None = None  # default: "<db>.uploads" beside the database
+    worker_threads: int = 6  # requests handled at once; the others wait their turn
     secret: bytes = field(default_factory=lambda: secrets.token_bytes(32))
 
     @property

@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from fastapi import Query, Request
 
@@ -27,6 +27,11 @@ class ServerState:
         self._local = threading.local()
         self._all: list[Case] = []
         self._lock = threading.Lock()
+        # one connection open for the server's life, and connections opened one at a time:
+        # several threads opening a case at once, with no connection open, stalled every
+        # query until SQLite's busy timeout (measured with benchmarks/serve_bench.py)
+        self._keeper = Case(config.db)
+        self._all.append(self._keeper)
         from casegraph.server.jobs import JobManager
 
         self.jobs: JobManager = JobManager(self)
@@ -35,10 +40,10 @@ class ServerState:
         """This thread's Case (opened on first use)."""
         case: Case | None = getattr(self._local, "case", None)
         if case is None:
-            case = Case(self.config.db)
-            self._local.case = case
             with self._lock:
+                case = Case(self.config.db)
                 self._all.append(case)
+            self._local.case = case
         return case
 
     @contextmanager
@@ -63,8 +68,21 @@ def state_of(request: Request) -> ServerState:
     return state
 
 
-def case_dep(request: Request) -> Case:
-    return state_of(request).case()
+class _ThreadCase:
+    """The Case of whichever thread uses it. FastAPI may resolve a dependency in one worker
+    thread and run the endpoint in another: handing out a thread's Case directly shared its
+    SQLite connection between two threads, which deadlocked under load."""
+
+    def __init__(self, state: ServerState):
+        self._state = state
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._state.case(), name)
+
+
+async def case_dep(request: Request) -> Case:
+    """The Case for an endpoint (resolved in the event loop; bound to a thread on use)."""
+    return cast(Case, _ThreadCase(state_of(request)))
 
 
 class Page:

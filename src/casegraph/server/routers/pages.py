@@ -17,7 +17,7 @@ from fastapi.templating import Jinja2Templates
 
 from casegraph.api import Case
 from casegraph.errors import CasegraphError, NotFoundError
-from casegraph.server.render import document_pieces, snippet_parts, timeline_bars
+from casegraph.server.render import document_html, snippet_parts, timeline_bars
 from casegraph.server.security import SESSION_COOKIE, session_value, token_ok
 from casegraph.server.state import case_dep, state_of
 
@@ -207,7 +207,6 @@ def document_page(request: Request, doc_id: str, case: Case = Depends(case_dep))
     quotes = case.quotes(doc_id)
     claims = case.claims(doc_id)
     rhetoric = case.rhetoric(doc_id)
-    pieces = document_pieces(doc["text"], mentions, quotes, claims, rhetoric)
     parent_id = doc.get("parent_id")
     parent = case.store.get_document(parent_id, with_text=False) if parent_id else None
     related = case.store.documents_meta([*doc["children"], *[d["doc_id"] for d in doc["near_duplicates"]]])
@@ -215,7 +214,7 @@ def document_page(request: Request, doc_id: str, case: Case = Depends(case_dep))
         request,
         "document.html",
         doc=doc,
-        pieces=pieces,
+        text_html=document_html(doc["text"], mentions, quotes, claims, rhetoric),
         parent=parent,
         related=related,
         labels=sorted(Counter(m["label"] for m in mentions).items()),
