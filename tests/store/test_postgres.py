@@ -4,6 +4,7 @@ words, phrases, prefixes, OR and NOT) on real estate documents."""
 
 from __future__ import annotations
 
+import json
 from importlib import resources
 from pathlib import Path
 
@@ -94,3 +95,18 @@ def test_listings_are_identical_on_both_backends(both: tuple[Case, Case]) -> Non
     assert logs[0] == logs[1]
     one = sqlite.docs()[0]["id"]
     assert sqlite.show(one) == postgres.show(one)
+
+
+def test_doctor_reads_a_postgres_case(both: tuple[Case, Case]) -> None:
+    from click.testing import CliRunner
+
+    from casegraph.cli import main
+
+    url = both[1].store.url  # type: ignore[attr-defined]
+    result = CliRunner().invoke(main, ["--db", url, "doctor", "--json"])
+    assert result.exit_code == 0, result.output
+    health = json.loads(result.output)
+    assert health["sound"] and health["counts"]["documents"] == both[0].store.count_documents()
+    assert health["schema_version"] == migrations()[-1][0]
+    refused = CliRunner().invoke(main, ["--db", url.rsplit("/", 1)[0] + "/postgres", "doctor"])
+    assert refused.exit_code == 1 and "not a casegraph case" in refused.output

@@ -163,7 +163,13 @@ def doctor(ctx: click.Context, as_json: bool) -> None:
     from casegraph.store.base import diagnose
 
     db = ctx.find_object(LazyCase)
-    health = diagnose(db.db if db is not None else "casegraph.db")
+    target = db.db if db is not None else "casegraph.db"
+    if target.startswith(("postgresql://", "postgres://")):
+        from casegraph.store.postgres.health import diagnose_postgres
+
+        health = diagnose_postgres(target)
+    else:
+        health = diagnose(target)
     if as_json:
         emit(asdict(health), True)
     else:
