@@ -88,3 +88,15 @@ def test_dask_workers_write_postgres_directly(client: Any, single: dict[str, Any
         got = snapshot(case)
     expected = {k: v for k, v in single.items() if k != "mention_ids"}
     assert got == expected
+
+
+def test_a_file_that_fails_is_reported_and_the_rest_stored(client: Any, tmp_path: Path) -> None:
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 2 0 R >>\nendobj\ntrailer <<>>\n%%EOF")
+    with Case(tmp_path / "case.db") as case:
+        summary = ingest_distributed(case, client, [str(broken), *EMAILS[:2]], kind="source", progress=False)
+        assert summary["counts"]["ingested"] == 2
+        assert summary["counts"]["failed"] + summary["counts"]["skipped"] == 1
+        assert [e["path"] for e in summary["errors"]] == [str(broken)]
+        logged = {r["path"]: r["status"] for r in case.store.file_log()}
+        assert logged[str(broken)] in ("failed", "skipped") and case.store.count_documents() == 2
