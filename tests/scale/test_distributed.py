@@ -86,6 +86,13 @@ def test_dask_workers_write_postgres_directly(client: Any, single: dict[str, Any
         summary = build(case, client)
         assert summary["documents"] == len(EMAILS) + len(ARTICLES)
         got = snapshot(case)
+        # the workers embed the source sentences and write the index themselves
+        from casegraph.check import embed
+
+        index = analyze_distributed(case, client, progress=False, resolve=False)["index"]
+        assert index["documents"] == len(EMAILS) and index["sentences"] > 0 and not index["failed"]
+        assert store.count_sources_without_vectors(embed.STORE_KEY) == 0
+        assert store.sentence_vector_stamp(embed.STORE_KEY)[:2] == (len(EMAILS), index["sentences"])
     expected = {k: v for k, v in single.items() if k != "mention_ids"}
     assert got == expected
 
