@@ -110,3 +110,20 @@ def test_doctor_reads_a_postgres_case(both: tuple[Case, Case]) -> None:
     assert health["schema_version"] == migrations()[-1][0]
     refused = CliRunner().invoke(main, ["--db", url.rsplit("/", 1)[0] + "/postgres", "doctor"])
     assert refused.exit_code == 1 and "not a casegraph case" in refused.output
+
+
+def test_every_table_the_store_replaces_into_has_its_key() -> None:
+    """`INSERT OR REPLACE` becomes an upsert on the table's key: a method added to the store
+    with a new table must name that key in CONFLICT_KEYS (else PostgreSQL cannot run it)."""
+    import re
+
+    from casegraph.store.postgres.dialect import CONFLICT_KEYS
+
+    store_dir = Path(__file__).resolve().parents[2] / "src" / "casegraph" / "store"
+    tables = {
+        table
+        for source in store_dir.glob("*.py")
+        for table in re.findall(r"INSERT OR REPLACE INTO (\w+)", source.read_text(encoding="utf-8"))
+    }
+    assert tables, "the store's upserts were not found"
+    assert tables <= set(CONFLICT_KEYS), sorted(tables - set(CONFLICT_KEYS))

@@ -182,7 +182,12 @@ def translate(sql: str, with_returning: bool = True) -> Statement:
         if how == "IGNORE":
             text += " ON CONFLICT DO NOTHING"
         else:
-            key = CONFLICT_KEYS[table]
+            key = CONFLICT_KEYS.get(table, ())
+            if not key:
+                raise KeyError(
+                    f"INSERT OR REPLACE INTO {table}: add the table's primary key to CONFLICT_KEYS in"
+                    " casegraph/store/postgres/dialect.py (PostgreSQL needs it to upsert)"
+                )
             cols = [c.strip() for c in insert.group("cols").split(",")]
             quoted_key = {_quote(k) for k in key}
             sets = [f"{c} = EXCLUDED.{c}" for c in cols if c not in quoted_key]
