@@ -317,6 +317,11 @@ def canonical(text: str) -> str:
         raw = (m.group("num") or "").strip(" -")
         if not raw or any(a <= m.start("num") < b for a, b, _ in spans):
             continue
+        before, after = text[m.start("num") - 1 : m.start("num")], text[m.end("num") : m.end("num") + 1]
+        if before.isalpha() or (
+            after.isalpha() and not m.group("scale") and m.group("num")[-1] not in " \t\n-"
+        ):
+            continue  # "six" in "Sixth", "ten" in "often"
         q = quantities(m.group(0))
         if not q:
             continue

@@ -226,6 +226,8 @@ def paraphrase(s: str) -> str:
     for i, t in enumerate(tokens):
         core = t.strip('.,;:!?"“”()')
         repl = _SYNONYMS.get(core.lower())
+        if repl and core[:1].isupper() and i > 0:
+            continue  # part of a name ("White House"): a paraphrase keeps names as they are
         if repl and changed < 6:
             if core[:1].isupper():
                 repl = repl[0].upper() + repl[1:]

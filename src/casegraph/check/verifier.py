@@ -34,7 +34,7 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from casegraph.check import facts
-from casegraph.check.text import STOPWORDS, content_terms, fold, stem, words
+from casegraph.check.text import STOPWORDS, fold, stem, words
 
 MODEL_FILE = "verifier.json"
 SHORT_WORDS = 7  # fewer words: a fragment, found verbatim in many places
@@ -59,7 +59,7 @@ FEATURES = (
     "missing_names",  # names of the claim absent from the evidence (at most 3) / 3
 )
 
-_NAME = re.compile(r"\b[A-Z][A-Za-z'’\-]+|\b[A-Z]{2,}\b")
+_NAME = re.compile(r"\b[A-Z][A-Za-z'’]*[A-Za-z]|\b[A-Z]{2,}\b")
 _NOT_NAMES = frozenset(
     {
         "mr",
@@ -133,27 +133,46 @@ class Judgement:
 
 
 @lru_cache(maxsize=50_000)
+def _canonical(text: str) -> str:
+    return facts.canonical(text)
+
+
+@lru_cache(maxsize=50_000)
+def _quantities(text: str) -> tuple[facts.Quantity, ...]:
+    return tuple(facts.quantities(text))
+
+
+@lru_cache(maxsize=50_000)
 def _terms(text: str) -> tuple[str, ...]:
-    return tuple(content_terms(facts.canonical(text)))
+    seen: dict[str, None] = {}
+    for w in _words(_canonical(text)):
+        if w not in STOPWORDS and (len(w) >= 3 or w.isdigit()):
+            seen.setdefault(stem(w), None)
+    return tuple(seen)
+
+
+def _words(text: str) -> list[str]:
+    """Words without possessive endings ("Court's" is "court"), as names() reads them."""
+    return [w[:-2] if w.endswith("'s") else w.rstrip("'") for w in words(text)]
 
 
 @lru_cache(maxsize=50_000)
 def _stems(text: str) -> frozenset[str]:
-    return frozenset(stem(w) for w in words(facts.canonical(text)))
+    return frozenset(stem(w) for w in _words(_canonical(text)))
 
 
 @lru_cache(maxsize=50_000)
 def _sequence(text: str) -> tuple[str, ...]:
-    return tuple(stem(w) for w in words(facts.canonical(text)) if w not in STOPWORDS)
+    return tuple(stem(w) for w in _words(_canonical(text)) if w not in STOPWORDS)
 
 
 def names(text: str) -> list[str]:
     """Stems of the capitalised words that are not sentence openers or titles: the actors."""
     out: dict[str, None] = {}
+    text = _canonical(text)  # dates and amounts are compared as values, not as names
     for m in _NAME.finditer(text):
         word = m.group(0).lower().replace("’", "'")
-        if word.endswith("'s"):
-            word = word[:-2]
+        word = word[:-2] if word.endswith("'s") else word.rstrip("'")
         if word in STOPWORDS or word in _NOT_NAMES or len(word) < 2:
             continue
         before = text[: m.start()].rstrip()
@@ -169,7 +188,7 @@ _COMMON_OPENERS = frozenset(
 
 
 def verbatim_ratio(claim: str, evidence: str) -> float:
-    a, b = fold(facts.canonical(claim)), fold(facts.canonical(evidence))
+    a, b = fold(_canonical(claim)), fold(_canonical(evidence))
     if len(a) < 15:
         return 100.0 if a and re.search(r"\b" + re.escape(a) + r"\b", b) else 0.0
     return float(fuzz.partial_ratio(a, b))
@@ -201,14 +220,28 @@ def features(claim: str, evidence: str, cosine: float, numbers_blind: bool = Fal
     order = _order(_sequence(claim), _sequence(evidence))
     verbatim = verbatim_ratio(claim, evidence)
     conflicts = facts.conflicts(claim, aligned(claim, evidence))
-    if not (verbatim >= 80 or cosine >= 0.8):  # a negation flips meaning only in the same words
+    canon_claim = [w for w in words(_canonical(claim)) if _is_value(w)]
+    canon_ev = {w for w in words(_canonical(evidence)) if _is_value(w)}
+    missing = [w for w in canon_claim if w not in canon_ev]
+    if verbatim >= 90 and not missing:  # the claim's own words and numbers (normalised) are there
+        conflicts = [r for r in conflicts if r.startswith("negation")]
+    if missing and verbatim >= 80 and not any(not r.startswith("negation") for r in conflicts):
+        for token in missing:  # "2776" where the same words in the source say "1776"
+            kind = re.match(r"[a-z]+", token)
+            rivals = [e for e in canon_ev if kind and e.startswith(kind.group(0)) and e not in canon_claim]
+            if rivals:
+                conflicts.insert(
+                    0, f"number {_readable(token)!r} vs {_readable(sorted(rivals)[0])!r} in the source"
+                )
+                break
+    if not (verbatim >= 80 or cosine >= 0.8) or facts.negated(claim) == facts.negated(
+        aligned(claim, evidence, 0)
+    ):
+        # a negation flips meaning only in the same words, and only inside the part that lines up
         conflicts = [r for r in conflicts if not r.startswith("negation")]
     negation = any(r.startswith("negation") for r in conflicts)
     numeric = [r for r in conflicts if not r.startswith("negation")]
     values_claim = [*facts.quantities(claim), *facts.dates(claim)]
-    canon_claim = [w for w in words(facts.canonical(claim)) if _is_value(w)]
-    canon_ev = set(w for w in words(facts.canonical(evidence)) if _is_value(w))
-    missing = [w for w in canon_claim if w not in canon_ev]
     has_values = bool(values_claim or canon_claim)
     agree = 1.0 if has_values and not missing and not numeric else 0.0
     missing_f = 1.0 if has_values and missing and not numeric else 0.0
@@ -235,6 +268,46 @@ def features(claim: str, evidence: str, cosine: float, numbers_blind: bool = Fal
         min(3, len(claim_names) - len(present)) / 3,
     ]
     return Pair(claim, evidence, cosine, values, conflicts, verbatim)
+
+
+def swapped_actor(claim: str, evidence: str) -> bool:
+    """Whether a name of the claim is missing from the evidence while the evidence, where it
+    lines up with the claim, names someone the claim does not: the same words about another
+    actor."""
+    wanted = names(claim)
+    ev = _stems(evidence)
+    if not any(n not in ev for n in wanted) or len(claim) >= len(evidence):
+        return False
+    m = fuzz.partial_ratio_alignment(claim, evidence)
+    if m is None or m.score < 70:
+        return False
+    window = evidence[max(0, m.dest_start - 10) : m.dest_end + 10]
+    return any(n not in wanted for n in names(window))
+
+
+def _numbers_blind(values: list[float]) -> list[float]:
+    """The features as if the numbers, amounts, dates and negation agreed (as features() with
+    numbers_blind=True gives them)."""
+    out = list(values)
+    has_values = any(out[FEATURES.index(f)] for f in ("numbers_agree", "numbers_missing", "numbers_conflict"))
+    out[FEATURES.index("negation_mismatch")] = 0.0
+    if has_values:
+        out[FEATURES.index("numbers_agree")] = 1.0
+        out[FEATURES.index("numbers_missing")] = 0.0
+        out[FEATURES.index("numbers_conflict")] = 0.0
+    return out
+
+
+def _readable(token: str) -> str:
+    """A normalised value as a reader writes it: "usd2000000000" -> "USD 2000000000"."""
+    m = re.fullmatch(r"d(\d{4})m(\d{2})", token)
+    if m:
+        return f"{m.group(1)}-{m.group(2)}"
+    m = re.fullmatch(r"([a-z]+)(\d[\dp]*)", token)
+    if not m:
+        return token
+    value = m.group(2).replace("p", ".")
+    return value if m.group(1) == "n" else f"{m.group(1).upper()} {value}"
 
 
 def _is_value(word: str) -> bool:
@@ -277,11 +350,13 @@ class Verifier:
     def judge(self, claim: str, evidence: str, cosine: float) -> Judgement:
         pair = features(claim, evidence, cosine)
         p = self.probability_of(pair.values)
-        blind = self.probability_of(features(claim, evidence, cosine, numbers_blind=True).values)
+        blind = self.probability_of(_numbers_blind(pair.values))
         short = len(claim.split()) < SHORT_WORDS
         conflicts = pair.conflicts
         fragment = short and _fragment_match(claim, evidence)
         all_names = pair.values[2] >= 1.0  # a changed name is another statement, however verbatim
+        if swapped_actor(claim, evidence):  # "Bush was there" where the source has "Epstein was there"
+            return Judgement("not_found", min(p, self.support / 2), blind, pair.verbatim, [], "another actor")
         same = blind >= self.related or (pair.verbatim >= 90 and not short and all_names) or fragment
         if conflicts and same:
             return Judgement(
