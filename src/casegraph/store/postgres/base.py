@@ -266,7 +266,10 @@ class PgBase(StoreBase):
                 f"{what} was stopped after {seconds:g} s: make it narrower (fewer, rarer words)"
             ) from exc
         finally:
-            self.conn.raw.execute("SET statement_timeout = 0")
+            try:
+                self.conn.raw.execute("SET statement_timeout = 0")
+            except psycopg.Error:
+                pass  # inside a transaction the timeout aborted: its rollback resets the setting
 
     def close(self) -> None:
         self.conn.close()
