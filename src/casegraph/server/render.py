@@ -28,13 +28,13 @@ def document_html(
 ) -> Markup:
     """The text cut at every annotation boundary into <span data-s=START>s, each carrying the
     classes of the layers over it (claims, rhetoric, quotes, entities, in that order), a title
-    naming them and the entity of a mention. Every text and attribute value is escaped
+    naming a quote's speaker and a rhetoric technique, and the entity of a mention. Every text and attribute value is escaped
     (html.escape); built here rather than in a template loop, which took seconds for 1 MB."""
     n = len(text)
     # (start, end, classes, title, entity), in layer order: the index orders them when nested
     layers: list[tuple[int, int, list[str], str, str]] = []
     for c in claims:
-        layers.append((c["start"], c["end"], ["c", f"c-{_css_token(c['type'])}"], f"claim: {c['type']}", ""))
+        layers.append((c["start"], c["end"], ["c", f"c-{_css_token(c['type'])}"], "", ""))
     for r in rhetoric:
         layers.append((r["start"], r["end"], ["r"], f"rhetoric: {r['technique']}", ""))
     for q in quotes:
@@ -44,7 +44,7 @@ def document_html(
         entity = m.get("entity_id") or ""
         if ":" in entity:  # an in-document cluster, not a resolved entity
             entity = ""
-        layers.append((m["start"], m["end"], ["e", f"e-{_css_token(m['label'])}"], m["label"], entity))
+        layers.append((m["start"], m["end"], ["e", f"e-{_css_token(m['label'])}"], "", entity))
     starts: dict[int, list[int]] = {}
     ends: dict[int, list[int]] = {}
     cuts = {0, n}
@@ -75,10 +75,12 @@ def document_html(
             for i in key:
                 _, _, css, title, ent = layers[i]
                 classes += [c for c in css if c not in classes]
-                if title not in titles:
+                if title and title not in titles:
                     titles.append(title)
                 entity = ent or entity
-            attrs = f' class="{_escape(" ".join(classes))}" title="{_escape(" · ".join(titles))}"'
+            attrs = f' class="{_escape(" ".join(classes))}"'
+            if titles:  # who is quoted, which technique: what the classes and legend do not say
+                attrs += f' title="{_escape(" · ".join(titles))}"'
             if entity:
                 attrs += f' data-entity="{_escape(entity)}"'
             memo[key] = attrs
