@@ -97,6 +97,7 @@ def main() -> None:
     ap.add_argument("--cache", default="/tmp/attr")
     ap.add_argument("--c", type=float, default=0.5)
     ap.add_argument("--dry-run", action="store_true", help="report on the held-out fold, write nothing")
+    ap.add_argument("--names-only", action="store_true", help="refit only the first-name gender model")
     args = ap.parse_args()
     articles = list(read_split(Path(args.eval), "train"))
     nlp = load_nlp()
@@ -104,6 +105,17 @@ def main() -> None:
     cache.mkdir(parents=True, exist_ok=True)
     parsed = parse(articles, nlp, cache / "train.spacy")
     ctxs = contexts(articles, parsed)
+    if args.names_only:
+        names, report = speaker_model.fit_names(ctxs)
+        path = MODELS / speaker_model.MODEL_FILE
+        with gzip.open(path, "rt", encoding="utf-8") as fh:
+            data = json.load(fh)
+        data["names"] = {"weights": names.weights, "bias": names.bias}
+        data.setdefault("report", {})["first_name_gender"] = report
+        with gzip.open(path, "wt", encoding="utf-8") as fh:
+            json.dump(data, fh, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+        print("first-name gender:", json.dumps(report))
+        return
     rows: list[list[str]] = []
     labels: list[int] = []
     fold: list[bool] = []

@@ -80,8 +80,11 @@ def _blocks(ctx: DocContext, hend: int) -> list[Segment]:
     found = embedded.blocks(ctx.text, hend, ctx.meta)
     pasted = [b for b in found if b.role == "pasted"]
     if pasted:
-        spans = [a.candidate.content for a in ctx.attributions]
-        spans += [a.candidate.source for a in ctx.attributions if a.candidate.source]
+        # a person's (or organisation's) statement inside the story is theirs; what the story
+        # reports on its own account, or from documents, is its narration
+        spoken = [a for a in ctx.attributions if a.speaker is not None]
+        spans = [a.candidate.content for a in spoken]
+        spans += [a.candidate.source for a in spoken if a.candidate.source]
         spans += list(ctx.quote_ranges)
         found += embedded.narration(pasted, [(s.start, s.end) for s in ctx.sents], spans)
     for n, b in enumerate(found):

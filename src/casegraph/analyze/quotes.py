@@ -276,7 +276,10 @@ def _cue_after(ctx: DocContext, qe: int) -> tuple[int, Any] | None:
         return None
     ci, tok = hit
     doc = ctx.chunks[ci].doc
-    for t in doc[tok.i : tok.i + 20]:
+    first = tok.i
+    while first < len(doc) and ctx.tstart(ci, doc[first]) <= qe:  # past the closing mark
+        first += 1
+    for t in doc[first : first + 20]:
         # a name may run over a line break ("John Q.\nSmith, who ..., wrote"): only a blank
         # line, a new quote or the end of the sentence stops the search
         if t.text in ('"', "“", "”", "«") or "\n\n" in t.text or (t.is_punct and t.text in ".!?"):

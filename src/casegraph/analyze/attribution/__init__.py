@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from casegraph.analyze.attribution.find import attributions
-from casegraph.analyze.attribution.resolve import Query, genders, query_for
+from casegraph.analyze.attribution.resolve import Query, genders, name_gender, query_for
 from casegraph.analyze.attribution.resolve import resolve as resolve_speaker
-from casegraph.analyze.attribution.spans import SPEECH, Candidate, source_tokens
+from casegraph.analyze.attribution.spans import SPEECH, Candidate
 from casegraph.analyze.context import DocContext
 
 FIRST_PERSON = frozenset({"i", "we", "me", "us"})
@@ -64,6 +64,8 @@ def attribute(ctx: DocContext) -> list[Attributed]:
             key = m.cluster or m.text
             sources.add(key)
             last = key
+            if gender_of.get(key, "u") == "u":  # a name first found as a source ("John Q.\nSmith")
+                gender_of[key] = name_gender(m.text)
         out.append(Attributed(c, speaker, how))
     return out
 
@@ -91,11 +93,34 @@ def _speaker(
             if k is not None:
                 return _whole_name(ctx, ci, tok, k), "name"
     if tok.pos_ == "PROPN" and tok.text[:1].isupper() and not ctx.in_quote(ctx.tstart(ci, tok)):
-        run = [t for t in source_tokens(tok) if t.pos_ == "PROPN"]
-        k = ctx.add_mention(ci, run[0].i if run else tok.i, tok.i + 1, "PERSON", "speaker")
+        run = name_run(tok)
+        k = ctx.add_mention(ci, run[0].i, run[-1].i + 1, "PERSON", "speaker")
         ctx.mentions[k].cluster = ""
         return k, "name"
     return None, ""
+
+
+def name_run(tok: Any) -> list[Any]:
+    """The capitalised proper nouns around a source token, also over a single line break
+    ("John Q.\nSmith", which the parser may even split into two sentences)."""
+    doc = tok.doc
+
+    def name_like(t: Any) -> bool:
+        return bool(t.pos_ == "PROPN" and t.text[:1].isupper())
+
+    left = tok.i
+    while left > 0:
+        prev = doc[left - 1]
+        if name_like(prev) and not prev.whitespace_.count("\n") > 1:
+            left -= 1
+        elif prev.is_space and prev.text.count("\n") == 1 and left >= 2 and name_like(doc[left - 2]):
+            left -= 2
+        else:
+            break
+    right = tok.i
+    while right + 1 < len(doc) and name_like(doc[right + 1]) and doc[right + 1].dep_ in ("flat", "compound"):
+        right += 1
+    return [t for t in doc[left : right + 1] if not t.is_space]
 
 
 def _whole_name(ctx: DocContext, ci: int, tok: Any, k: int) -> int:
@@ -104,7 +129,7 @@ def _whole_name(ctx: DocContext, ci: int, tok: Any, k: int) -> int:
     m = ctx.mentions[k]
     if m.label != "PERSON" or m.chunk != ci:
         return k
-    run = [t for t in source_tokens(tok) if t.pos_ == "PROPN" and t.text[:1].isupper()]
+    run = name_run(tok)
     if len(run) < 2:
         return k
     ti, tj = run[0].i, run[-1].i + 1

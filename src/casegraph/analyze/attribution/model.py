@@ -173,4 +173,22 @@ def decode(
         taken += spans
     for c in kept:
         choose_source(ctx, c, sources)
-    return sorted(kept, key=lambda c: c.content[0])
+    kept.sort(key=lambda c: c.content[0])
+    if CONTINUE_SOURCE:
+        _continue_sources(ctx, kept)
+    return kept
+
+
+CONTINUE_SOURCE = True
+
+
+def _continue_sources(ctx: DocContext, kept: list[Candidate]) -> None:
+    """A quote with no source of its own, right after another attribution (the next paragraph
+    of the same statement), takes that attribution's source."""
+    prev: Candidate | None = None
+    for c in kept:
+        if c.source is None and prev is not None and prev.source is not None and c.how == "quote-nocue":
+            a, b = ctx.sentence_index(prev.content[0]), ctx.sentence_index(c.content[0])
+            if a is not None and b is not None and 0 <= b - a <= 2:
+                c.source, c.source_tok, c.source_chunk = prev.source, prev.source_tok, prev.source_chunk
+        prev = c

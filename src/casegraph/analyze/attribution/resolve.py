@@ -107,6 +107,13 @@ def gender_votes(ctx: DocContext) -> dict[str, str]:
     return out
 
 
+def name_gender(name: str) -> str:
+    """m, f or u for a person's name, from its first word (the first-name model)."""
+    names = packaged_names()
+    words = [w for w in name.split() if w[:1].isupper() and not w.endswith(".")]
+    return names.gender(words[0]) if names is not None and len(name.split()) >= 2 and words else "u"
+
+
 def _first_name(ctx: DocContext, key: str) -> str:
     """The first word of the longest name of a cluster, when it has two words or more."""
     longest = max((m.text for m in ctx.mentions if (m.cluster or m.text) == key), key=len, default="")
@@ -121,7 +128,7 @@ class NameGender:
 
     weights: dict[str, float]
     bias: float
-    margin: float = 0.8
+    margin: float = 0.75
 
     def probability(self, name: str) -> float:
         z = self.bias + sum(self.weights.get(f, 0.0) for f in name_features(name.lower()))
@@ -156,13 +163,15 @@ def fit_names(ctxs: list[DocContext]) -> tuple[NameGender, dict[str, Any]]:
     from sklearn.linear_model import LogisticRegression
 
     rows: list[tuple[bool, str, int]] = []
-    seen: set[str] = set()
+    fold_of: dict[str, bool] = {}
     for k, ctx in enumerate(ctxs):
         for key, g in gender_votes(ctx).items():
             first = _first_name(ctx, key).lower()
-            if g in ("m", "f") and first and first not in seen:
-                seen.add(first)  # each name once, in the fold of its first document
-                rows.append((k % 5 == 4, first, int(g == "f")))
+            if g in ("m", "f") and first:
+                # one row per person and document; a name stays in the fold where it first
+                # appears, so that held-out names are names the model has not seen
+                held = fold_of.setdefault(first, k % 5 == 4)
+                rows.append((held, first, int(g == "f")))
 
     def fit(sel: list[tuple[bool, str, int]]) -> NameGender:
         vec = DictVectorizer()
@@ -287,6 +296,11 @@ def resolve(
     cands = _candidates(ctx, q.pos)
     if q.kind == "pron":
         cands = [c for c in cands if not (gender_of.get(c.key, "u") not in ("u", q.gender))]
+        # the subject of the same sentence, before the pronoun ("Coleman sought a delay because
+        # she claimed ..."): the model, fitted on repeated names, cannot learn this preference
+        here = [c for c in cands if c.sent_back == 0 and c.subject and not c.in_quote]
+        if len(here) == 1:
+            return here[0].mention
     scored = [
         (model.score(_features(ctx, q, c, gender_of.get(c.key, "u"), sources, last_source)), c) for c in cands
     ]
