@@ -4,6 +4,7 @@ function produces both), pagination, and bad input answered with a clear 4xx, ne
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -207,3 +208,22 @@ def test_corrections_through_the_api(writable: Any) -> None:
     undone = writable.post(f"/api/corrections/{correction}/undo")
     assert undone.status_code == 200 and undone.json()["undone"] == correction
     assert b["name"] not in writable.get(f"/api/entity?name={a['id']}").json()["aliases"]
+
+
+def test_kept_document_view_follows_corrections(writable: Any, ids: dict[str, str], monkeypatch: Any) -> None:
+    """Long documents' annotated text is kept between views; a correction rebuilds the graph
+    and the page then shows the corrected entities."""
+    from casegraph.server.routers import pages
+
+    monkeypatch.setattr(pages, "BIG_DOCUMENT", 0)  # keep every document's view
+    html = writable.get(f"/doc/{ids['herald']}").text
+    linked = set(re.findall(r'data-entity="([^"]+)"', html))
+    people = [e for e in writable.get("/api/entities?type=PERSON&limit=100").json() if e["id"] in linked]
+    assert len(people) >= 2
+    keep, gone = people[0], people[1]
+    assert writable.get(f"/doc/{ids['herald']}").text == html  # the kept view
+    merged = writable.post("/api/corrections/merge", json={"ids": [keep["id"], gone["id"]]})
+    assert merged.status_code == 200, merged.text
+    after = writable.get(f"/doc/{ids['herald']}").text
+    assert f'data-entity="{gone["id"]}"' not in after
+    assert f'data-entity="{keep["id"]}"' in after

@@ -5,7 +5,8 @@ page as escaped text, never as markup."""
 from __future__ import annotations
 
 import secrets
-from collections import Counter
+import threading
+from collections import Counter, OrderedDict
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -203,10 +204,7 @@ def document_page(request: Request, doc_id: str, case: Case = Depends(case_dep))
     doc = case.show(doc_id)
     if doc["id"] != doc_id:  # a Bates number or path prefix: show it under its id
         return RedirectResponse(f"/doc/{doc['id']}", status_code=303)
-    mentions = case.mentions(doc_id)
-    quotes = case.quotes(doc_id)
-    claims = case.claims(doc_id)
-    rhetoric = case.rhetoric(doc_id)
+    view = _annotated(request, case, doc_id, doc["text"])
     parent_id = doc.get("parent_id")
     parent = case.store.get_document(parent_id, with_text=False) if parent_id else None
     related = case.store.documents_meta([*doc["children"], *[d["doc_id"] for d in doc["near_duplicates"]]])
@@ -214,15 +212,50 @@ def document_page(request: Request, doc_id: str, case: Case = Depends(case_dep))
         request,
         "document.html",
         doc=doc,
-        text_html=document_html(doc["text"], mentions, quotes, claims, rhetoric),
         parent=parent,
         related=related,
-        labels=sorted(Counter(m["label"] for m in mentions).items()),
-        claim_types=sorted(Counter(c["type"] for c in claims).items()),
-        counts={"quotes": len(quotes), "claims": len(claims), "rhetoric": len(rhetoric)},
-        quotes=quotes,
         meta_rows=_meta_rows(doc),
+        **view,
     )
+
+
+BIG_DOCUMENT = 200_000  # characters: the annotated text of longer documents is kept for reuse
+_views: OrderedDict[tuple[str, str, int, str], dict[str, Any]] = OrderedDict()
+_views_lock = threading.Lock()
+
+
+def _annotated(request: Request, case: Case, doc_id: str, text: str) -> dict[str, Any]:
+    """The document's text with its highlight layers, and what the page says about them. For a
+    long document it is kept (a few of them) until the graph is rebuilt (every analysis and
+    correction does that) or the document is analysed with another model."""
+    key = (
+        str(state_of(request).config.db),
+        doc_id,
+        case.store.graph_version(),
+        case.store.analysis_model(doc_id) or "",
+    )
+    if len(text) >= BIG_DOCUMENT:
+        with _views_lock:
+            if key in _views:
+                _views.move_to_end(key)
+                return _views[key]
+    mentions = case.mentions(doc_id)
+    quotes = case.quotes(doc_id)
+    claims = case.claims(doc_id)
+    rhetoric = case.rhetoric(doc_id)
+    view: dict[str, Any] = {
+        "text_html": document_html(text, mentions, quotes, claims, rhetoric),
+        "labels": sorted(Counter(m["label"] for m in mentions).items()),
+        "claim_types": sorted(Counter(c["type"] for c in claims).items()),
+        "counts": {"quotes": len(quotes), "claims": len(claims), "rhetoric": len(rhetoric)},
+        "quotes": quotes,
+    }
+    if len(text) >= BIG_DOCUMENT:
+        with _views_lock:
+            _views[key] = view
+            while len(_views) > 8:
+                _views.popitem(last=False)
+    return view
 
 
 def _meta_rows(doc: Mapping[str, Any]) -> list[tuple[str, str]]:
