@@ -90,7 +90,7 @@ def test_post_needs_the_csrf_token(server_db: Path, tmp_path: Path, ids: dict[st
 def test_csrf_cookie_is_samesite_strict(server_db: Path) -> None:
     with make_client(server_db) as c:
         header = c.get("/").headers["set-cookie"]
-        assert "cg_csrf=" in header and "SameSite=Strict" in header
+        assert "cg_csrf=" in header and "SameSite=Strict" in header and "HttpOnly" in header
 
 
 def test_read_only_refuses_every_write(server_db: Path, tmp_path: Path, ids: dict[str, str]) -> None:

@@ -96,7 +96,7 @@ class SecurityMiddleware:
                     headers.append(
                         (
                             b"set-cookie",
-                            f"{CSRF_COOKIE}={new_csrf}; Path=/; SameSite=Strict".encode(),
+                            f"{CSRF_COOKIE}={new_csrf}; Path=/; SameSite=Strict; HttpOnly".encode(),
                         )
                     )
                 message["headers"] = headers
