@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 from rapidfuzz import fuzz
 
-from casegraph.check import calibration, embed
+from casegraph.check import calibration, embed, verifier
 from casegraph.check.calibration import Thresholds
 from casegraph.check.items import (
     DOCUMENT_CLAIM,
@@ -243,6 +243,7 @@ def check_article(
             "support": t.support,
             "verbatim": t.verbatim,
             "min_checkworthiness": t.min_checkworthiness,
+            "verifier_support": verifier.load().support,  # the bar paraphrased needs (check/verifier.py)
         },
     }
     if save:
