@@ -164,6 +164,8 @@ def find_quotes(ctx: DocContext, ranges: list[tuple[int, int]]) -> list[Quote]:
             continue
         c = a.candidate
         s, e = _trim(ctx.text, *c.content)
+        if c.form == "direct":  # stored without its outer quote marks, as before
+            s, e = _unquote(ctx.text, s, e)
         if e <= s:
             continue
         source = (
@@ -172,6 +174,8 @@ def find_quotes(ctx: DocContext, ranges: list[tuple[int, int]]) -> list[Quote]:
             else None
         )
         cue = Span(ctx.doc_id, c.cue_span[0], c.cue_span[1], ctx.text[c.cue_span[0] : c.cue_span[1]])
+        if c.how == "according":
+            cue = Span(cue.doc_id, cue.start, cue.end, "according to")
         quotes.append(
             Quote(
                 Span(ctx.doc_id, s, e, ctx.text[s:e]),
@@ -185,6 +189,23 @@ def find_quotes(ctx: DocContext, ranges: list[tuple[int, int]]) -> list[Quote]:
                 a.how,
             )
         )
+        if c.form == "mixed":  # the quoted words inside reported speech are the speaker's own
+            for qs, qe in marks:
+                fs, fe = _trim(ctx.text, qs, qe)
+                if s <= fs and fe <= e and fe > fs:
+                    quotes.append(
+                        Quote(
+                            Span(ctx.doc_id, fs, fe, ctx.text[fs:fe]),
+                            a.speaker,
+                            cue.text if c.cue is not None else "",
+                            True,
+                            source,
+                            cue if c.cue is not None else None,
+                            "direct",
+                            round(c.score, 3),
+                            a.how,
+                        )
+                    )
     covered = [q.span for q in quotes]
     for qs, qe in marks:
         s, e = _trim(ctx.text, qs, qe)
@@ -223,6 +244,17 @@ def _direct(ctx: DocContext, qs: int, qe: int) -> Quote | None:
     ci, cue = verb
     speaker = _speaker(ctx, ci, cue, qs, qe)
     return Quote(Span(ctx.doc_id, s, e, ctx.text[s:e]), speaker, cue.text, True)
+
+
+def _unquote(text: str, s: int, e: int) -> tuple[int, int]:
+    """[s, e) without the quote marks (and the comma or stop before a closing one) around it."""
+    if s < e and text[s] in "\"“«„‘'":
+        s += 1
+        while s < e and text[s] == "'":  # ''two apostrophes''
+            s += 1
+    while e > s and text[e - 1] in "\"”»’',.":
+        e -= 1
+    return _trim(text, s, e)
 
 
 def direct_cue(ctx: DocContext, qs: int, qe: int) -> tuple[int, Any] | None:

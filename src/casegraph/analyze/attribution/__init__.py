@@ -21,6 +21,7 @@ from casegraph.analyze.attribution.resolve import Query, genders, name_gender, q
 from casegraph.analyze.attribution.resolve import resolve as resolve_speaker
 from casegraph.analyze.attribution.spans import SPEECH, Candidate
 from casegraph.analyze.context import DocContext
+from casegraph.analyze.entities import TITLES
 
 FIRST_PERSON = frozenset({"i", "we", "me", "us"})
 
@@ -120,7 +121,10 @@ def name_run(tok: Any) -> list[Any]:
     right = tok.i
     while right + 1 < len(doc) and name_like(doc[right + 1]) and doc[right + 1].dep_ in ("flat", "compound"):
         right += 1
-    return [t for t in doc[left : right + 1] if not t.is_space]
+    run = [t for t in doc[left : right + 1] if not t.is_space]
+    while len(run) > 1 and run[0].lower_.rstrip(".") in TITLES:  # "President Tokayev" names Tokayev
+        run = run[1:]
+    return run
 
 
 def _whole_name(ctx: DocContext, ci: int, tok: Any, k: int) -> int:

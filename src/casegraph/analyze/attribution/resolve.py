@@ -28,9 +28,63 @@ from typing import Any
 
 from casegraph.analyze.attribution.model import LinearModel, load_model
 from casegraph.analyze.context import DocContext
-from casegraph.analyze.references import SUBJECT_DEPS, resolve_person_before
+from casegraph.analyze.references import ROLE_NOUNS, SUBJECT_DEPS, resolve_person_before
 
 MODEL_FILE = "speakers.json.gz"
+# nouns that describe a person ("the ambassador", "the Kazakh leader"); "the correspondence" does not
+PERSON_NOUNS = ROLE_NOUNS | frozenset(
+    {
+        "envoy",
+        "candidate",
+        "nominee",
+        "tycoon",
+        "oligarch",
+        "magnate",
+        "mayor",
+        "king",
+        "prince",
+        "premier",
+        "chancellor",
+        "author",
+        "reporter",
+        "journalist",
+        "columnist",
+        "activist",
+        "executive",
+        "founder",
+        "investor",
+        "adviser",
+        "advisor",
+        "aide",
+        "son",
+        "daughter",
+        "wife",
+        "husband",
+        "father",
+        "mother",
+        "brother",
+        "sister",
+        "man",
+        "woman",
+        "victim",
+        "witness",
+        "defendant",
+        "plaintiff",
+        "accuser",
+        "boss",
+        "chief",
+        "head",
+        "commander",
+        "general",
+        "dictator",
+        "strongman",
+        "ruler",
+        "president-elect",
+        "representative",
+        "congressman",
+        "congresswoman",
+    }
+)
 WINDOW = 4  # sentences back
 MALE = frozenset({"he", "him", "his", "himself"})
 FEMALE = frozenset({"she", "her", "hers", "herself"})
@@ -261,12 +315,23 @@ def _features(
         f.append("gender_agree" if q.gender == gender else "gender_clash")
     if q.noun:
         near = any(
-            q.noun in ctx.text[max(0, m.start - 40) : m.end + 80].lower()
+            _described(ctx.text[max(0, m.start - 40) : m.end + 80].lower(), q.noun)
             for m in ctx.mentions
             if (m.cluster or m.text) == c.key and not m.dropped
         )
         f.append("noun_near" if near else "noun_far")
     return f
+
+
+def _described(window: str, noun: str) -> bool:
+    """Whether `noun` stands in the window as a description of the person, not as a former
+    one ("former U.S. President Bill Clinton" is not "the U.S. president")."""
+    found = False
+    for m in re.finditer(r"\b" + re.escape(noun) + r"\b", window):
+        if re.search(r"\b(?:former|ex|late)\b[\w.\s-]{0,20}$", window[: m.start()]):
+            continue
+        found = True
+    return found
 
 
 def query_for(ctx: DocContext, ci: int, tok: Any) -> Query | None:
@@ -275,7 +340,11 @@ def query_for(ctx: DocContext, ci: int, tok: Any) -> Query | None:
     pos = ctx.tstart(ci, tok)
     if tok.pos_ == "PRON" and low in MALE | FEMALE:
         return Query(pos, "pron", "m" if low in MALE else "f")
-    if tok.pos_ == "NOUN" and any(c.lower_ in ("the", "this", "that") for c in tok.children):
+    if (
+        tok.pos_ == "NOUN"
+        and tok.lemma_.lower() in PERSON_NOUNS
+        and any(c.lower_ in ("the", "this", "that") for c in tok.children)
+    ):
         return Query(pos, "desc", "u", tok.lemma_.lower())
     return None
 
