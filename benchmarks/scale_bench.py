@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-ESTATE = ROOT.parent / "shared" / "corpus" / "epstein-estate"
+ESTATE = Path(os.environ.get("CASEGRAPH_SHARED", ROOT.parent / "shared")) / "corpus" / "epstein-estate"
 RESULTS = ROOT / "benchmarks" / "results" / "scale.json"
 
 

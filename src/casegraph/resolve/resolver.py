@@ -615,13 +615,23 @@ def _join_singles(clusters: Clusters, singles: list[Group], reps: dict[str, tupl
 # -- 3. entities ------------------------------------------------------------------------------
 
 
+_NO_ANCHOR = ("\uffff", 0, 0)  # groups without a span (e-mail parties only) come last
+
+
 def make_entities(groups: list[Group], clusters: Clusters) -> list[dict[str, Any]]:
     members: dict[int, list[Group]] = defaultdict(list)
     for g in groups:
         members[clusters.root(g.gid)].append(g)
     entities = []
     used_ids: set[str] = set()
-    for root, gs in sorted(members.items()):
+    # in an order that does not depend on the order documents were stored in (many writers
+    # store them in the order they finish): by each cluster's first span, so that a name two
+    # entities share gives its plain id to the same one whichever process built the case
+    for gs in members.values():
+        gs.sort(key=lambda g: (min(g.anchors, default=_NO_ANCHOR), g.gid))
+    for root, gs in sorted(
+        members.items(), key=lambda kv: (min(kv[1][0].anchors, default=_NO_ANCHOR), kv[0])
+    ):
         labels: Counter[str] = Counter()
         names: Counter[str] = Counter()
         keys: Counter[str] = Counter()
