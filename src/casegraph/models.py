@@ -8,7 +8,10 @@ document's *normalised* text (the text the store holds).
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal, NotRequired, TypedDict
+from typing import Any, Literal, NotRequired
+
+# typing_extensions' TypedDict: pydantic (the REST API's schemas) reads it on Python 3.11
+from typing_extensions import TypedDict
 
 DocKind = Literal["source", "article"]
 SegmentKind = Literal["page", "paragraph", "sentence", "block"]

@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Query
 
+from casegraph import models
 from casegraph.api import Case
 from casegraph.server.schemas import documented
 from casegraph.server.state import Page, case_dep
@@ -16,7 +17,7 @@ router = APIRouter(prefix="/api", tags=["analysis"])
 DocParam = Query(None, max_length=500, description="Only this document (id).")
 
 
-@router.get("/mentions", responses=documented("MentionRecord", many=True))
+@router.get("/mentions", responses=documented(models.MentionRecord, many=True))
 def mentions(
     doc: str | None = DocParam,
     label: str | None = Query(None, max_length=40),
@@ -27,13 +28,13 @@ def mentions(
     return page.slice(list(case.mentions(doc, label, page.end)))
 
 
-@router.get("/quotes", responses=documented("QuoteRecord", many=True))
+@router.get("/quotes", responses=documented(models.QuoteRecord, many=True))
 def quotes(doc: str | None = DocParam, page: Page = Depends(), case: Case = Depends(case_dep)) -> list[Any]:
     """Who is quoted saying what (`casegraph quotes --json`)."""
     return page.slice(list(case.quotes(doc, page.end)))
 
 
-@router.get("/claims", responses=documented("ClaimRecord", many=True))
+@router.get("/claims", responses=documented(models.ClaimRecord, many=True))
 def claims(
     doc: str | None = DocParam,
     type: Literal["fact", "opinion", "speculation", "prediction"] | None = None,
@@ -44,7 +45,7 @@ def claims(
     return page.slice(list(case.claims(doc, type, page.end)))
 
 
-@router.get("/relations", responses=documented("RelationRecord", many=True))
+@router.get("/relations", responses=documented(models.RelationRecord, many=True))
 def relations(
     doc: str | None = DocParam,
     kind: str | None = Query(None, max_length=40),
@@ -56,7 +57,7 @@ def relations(
     return page.slice(list(case.relations(doc, kind, typed)))
 
 
-@router.get("/rhetoric", responses=documented("RhetoricRecord", many=True))
+@router.get("/rhetoric", responses=documented(models.RhetoricRecord, many=True))
 def rhetoric(
     doc: str | None = DocParam,
     technique: str | None = Query(None, max_length=80),
@@ -70,7 +71,7 @@ def rhetoric(
 _info_lock = threading.Lock()
 
 
-@router.get("/info", responses=documented("InfoRecord", "CaseInfo"))
+@router.get("/info")
 def info(case: Case = Depends(case_dep)) -> Any:
     """The NLP pipeline, learned models and database counts (`casegraph info --json`)."""
     with _info_lock:  # loading the pipeline once is enough, even when asked twice at once

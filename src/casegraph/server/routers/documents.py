@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Query
 
+from casegraph import models
 from casegraph.api import Case
 from casegraph.server.schemas import documented
 from casegraph.server.state import Page, case_dep
@@ -15,13 +16,13 @@ router = APIRouter(prefix="/api", tags=["documents"])
 Kind = Literal["source", "article"]
 
 
-@router.get("/documents", responses=documented("DocumentRecord", many=True))
+@router.get("/documents", responses=documented(models.DocumentRecord, many=True))
 def documents(kind: Kind | None = None, page: Page = Depends(), case: Case = Depends(case_dep)) -> list[Any]:
     """Documents in path order (`casegraph docs --json`)."""
     return list(case.docs(kind=kind, limit=page.limit, offset=page.offset))
 
 
-@router.get("/documents/{key:path}", responses=documented("DocumentView"))
+@router.get("/documents/{key:path}", responses=documented(models.DocumentView))
 def document(key: str, case: Case = Depends(case_dep)) -> Any:
     """One document by id, Bates number or path as ingested (`casegraph show --json`)."""
     return case.show(key)
@@ -54,7 +55,7 @@ class SearchFilters:
         )
 
 
-@router.get("/search", responses=documented("SearchHit", many=True))
+@router.get("/search", responses=documented(models.SearchHit, many=True))
 def search(
     filters: SearchFilters = Depends(), page: Page = Depends(), case: Case = Depends(case_dep)
 ) -> list[Any]:
@@ -63,7 +64,7 @@ def search(
     return page.slice(filters.run(case, page.end))
 
 
-@router.get("/log", responses=documented("FileRecord", many=True))
+@router.get("/log", responses=documented(models.FileRecord, many=True))
 def log(
     status: Literal["ingested", "duplicate", "skipped", "failed"] | None = None,
     page: Page = Depends(),

@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Query
 
+from casegraph import models
 from casegraph.api import Case
 from casegraph.server.schemas import MergeIn, RenameIn, SplitIn, documented
 from casegraph.server.state import Page, case_dep
@@ -17,7 +18,7 @@ def _name(description: str = "An entity id, name, alias or misspelling.") -> Any
     return Query(..., min_length=1, max_length=300, description=description)
 
 
-@router.get("/entities", responses=documented("EntityRecord", many=True))
+@router.get("/entities", responses=documented(models.EntityRecord, many=True))
 def entities(
     type: str | None = Query(None, max_length=40),
     page: Page = Depends(),
@@ -27,13 +28,13 @@ def entities(
     return page.slice(list(case.entities(type=type, limit=page.end)))
 
 
-@router.get("/entity", responses=documented("EntityProfile", "EntityView"))
+@router.get("/entity")
 def entity(name: str = _name(), case: Case = Depends(case_dep)) -> Any:
     """Profile of an entity by id, name, alias or misspelling (`casegraph entity --json`)."""
     return case.entity(name)
 
 
-@router.get("/neighbors", responses=documented("NeighborsView", "Neighbors", "NeighborsRecord"))
+@router.get("/neighbors", responses=documented(models.NeighborsResult))
 def neighbors(
     name: str = _name(),
     kind: str | None = Query(None, max_length=40),
@@ -44,7 +45,7 @@ def neighbors(
     return case.neighbors(name, limit=limit, kind=kind)
 
 
-@router.get("/path", responses=documented("PathsView", "PathResult", "PathsRecord"))
+@router.get("/path", responses=documented(models.PathResult))
 def path(
     a: str = _name("From this entity."),
     b: str = _name("To this entity."),
@@ -56,13 +57,13 @@ def path(
     return case.path(a, b, k=k, max_hops=max_hops)
 
 
-@router.get("/timeline", responses=documented("TimelineView", "Timeline", "TimelineRecord"))
+@router.get("/timeline", responses=documented(models.TimelineResult))
 def timeline(name: str = _name(), case: Case = Depends(case_dep)) -> Any:
     """Dated statements about an entity (`casegraph timeline --json`)."""
     return case.timeline(name)
 
 
-@router.get("/communities", responses=documented("CommunityRecord", "Community", many=True))
+@router.get("/communities", responses=documented(models.Community, many=True))
 def communities(
     min_size: int = Query(2, ge=1, le=1000), page: Page = Depends(), case: Case = Depends(case_dep)
 ) -> list[Any]:
@@ -73,7 +74,7 @@ def communities(
 # -- corrections -----------------------------------------------------------------------------
 
 
-@router.get("/corrections", tags=["corrections"], responses=documented("CorrectionRecord", many=True))
+@router.get("/corrections", tags=["corrections"], responses=documented(models.CorrectionRecord, many=True))
 def corrections(page: Page = Depends(), case: Case = Depends(case_dep)) -> list[Any]:
     """Corrections made by people, in order (`casegraph corrections --json`)."""
     return page.slice(list(case.corrections()))
