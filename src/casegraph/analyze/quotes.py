@@ -164,8 +164,18 @@ def find_quotes(ctx: DocContext, ranges: list[tuple[int, int]]) -> list[Quote]:
             continue
         c = a.candidate
         s, e = _trim(ctx.text, *c.content)
-        if c.form == "direct":  # stored without its outer quote marks, as before
+        form = c.form
+        fragments = [
+            (fs, fe)
+            for fs, fe in (_trim(ctx.text, qs, qe) for qs, qe in marks)
+            if s <= fs and fe <= e and fe > fs
+        ]
+        if form == "mixed" and len(fragments) == 1 and fragments[0][1] - fragments[0][0] >= 0.8 * (e - s):
+            form, fragments = "direct", []  # a quote the parse cut short of its closing mark
+        if form == "direct":  # stored without its outer quote marks, as before
             s, e = _unquote(ctx.text, s, e)
+        elif ctx.text[s : s + 5].lower() == "that ":  # "said that ...": the words reported
+            s += 5
         if e <= s:
             continue
         source = (
@@ -181,18 +191,17 @@ def find_quotes(ctx: DocContext, ranges: list[tuple[int, int]]) -> list[Quote]:
                 Span(ctx.doc_id, s, e, ctx.text[s:e]),
                 a.speaker,
                 cue.text if c.cue is not None else "",
-                c.form == "direct",
+                form == "direct",
                 source,
                 cue if c.cue is not None else None,
-                c.form,
+                form,
                 round(c.score, 3),
                 a.how,
             )
         )
-        if c.form == "mixed":  # the quoted words inside reported speech are the speaker's own
-            for qs, qe in marks:
-                fs, fe = _trim(ctx.text, qs, qe)
-                if s <= fs and fe <= e and fe > fs:
+        if form == "mixed":  # the quoted words inside reported speech are the speaker's own
+            for fs, fe in fragments:
+                if s <= fs and fe <= e:
                     quotes.append(
                         Quote(
                             Span(ctx.doc_id, fs, fe, ctx.text[fs:fe]),
