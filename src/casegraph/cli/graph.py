@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from casegraph.cli import case_of, emit, json_option, main, table
-from casegraph.cli.safety import COUNT, changed, exact_entity, force_option, guard_outputs, text_argument
+from casegraph.cli.safety import COUNT, changed, force_option, guard_outputs, text_argument
 
 ENTITY_COLUMNS = ["id", "name", "type", "mentions", "documents", "aliases"]
 
@@ -126,7 +126,7 @@ def merge(ctx: click.Context, ids: tuple[str, ...], as_json: bool) -> None:
     """Merge entities into the first one. Kept as a correction, applied after every resolve.
     Each is an entity id or the exact name of one entity."""
     case = case_of(ctx)
-    found = [exact_entity(case, key, "merge") for key in ids]
+    found = [case.entity_to_change(key, "merge") for key in ids]
     emit(changed(found, "merged", case.merge(*(e["id"] for e in found))), as_json)
 
 
@@ -138,7 +138,7 @@ def merge(ctx: click.Context, ids: tuple[str, ...], as_json: bool) -> None:
 def split(ctx: click.Context, entity_id: str, aliases: tuple[str, ...], as_json: bool) -> None:
     """Split the mentions written as each ALIAS out of ENTITY_ID into an entity of its own."""
     case = case_of(ctx)
-    found = exact_entity(case, entity_id, "split")
+    found = case.entity_to_change(entity_id, "split")
     parts = [text_argument(a, "the alias") for a in aliases]
     emit(changed([found], "split", case.split(found["id"], *parts)), as_json)
 
@@ -153,7 +153,7 @@ def rename(ctx: click.Context, entity_id: str, name: str, type_: str | None, as_
     """Give an entity another name (and type)."""
     case = case_of(ctx)
     new_name = text_argument(name, "the new name")
-    found = exact_entity(case, entity_id, "rename")
+    found = case.entity_to_change(entity_id, "rename")
     result = case.rename(found["id"], new_name, type=text_argument(type_, "the type") if type_ else None)
     emit(changed([found], f"renamed to {new_name!r}", result), as_json)
 
@@ -166,7 +166,7 @@ def delete_entity(ctx: click.Context, entity_id: str, as_json: bool) -> None:
     """Delete a false entity (its mentions stay in the documents, unlinked). ENTITY_ID is an
     entity id or the exact name of one entity; otherwise the candidates are listed and nothing changes."""
     case = case_of(ctx)
-    found = exact_entity(case, entity_id, "delete-entity")
+    found = case.entity_to_change(entity_id, "delete-entity")
     emit(changed([found], "deleted", case.delete_entity(found["id"])), as_json)
 
 

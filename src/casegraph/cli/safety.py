@@ -16,6 +16,7 @@ import click
 
 from casegraph.cli import LazyCase, emit, json_option, main
 from casegraph.errors import InvalidInput, UnsafeOutput
+from casegraph.models import EntityRecord
 
 CASE_SUFFIXES = ("", "-wal", "-shm", "-journal")
 MAX_INT = 2**63 - 1  # what SQLite can hold
@@ -98,35 +99,7 @@ def text_argument(value: str, what: str) -> str:
 # -- entities named by people in commands that change them --------------------------------------
 
 
-def exact_entity(case: Any, key: str, action: str) -> dict[str, Any]:
-    """The one entity whose id is `key`, else whose name is exactly `key` (case aside).
-    Anything else is refused, listing the candidates, and nothing is changed."""
-    from casegraph.graph.lookup import candidates as lookup_candidates
-
-    key = key.strip()
-    if not key:
-        raise InvalidInput(f"{action}: the entity is empty; give its id (see `casegraph entities`)")
-    by_id = case.store.entity_summary(key)
-    if by_id is not None:
-        return dict(by_id)
-    entities = case.store.entity_names()
-    matches = [e for e in entities if e["name"] == key] or [
-        e for e in entities if e["name"].casefold() == key.casefold()
-    ]
-    if len(matches) == 1:
-        return dict(matches[0])
-    candidates = matches or lookup_candidates(case.store, key, limit=8)
-    listed = "; ".join(
-        f"{e['id']} ({e['name']}, {e['type']}, {e['mentions']} mentions)" for e in candidates[:8]
-    )
-    why = f"{len(matches)} entities are named {key!r}" if matches else f"no entity has the id or name {key!r}"
-    raise InvalidInput(
-        f"{action}: {why}; nothing was changed. "
-        + (f"Candidates: {listed}. Give the id." if listed else "See `casegraph entities`.")
-    )
-
-
-def changed(entities: Sequence[dict[str, Any]], action: str, result: dict[str, Any]) -> dict[str, Any]:
+def changed(entities: Sequence[EntityRecord], action: str, result: dict[str, Any]) -> dict[str, Any]:
     """The command's result with what it changed, also said on stderr (stdout stays JSON)."""
     refs = [{"id": e["id"], "name": e["name"], "type": e["type"]} for e in entities]
     names = ", ".join(f"{r['id']} ({r['name']}, {r['type']})" for r in refs)

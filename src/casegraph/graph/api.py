@@ -221,7 +221,7 @@ class GraphAPI:
         """Make several entities one (the first keeps its id). Stored, re-applied after every resolve."""
         from casegraph.resolve.corrections import reference
 
-        entities = self._full(names_or_ids)
+        entities = self._full(names_or_ids, "merge")
         if len({e["id"] for e in entities}) < 2:
             raise CasegraphError("merge needs at least two different entities")
         cid = self.store.add_correction("merge", {"entities": [reference(e) for e in entities]})
@@ -234,7 +234,7 @@ class GraphAPI:
 
         if not parts:
             raise CasegraphError("split needs the aliases to move out, e.g. split ID 'Hunter Biden'")
-        entity = self._full([name_or_id])[0]
+        entity = self._full([name_or_id], "split")[0]
         known = {parse_name(a, entity["type"]).key for a in [entity["name"], *entity["aliases"]]}
         missing = [p for p in parts if parse_name(p, entity["type"]).key not in known]
         if missing:
@@ -248,7 +248,7 @@ class GraphAPI:
     def rename(self, name_or_id: str, name: str, type: str | None = None) -> dict[str, Any]:
         from casegraph.resolve.corrections import reference
 
-        entity = self._full([name_or_id])[0]
+        entity = self._full([name_or_id], "rename")[0]
         cid = self.store.add_correction("rename", {"entity": reference(entity), "name": name, "type": type})
         return {"correction": cid, **self.resolve_after_correction()}
 
@@ -256,7 +256,7 @@ class GraphAPI:
         """Drop a false entity (its mentions stay, unlinked)."""
         from casegraph.resolve.corrections import reference
 
-        entity = self._full([name_or_id])[0]
+        entity = self._full([name_or_id], "delete-entity")[0]
         cid = self.store.add_correction("delete", {"entity": reference(entity)})
         return {"correction": cid, **self.resolve_after_correction()}
 
@@ -282,10 +282,17 @@ class GraphAPI:
 
     # -- helpers -----------------------------------------------------------------------------
 
-    def _full(self, names_or_ids: Any) -> list[dict[str, Any]]:
+    def entity_to_change(self, name_or_id: str, action: str) -> EntityRecord:
+        """The entity a correction names: an exact id or the exact name of one entity, never
+        a guess (a misspelling lists the candidates and changes nothing)."""
+        from casegraph.graph.lookup import exact_entity
+
+        return exact_entity(self.store, name_or_id, action)
+
+    def _full(self, names_or_ids: Any, action: str) -> list[dict[str, Any]]:
         out = []
         for key in names_or_ids:
-            found = self.find_entity(key)
+            found = self.entity_to_change(key, action)
             full = self.store.get_entity(found["id"])
             if full is None:
                 raise NotFoundError(f"no entity {key!r}")

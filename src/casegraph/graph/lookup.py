@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from rapidfuzz import fuzz, process
 
-from casegraph.errors import NotFoundError, StoreError
+from casegraph.errors import InvalidInput, NotFoundError, StoreError
 from casegraph.models import EntityRecord
 from casegraph.resolve.matching import compare_persons
 from casegraph.resolve.names import parse_other, parse_person, phonetic
@@ -93,6 +93,31 @@ def candidates(store: CaseStore, query: str, limit: int = 5) -> list[EntityRecor
     # equal scores: the order the index gave (most mentioned first)
     order = sorted(ranked, key=lambda entity_id: -ranked[entity_id])
     return _records(store, order[:limit])
+
+
+def exact_entity(store: CaseStore, key: str, action: str) -> EntityRecord:
+    """For commands that change entities (merge, split, rename, delete): the one entity whose
+    id is `key`, else whose name is exactly `key` (case aside). Anything else is refused,
+    listing the candidates, and nothing is changed."""
+    key = key.strip()
+    if not key:
+        raise InvalidInput(f"{action}: the entity is empty; give its id (see `casegraph entities`)")
+    by_id = store.entity_summary(key)
+    if by_id is not None:
+        return by_id
+    entities = store.entity_names()
+    matches = [e for e in entities if e["name"] == key] or [
+        e for e in entities if e["name"].casefold() == key.casefold()
+    ]
+    if len(matches) == 1:
+        return matches[0]
+    found = matches or candidates(store, key, limit=8)
+    listed = "; ".join(f"{e['id']} ({e['name']}, {e['type']}, {e['mentions']} mentions)" for e in found[:8])
+    why = f"{len(matches)} entities are named {key!r}" if matches else f"no entity has the id or name {key!r}"
+    raise InvalidInput(
+        f"{action}: {why}; nothing was changed. "
+        + (f"Candidates: {listed}. Give the id." if listed else "See `casegraph entities`.")
+    )
 
 
 def _records(store: CaseStore, entity_ids: list[str]) -> list[EntityRecord]:
