@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from casegraph.analyze.analyzer import DocAnalysis, Payload
     from casegraph.api import Case
     from casegraph.search.index import IndexSummary
+    from casegraph.store.interface import CaseStore
 
 MAX_BATCH_CHARS = 100_000
 MAX_BATCH_DOCS = 32
@@ -234,7 +235,7 @@ def embed_in_database(url: str, doc_ids: list[str]) -> IndexSummary:
     return build_index(worker_store(url), doc_ids)
 
 
-def embed_distributed(store: Any, client: Any, url: str, doc_ids: list[str] | None) -> dict[str, Any]:
+def embed_distributed(store: CaseStore, client: Any, url: str, doc_ids: list[str] | None) -> dict[str, Any]:
     """The sentence-embedding index (casegraph.search.index) built by tasks of
     EMBED_BATCH_DOCS source documents each; the summary `build_index` gives, summed."""
     import distributed
@@ -285,7 +286,7 @@ def resolve_once(case: Case) -> dict[str, Any]:
         return case.resolve()
 
 
-def _record_failure(store: Any, doc_id: str, model: str | None, error: str) -> None:
+def _record_failure(store: CaseStore, doc_id: str, model: str | None, error: str) -> None:
     from casegraph.analyze.analyzer import VERSION
 
     store.record_analysis_failure(doc_id, _label(model), VERSION, error)

@@ -5,9 +5,12 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from casegraph.errors import CasegraphError
+
+if TYPE_CHECKING:
+    from casegraph.store.interface import CaseStore
 
 
 @contextmanager
@@ -48,7 +51,7 @@ def dask_client(workers: int | None = None, scheduler: str | None = None) -> Ite
         cluster.close()
 
 
-def store_url(store: Any) -> str | None:
+def store_url(store: CaseStore) -> str | None:
     """The PostgreSQL URL of a store whose workers may write to it directly; None for SQLite."""
     url = getattr(store, "url", None)
     return url if isinstance(url, str) and url.startswith(("postgresql://", "postgres://")) else None
