@@ -164,9 +164,8 @@ def _polnear(root: Any, model: str | None, limit: int | None) -> dict[str, Any]:
             if m.cluster:
                 spans_of.setdefault(m.cluster, []).append((m.start, m.end))
         ours: list[tuple[list[tuple[int, int]], list[tuple[int, int]], list[tuple[int, int]]]] = []
-        for a in ctx.attributions:
-            if a.candidate.extra:
-                continue
+        for a in ctx.attributions:  # the cued quotes kept under the threshold too (`extra`):
+            # on PolNeAR train's held-out fold they add 0.0025 content F1 and 0.003 with the source
             local = [a.candidate.source] if a.candidate.source else []
             speaker = ctx.mentions[a.speaker] if a.speaker is not None else None
             named = spans_of.get(speaker.cluster, [(speaker.start, speaker.end)]) if speaker else []
