@@ -18,7 +18,8 @@ from casegraph.analyze.quotes import find_quotes
 from casegraph.analyze.relations import co_occurrences, find_relations
 from casegraph.models import Claim, Mention, Quote, Relation, Rhetoric, Segment, SegmentRecord, Span
 
-VERSION = "1"  # bump when extraction changes so that users know to re-analyze
+# bump when extraction changes so that users know to re-analyze (2: attribution model, text roles)
+VERSION = "2"
 
 
 @dataclass
