@@ -49,13 +49,34 @@ def _start(db: Path, *args: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
-def _interrupt(db: Path, args: tuple[str, ...], rng: random.Random, longest: float) -> int:
-    """Start the command KILLS times, each killed with SIGKILL after a random delay; returns
-    how many kills hit a running process. The database must be sound after each."""
+def _duration(db: Path, args: tuple[str, ...]) -> float:
+    """Seconds the command takes uninterrupted, timed on a copy of the case as it is now, so
+    that kills land inside the run however fast or loaded the machine is."""
+    scratch = db.with_name("timing.db")
+    for path in (scratch, Path(f"{scratch}-wal"), Path(f"{scratch}-shm")):
+        path.unlink(missing_ok=True)
+    if db.exists():
+        con = sqlite3.connect(db)
+        try:
+            con.execute("VACUUM INTO ?", (str(scratch),))
+        finally:
+            con.close()
+    started = time.monotonic()
+    proc = _start(scratch, *args)
+    proc.wait(timeout=300)
+    if proc.stderr:
+        proc.stderr.close()
+    return time.monotonic() - started
+
+
+def _interrupt(db: Path, args: tuple[str, ...], rng: random.Random) -> int:
+    """Start the command KILLS times, each killed with SIGKILL at a random point of its run;
+    returns how many kills hit a running process. The database must be sound after each."""
     hits = 0
     for _ in range(KILLS):
+        longest = _duration(db, args)
         proc = _start(db, *args)
-        delay = rng.uniform(0.3, longest)
+        delay = rng.uniform(0.1, 0.9) * longest
         try:
             proc.wait(timeout=delay)
         except subprocess.TimeoutExpired:
@@ -100,7 +121,7 @@ def test_kill_9_at_random_points_of_every_stage_then_rerun(built_case: Path, tmp
     hits: dict[str, int] = {}
 
     # ingest: killed while files are being stored, then resumed
-    hits["ingest"] = _interrupt(db, ("ingest", str(sources), "--no-progress"), rng, 3.0)
+    hits["ingest"] = _interrupt(db, ("ingest", str(sources), "--no-progress"), rng)
     _finish(db, "ingest", str(sources), "--no-progress")
     _finish(db, "ingest", str(articles), "--kind", "article", "--no-progress")
     got = counts(db)
@@ -109,14 +130,14 @@ def test_kill_9_at_random_points_of_every_stage_then_rerun(built_case: Path, tmp
 
     # analyze: killed while documents are analysed (one transaction per document)
     analyze = ("analyze", "--no-resolve", "--no-index", "--no-progress")
-    hits["analyze"] = _interrupt(db, analyze, rng, 8.0)
+    hits["analyze"] = _interrupt(db, analyze, rng)
     _finish(db, *analyze)
     got = counts(db)
     for table in ("analyses", "quotes", "claims"):  # mentions: after resolve, which adds e-mail parties
         assert got[table] == expected[table], (table, got, expected, why)
 
     # resolve: entities and the graph rebuilt, killed midway
-    hits["resolve"] = _interrupt(db, ("resolve",), rng, 5.0)
+    hits["resolve"] = _interrupt(db, ("resolve",), rng)
     _finish(db, "resolve")
     got = counts(db)
     for table in ("mentions", "entities", "relations", "graph_edges"):
@@ -126,7 +147,7 @@ def test_kill_9_at_random_points_of_every_stage_then_rerun(built_case: Path, tmp
     # runs killed midway while they compute and store), then a rerun gives the same report
     check = ("check", article_id(db), "--json")
     wanted = _summary(_finish(db, *check))
-    hits["check"] = _interrupt(db, check, rng, 8.0)
+    hits["check"] = _interrupt(db, check, rng)
     report = json.loads(_finish(db, *check).stdout)
     assert _summary(report) == wanted, why
     assert report["article"]["path"].endswith(ARTICLE)

@@ -113,11 +113,12 @@ def exact_entity(store: CaseStore, key: str, action: str) -> EntityRecord:
         return matches[0]
     found = matches or candidates(store, key, limit=8)
     listed = "; ".join(f"{e['id']} ({e['name']}, {e['type']}, {e['mentions']} mentions)" for e in found[:8])
-    why = f"{len(matches)} entities are named {key!r}" if matches else f"no entity has the id or name {key!r}"
-    raise InvalidInput(
-        f"{action}: {why}; nothing was changed. "
-        + (f"Candidates: {listed}. Give the id." if listed else "See `casegraph entities`.")
-    )
+    advice = f"Candidates: {listed}. Give the id." if listed else "See `casegraph entities`."
+    if matches:  # several entities share the name: the id decides
+        raise InvalidInput(
+            f"{action}: {len(matches)} entities are named {key!r}; nothing was changed. {advice}"
+        )
+    raise NotFoundError(f"{action}: no entity has the id or name {key!r}; nothing was changed. {advice}")
 
 
 def _records(store: CaseStore, entity_ids: list[str]) -> list[EntityRecord]:
