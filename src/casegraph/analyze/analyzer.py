@@ -172,3 +172,16 @@ def _init_worker(model: str | None) -> None:
 
 def _work(payloads: list[Payload]) -> list[DocAnalysis]:
     return analyze_batch(payloads, _worker_model)
+
+
+def run_summary(model: str, done: dict[str, Any], planned: int, seconds: float) -> dict[str, Any]:
+    """What an analysis run reports (`analyze --json`), in one process or on a cluster."""
+    return {
+        "model": model,
+        "documents": done["documents"],
+        "failed": done["failed"],
+        "words": done["words"],
+        "seconds": round(seconds, 2),
+        "words_per_second": round(done["words"] / seconds, 1) if seconds > 0 else 0.0,
+        "planned": planned,
+    }

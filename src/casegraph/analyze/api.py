@@ -42,7 +42,14 @@ class AnalysisAPI:
         fails is recorded with its error and the run goes on."""
         from tqdm import tqdm
 
-        from casegraph.analyze.analyzer import VERSION, Payload, _init_worker, _work, analyze_batch
+        from casegraph.analyze.analyzer import (
+            VERSION,
+            Payload,
+            _init_worker,
+            _work,
+            analyze_batch,
+            run_summary,
+        )
         from casegraph.analyze.pipeline import load_nlp, model_name
 
         name = model_name(model)
@@ -114,15 +121,7 @@ class AnalysisAPI:
                     bar.update(chars)
         bar.close()
         seconds = time.perf_counter() - started
-        summary = {
-            "model": label,
-            "documents": done["documents"],
-            "failed": done["failed"],
-            "words": done["words"],
-            "seconds": round(seconds, 2),
-            "words_per_second": round(done["words"] / seconds, 1) if seconds > 0 else 0.0,
-            "planned": total_docs,
-        }
+        summary = run_summary(label, done, total_docs, seconds)
         if index:  # every source sentence embedded once, for `check` (casegraph.search.index)
             from casegraph.search.index import build_index
 

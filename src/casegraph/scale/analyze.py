@@ -98,7 +98,7 @@ def analyze_distributed(
     import distributed
     from tqdm import tqdm
 
-    from casegraph.analyze.analyzer import VERSION, Payload
+    from casegraph.analyze.analyzer import VERSION, Payload, run_summary
 
     store = case.store
     url = store_url(store)
@@ -203,17 +203,7 @@ def analyze_distributed(
             save(outcomes[i])
     bar.close()
     seconds = time.perf_counter() - started
-    summary: dict[str, Any] = {
-        "model": label,
-        "documents": done["documents"],
-        "failed": done["failed"],
-        "words": done["words"],
-        "seconds": round(seconds, 2),
-        "words_per_second": round(done["words"] / seconds, 1) if seconds > 0 else 0.0,
-        "planned": total_docs,
-        "workers": workers,
-        "retried": retried,
-    }
+    summary = {**run_summary(label, done, total_docs, seconds), "workers": workers, "retried": retried}
     if index and url:  # workers embed source sentences and write the index themselves
         summary["index"] = embed_distributed(store, client, url, doc_ids)
     elif index:
