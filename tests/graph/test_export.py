@@ -70,6 +70,8 @@ def test_csv_and_neo4j_files(seeds_readonly, tmp_path, fmt):
     assert len(nodes) == out["nodes"] and len(edges) == out["edges"]
     ids = {n["id"] for n in nodes}
     assert all(e["source"] in ids and e["target"] in ids and e["evidence_docs"] for e in edges)
+    # the seeds are articles: every edge says its evidence is an article's, none passes for a source's
+    assert {e["evidence_kind"] for e in edges} == {"article"}
     if fmt == "neo4j":
         script = open(files["load.cypher"], encoding="utf-8").read()
         assert script.count("LOAD CSV WITH HEADERS") == 2

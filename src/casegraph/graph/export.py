@@ -1,7 +1,8 @@
 """Exports of the entity graph: GEXF and GraphML (Gephi, networkx, igraph), FollowTheMoney
 JSON lines (Aleph / OpenAleph), CSV of nodes and edges, and Neo4j LOAD CSV files.
 
-Every edge carries its kind, evidence count and the documents of its evidence; the
+Every edge carries its kind, evidence count, the documents of its evidence and whether that
+evidence comes from sources or from articles (`evidence_kind`); the
 FollowTheMoney export links each relationship to Document entities through `proof`.
 
 Spreadsheet formula injection: in the csv and neo4j files, a text cell that starts with
@@ -112,6 +113,11 @@ def _edge_docs(evidence: list[dict[str, Any]]) -> str:
     return " ".join(sorted({e["doc_id"] for e in evidence}))
 
 
+def _evidence_kind(edge: dict[str, Any]) -> str:
+    """Whether the edge rests on source documents or on articles (graph_edges.evidence)."""
+    return str(edge.get("evidence", "source"))
+
+
 def _edge_text(evidence: list[dict[str, Any]]) -> str:
     return evidence[0]["text"][:500] if evidence else ""
 
@@ -140,6 +146,7 @@ EDGE_ATTRS = [
     ("documents", "integer"),
     ("evidence_docs", "string"),
     ("evidence", "string"),
+    ("evidence_kind", "string"),
 ]
 
 
@@ -183,6 +190,7 @@ def write_gexf(store: CaseStore, nodes: Any, edges: Any, evidence: Any, out: Pat
             "directed": "true" if e["directed"] else "false",
             "evidence_docs": _edge_docs(ev),
             "evidence": _edge_text(ev),
+            "evidence_kind": _evidence_kind(e),
         }
         for i, (name, _) in enumerate(EDGE_ATTRS):
             ET.SubElement(values, "attvalue", {"for": str(i), "value": _xml(row[name])})
@@ -211,6 +219,7 @@ GRAPHML_EDGE = [
     ("weight", "double"),
     ("evidence_docs", "string"),
     ("evidence", "string"),
+    ("evidence_kind", "string"),
 ]
 
 
@@ -241,6 +250,7 @@ def write_graphml(store: CaseStore, nodes: Any, edges: Any, evidence: Any, out: 
             "weight": e["strength"],
             "evidence_docs": _edge_docs(ev),
             "evidence": _edge_text(ev),
+            "evidence_kind": _evidence_kind(e),
         }
         for name, _ in GRAPHML_EDGE:
             ET.SubElement(edge, "data", {"key": "e_" + name}).text = _xml(row[name])
@@ -273,6 +283,7 @@ def _edge_rows(edges: Any, evidence: Any, known: Any) -> Iterator[list[Any]]:
                 e["strength"],
                 _edge_docs(ev),
                 _edge_text(ev),
+                _evidence_kind(e),
             ]
 
 
@@ -287,6 +298,7 @@ EDGE_HEADER = [
     "strength",
     "evidence_docs",
     "evidence",
+    "evidence_kind",
 ]
 
 
@@ -318,7 +330,8 @@ LOAD CSV WITH HEADERS FROM 'file:///relationships.csv' AS row
 MATCH (a:Entity {id: row.source}), (b:Entity {id: row.target})
 CREATE (a)-[r:RELATED {kind: row.kind, predicate: row.predicate, directed: toInteger(row.directed) = 1,
     count: toInteger(row.count), documents: toInteger(row.documents), strength: toFloat(row.strength),
-    evidence_docs: split(row.evidence_docs, ' '), evidence: row.evidence}]->(b);
+    evidence_docs: split(row.evidence_docs, ' '), evidence: row.evidence,
+    evidence_kind: row.evidence_kind}]->(b);
 """
 
 
