@@ -19,8 +19,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from rapidfuzz import fuzz
-
 from casegraph.check import verifier
 from casegraph.check.calibration import Thresholds
 from casegraph.check.items import DESCRIBES, Item
@@ -32,7 +30,6 @@ from casegraph.check.speakers import (
     named_near,
     same_person,
 )
-from casegraph.check.text import fold
 
 SHORT_WORDS = 7
 JUDGED = 8  # candidates per item read by the verifier, best ranked first (about 3 ms each)
@@ -150,18 +147,6 @@ def _attributed_to(item: Item, c: Candidate, speaker: EvidenceSpeaker | None, re
     text = retriever.document(c.doc_id)["text"]
     window = _sentence_window(retriever, c)
     return named_near(item.speaker, text[window[0] : window[1]])
-
-
-def aligned(item: str, evidence: str, margin: int = 25) -> str:
-    """The part of the evidence that lines up with the item (whole when the item is longer):
-    a number or "not" elsewhere in a long sentence is not a conflict."""
-    a, b = fold(item), fold(evidence)
-    if len(a) >= len(b):
-        return b
-    m = fuzz.partial_ratio_alignment(a, b)
-    if m is None:
-        return b
-    return b[max(0, m.dest_start - margin) : m.dest_end + margin]
 
 
 def _speaker(retriever: Retriever, c: Candidate) -> EvidenceSpeaker | None:
