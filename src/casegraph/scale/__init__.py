@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from casegraph.scale.analyze import analyze_distributed
 from casegraph.scale.cluster import dask_client
+from casegraph.scale.embed import embed_on_workers
 from casegraph.scale.ingest import ingest_distributed
 
-__all__ = ["analyze_distributed", "dask_client", "ingest_distributed"]
+__all__ = ["analyze_distributed", "dask_client", "embed_on_workers", "ingest_distributed"]

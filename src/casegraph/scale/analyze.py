@@ -93,7 +93,8 @@ def analyze_distributed(
     resolve: bool = True,
 ) -> dict[str, Any]:
     """Analyze the documents `Case.analyze` would, as Dask tasks on `client`; then embed
-    the source sentences and resolve here (once, under a lock on PostgreSQL). Returns the
+    the source sentences on the workers (`casegraph.scale.embed` with SQLite) and resolve
+    here (once, under a lock on PostgreSQL). Returns the
     summary `analyze --json` prints, with `workers` and `retried` added."""
     import distributed
     from tqdm import tqdm
@@ -206,10 +207,10 @@ def analyze_distributed(
     summary = {**run_summary(label, done, total_docs, seconds), "workers": workers, "retried": retried}
     if index and url:  # workers embed source sentences and write the index themselves
         summary["index"] = embed_distributed(store, client, url, doc_ids)
-    elif index:
-        from casegraph.search.index import build_index
+    elif index:  # SQLite: workers embed, this process (the one writer) stores the vectors
+        from casegraph.scale.embed import embed_on_workers
 
-        summary["index"] = build_index(store, doc_ids, progress=show).to_dict()
+        summary["index"] = embed_on_workers(store, client, doc_ids, progress=show)
     if resolve and summary["documents"]:
         summary["resolve"] = resolve_once(case)
     return summary

@@ -22,6 +22,7 @@ from __future__ import annotations
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -53,6 +54,11 @@ class IndexSummary:
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+    def finish(self, seconds: float) -> None:
+        self.seconds = round(seconds, 2)
+        if self.seconds > 0:
+            self.sentences_per_second = round(self.sentences / self.seconds, 1)
+
 
 @dataclass(frozen=True)
 class Hit:
@@ -77,57 +83,53 @@ def quantize(vectors: npt.NDArray[np.float32]) -> tuple[npt.NDArray[np.int8], np
     return q, scales
 
 
-def build_index(
+@dataclass
+class EmbedBatch:
+    """One model run of `build_index`: the documents it indexes, each with its sentence spans
+    and their texts, and `fresh`, the distinct texts no earlier batch of the run embedded
+    (the only ones the model encodes; the others are taken from the run's cache)."""
+
+    docs: list[tuple[str, list[tuple[int, int]], list[str]]]
+    fresh: list[str]
+
+    @property
+    def doc_ids(self) -> list[str]:
+        return [d for d, _, _ in self.docs]
+
+
+Quantized = tuple[npt.NDArray[np.int8], npt.NDArray[np.float32]]
+
+
+def embed_quantized(texts: list[str]) -> Quantized:
+    """int8 vectors and their scales of `texts` (`fresh` of a batch): the work of one batch,
+    run here or as a Dask task (casegraph.scale.embed), with the same result."""
+    return quantize(embed.encode(texts))
+
+
+def plan_batches(
     store: CaseStore,
-    doc_ids: list[str] | None = None,
-    *,
     model: str = embed.STORE_KEY,
-    progress: bool = False,
-) -> IndexSummary:
-    """Embed the sentences of every source document (or of `doc_ids`) not yet indexed."""
-    summary = IndexSummary(model=model)
-    total = store.count_sources_without_vectors(model, doc_ids)
-    if total == 0:
-        return summary
-    began = time.perf_counter()
-    cache: dict[str, npt.NDArray[np.float32]] = {}
+    doc_ids: list[str] | None = None,
+    batch_sentences: int = BATCH_SENTENCES,
+) -> Iterator[EmbedBatch]:
+    """The batches of a `build_index` run, in order: source documents without vectors (by
+    rowid) gathered until a batch holds `batch_sentences` sentences. A text is fresh the
+    first time the run sees it (`IndexWriter` keeps its vector; both forget every text
+    past MAX_TEXT_CACHE, at the same points, so they stay in step)."""
+    seen: set[str] = set()
     pending: list[tuple[str, list[tuple[int, int]], list[str]]] = []
     size = 0
-    bar = None
-    if progress:
-        from tqdm import tqdm
 
-        bar = tqdm(total=total, unit="doc", desc="index", file=sys.stderr)
-
-    def flush() -> None:
-        nonlocal size
-        if not pending:
-            return
+    def batch() -> EmbedBatch:
+        nonlocal pending, size
         keys = [k for _, _, texts in pending for k in texts]
-        fresh = list(dict.fromkeys(k for k in keys if k not in cache))
-        if fresh:
-            for key, vector in zip(fresh, embed.encode(fresh), strict=True):
-                cache[key] = vector
-            summary.embedded += len(fresh)
-        rows: list[VectorRow] = []
-        for doc_id, spans, texts in pending:
-            vectors = (
-                np.stack([cache[k] for k in texts])
-                if texts
-                else np.zeros((0, embed.DIMENSIONS), dtype=np.float32)
-            )
-            q, scales = quantize(vectors)
-            flat = np.asarray(spans, dtype="<i4").reshape(-1)
-            rows.append((doc_id, len(texts), flat.tobytes(), q.tobytes(), scales.astype("<f4").tobytes()))
-            summary.documents += 1
-            summary.sentences += len(texts)
-        store.put_sentence_vectors(model, rows)
-        if bar is not None:
-            bar.update(len(pending))
-        pending.clear()
-        size = 0
-        if len(cache) > MAX_TEXT_CACHE:
-            cache.clear()
+        fresh = list(dict.fromkeys(k for k in keys if k not in seen))
+        seen.update(fresh)
+        out = EmbedBatch(pending, fresh)
+        if len(seen) > MAX_TEXT_CACHE:
+            seen.clear()
+        pending, size = [], 0
+        return out
 
     after = 0
     while True:
@@ -146,14 +148,89 @@ def build_index(
                     texts.append(" ".join(sentence.split())[:800])  # as embed.encode clips it
             pending.append((doc_id, spans, texts))
             size += len(texts)
-            if size >= BATCH_SENTENCES:
-                flush()
-    flush()
+            if size >= batch_sentences:
+                yield batch()
+    if pending:
+        yield batch()
+
+
+class IndexWriter:
+    """Stores the batches of a run in order, given the vectors of each batch's fresh texts;
+    keeps those vectors for the texts later batches repeat (as `plan_batches` expects)."""
+
+    def __init__(self, store: CaseStore, model: str, summary: IndexSummary):
+        self.store = store
+        self.model = model
+        self.summary = summary
+        self.cache: dict[str, tuple[npt.NDArray[np.int8], np.float32]] = {}
+        self.lost: set[str] = set()  # fresh texts of batches that failed: their documents fail
+
+    def write(self, batch: EmbedBatch, vectors: Quantized) -> list[str]:
+        """Store the batch; returns the documents left out (a text of theirs was lost)."""
+        q, scales = vectors
+        if len(q) != len(batch.fresh) or len(scales) != len(batch.fresh):
+            raise ValueError(f"{len(batch.fresh)} texts but {len(q)} vectors")
+        for key, row, scale in zip(batch.fresh, q, scales, strict=True):
+            self.cache[key] = (row, scale)
+        self.summary.embedded += len(batch.fresh)
+        rows: list[VectorRow] = []
+        skipped: list[str] = []
+        for doc_id, spans, texts in batch.docs:
+            if any(t not in self.cache for t in texts):
+                skipped.append(doc_id)
+                continue
+            dq = np.zeros((len(texts), embed.DIMENSIONS), dtype=np.int8)
+            ds = np.zeros(len(texts), dtype="<f4")
+            for j, t in enumerate(texts):
+                dq[j], ds[j] = self.cache[t]
+            flat = np.asarray(spans, dtype="<i4").reshape(-1)
+            rows.append((doc_id, len(texts), flat.tobytes(), dq.tobytes(), ds.tobytes()))
+            self.summary.documents += 1
+            self.summary.sentences += len(texts)
+        self.store.put_sentence_vectors(self.model, rows)
+        self._forget()
+        return skipped
+
+    def fail(self, batch: EmbedBatch) -> None:
+        """A batch whose vectors could not be made: none of it is stored, and the documents
+        of later batches that repeat one of its texts are left out too (a rerun does them)."""
+        self.lost.update(batch.fresh)
+        self._forget()
+
+    def _forget(self) -> None:
+        if len(self.cache) + len(self.lost) > MAX_TEXT_CACHE:
+            self.cache.clear()
+            self.lost.clear()
+
+
+def build_index(
+    store: CaseStore,
+    doc_ids: list[str] | None = None,
+    *,
+    model: str = embed.STORE_KEY,
+    progress: bool = False,
+    batch_sentences: int = BATCH_SENTENCES,
+) -> IndexSummary:
+    """Embed the sentences of every source document (or of `doc_ids`) not yet indexed.
+    casegraph.scale.embed runs the same batches on Dask workers, with the same vectors."""
+    summary = IndexSummary(model=model)
+    total = store.count_sources_without_vectors(model, doc_ids)
+    if total == 0:
+        return summary
+    began = time.perf_counter()
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=total, unit="doc", desc="index", file=sys.stderr)
+    writer = IndexWriter(store, model, summary)
+    for batch in plan_batches(store, model, doc_ids, batch_sentences):
+        writer.write(batch, embed_quantized(batch.fresh))
+        if bar is not None:
+            bar.update(len(batch.docs))
     if bar is not None:
         bar.close()
-    summary.seconds = round(time.perf_counter() - began, 2)
-    if summary.seconds > 0:
-        summary.sentences_per_second = round(summary.sentences / summary.seconds, 1)
+    summary.finish(time.perf_counter() - began)
     return summary
 
 
