@@ -9,9 +9,11 @@ The evidence's speaker is, in this order:
   pasted story, a reply's quoted history or a forwarded message (their author), or the
   sender's own text;
 - else the document's sender or author.
-Speakers are compared by resolved entity where both have one, else by name: partial names
-agree with full ones ("John Q." with "John Q. Smith"), a family name must agree, and first
-names too when both give one (Joe Biden is not Hunter Biden); a role given with a family name
+Speakers are compared by resolved entity where both have one, else by name with resolution's
+name library (resolve/matching.same_person): partial names agree with full ones ("John Q."
+with "John Q. Smith", "Ms. Doe" with "Jane Doe"), transliterations with each other
+("Назарбаев" with "Nazarbayev"), a family name must agree, and first names too when both give
+one (Joe Biden is not Hunter Biden); a role given with a family name
 ("lobbyist Doe") must stand next to that person in the source when the source names two
 persons of that family name.
 """
@@ -22,44 +24,12 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from rapidfuzz import fuzz
-
 from casegraph.check.items import Item, Speaker
 from casegraph.check.text import fold
+from casegraph.resolve.matching import person_words as _tokens
+from casegraph.resolve.matching import same_person as same_name
 from casegraph.store import CaseStore
 
-_FROM_HEADER = re.compile(r"^\s*From:\s*([^\n<\[]{2,80})", re.MULTILINE)
-TITLES = frozenset(
-    {
-        "mr",
-        "mrs",
-        "ms",
-        "miss",
-        "dr",
-        "prof",
-        "sir",
-        "president",
-        "senator",
-        "sen",
-        "rep",
-        "representative",
-        "ambassador",
-        "secretary",
-        "minister",
-        "judge",
-        "gov",
-        "governor",
-        "former",
-        "the",
-        "attorney",
-        "general",
-        "lobbyist",
-        "lawyer",
-        "diplomat",
-        "prosecutor",
-        "leader",
-    }
-)
 PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "you", "this", "that", "who", "which"})
 ROLE_WORDS = frozenset(
     {
@@ -181,11 +151,13 @@ def _sender(store: CaseStore, doc: dict[str, Any], start: int) -> EvidenceSpeake
     for name in (meta.get("from_name"), meta.get("from"), doc.get("author")):
         if isinstance(name, str) and name.strip():
             return EvidenceSpeaker(name.strip(), None, "author")
-    header = _FROM_HEADER.search(doc["text"][:800])
-    if header and start > header.end():
-        name = header.group(1).strip(" ;,_")
-        if name:
-            return EvidenceSpeaker(name, None, "sender")
+    # a header block near the top, as ingest stored it (ingest/email_header.py): its sender
+    headers = store.email_headers(doc["id"])
+    if headers is not None:
+        froms = [s for s in headers.of_kind("field") if s.field == "from" and s.start < 800]
+        senders = {s.number: s.author for s in headers.of_kind("header")}
+        if froms and senders.get(froms[0].number) and start > froms[0].end:
+            return EvidenceSpeaker(senders[froms[0].number], None, "sender")
     return None
 
 
@@ -200,43 +172,11 @@ def _inside_quote_marks(text: str, start: int, window: tuple[int, int]) -> bool:
 # -- comparing speakers ------------------------------------------------------------------
 
 
-def _tokens(name: str) -> list[str]:
-    """Folded name words without titles, suffixes or e-mail parts; "Surname, Given" turned round."""
-    name = fold(name.split("@")[0].replace(".", " ") if "@" in name else name)
-    if "," in name:
-        family, _, given = name.partition(",")
-        name = f"{given} {family}"
-    words = [t.strip(".'\"()") for t in re.split(r"\s+", name)]
-    return [t for t in words if t and t not in TITLES and t not in ("jr", "sr", "ii", "iii") and t.isalpha()]
-
-
-def _word_match(a: str, b: str) -> bool:
-    if len(a) == 1 or len(b) == 1:
-        return a[0] == b[0]
-    return a == b or (min(len(a), len(b)) >= 4 and fuzz.ratio(a, b) >= 85)
-
-
 def names_agree(a: str, b: str) -> bool | None:
     """True when one name is the other in part or whole ("John Q." / "John Q. Smith", "Doe" /
-    "Jane Doe"), False when they differ, None when either has no name words."""
-    ta, tb = _tokens(a), _tokens(b)
-    if not ta or not tb:
-        return None
-    short, long_ = (ta, tb) if len(ta) <= len(tb) else (tb, ta)
-    if len(short) == 1:
-        word = short[0]
-        if len(word) <= 2:  # an initial alone: "J" for "Jeffrey Epstein"
-            return word[0] in (long_[0][0], long_[-1][0])
-        return any(_word_match(word, w) for w in long_ if len(w) > 1)
-    # family names (last words) must agree unless the shorter is a given name and an initial
-    if _word_match(short[-1], long_[-1]):
-        return (
-            _word_match(short[0], long_[0])
-            if len(short[0]) > 1 and len(long_[0]) > 1
-            else short[0][0] == long_[0][0]
-        )
-    # "John Q." against "John Q. Smith": the shorter is the start of the longer
-    return all(_word_match(x, y) for x, y in zip(short, long_, strict=False))
+    "Jane Doe"), False when they differ, None when either has no name words: resolution's
+    judgement (resolve/matching.same_person)."""
+    return same_name(a, b)
 
 
 def same_person(speaker: Speaker, evidence: EvidenceSpeaker) -> bool | None:
@@ -261,7 +201,7 @@ def role_fits(speaker: Speaker, evidence_text: str, name: str) -> bool | None:
     roles = [w for w in _tokens_raw(speaker.text) if w in ROLE_WORDS]
     if not roles:
         return None
-    family = (_tokens(name) or [""])[-1]
+    family = (_tokens(name) or ("",))[-1]
     if not family:
         return None
     folded = fold(evidence_text)
@@ -274,7 +214,7 @@ def role_fits(speaker: Speaker, evidence_text: str, name: str) -> bool | None:
         if not any(r in around for r in roles):
             continue
         full = folded[max(0, m.start() - 30) : m.end()]
-        given = (_tokens(name) or [""])[0]
+        given = (_tokens(name) or ("",))[0]
         if len(_tokens(name)) < 2 or given in full:
             near_name = True
         else:

@@ -14,7 +14,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import JaroWinkler, Levenshtein
 
 from casegraph.resolve.blocking import FUNCTION_WORDS
-from casegraph.resolve.names import ParsedName, is_initial
+from casegraph.resolve.names import ParsedName, is_initial, parse_person, title_only
 
 
 @dataclass(frozen=True)
@@ -125,3 +125,52 @@ def compare_others(a: ParsedName, b: ParsedName) -> Judgement:
         return NO
     ratio = fuzz.ratio(a.key, b.key) / 100.0
     return Judgement(True, round(0.8 * ratio, 3), "near-identical name (spelling or OCR)")
+
+
+# -- two writings of a person's name, for the stages after resolution ---------------------
+
+
+def _person_written(text: str) -> ParsedName:
+    """A person's name as a text, a header or an address writes it ("jane.doe@x.org": Jane Doe)."""
+    if "@" in text:
+        text = text.split("@")[0].replace(".", " ").replace("_", " ")
+    return parse_person(text)
+
+
+def person_words(text: str) -> tuple[str, ...]:
+    """The words of a person's name as resolution reads it (ASCII, lower case, no titles or
+    suffixes, "Surname, Given" turned round, an address's local part); () for titles alone."""
+    return () if title_only(text) else _person_written(text).tokens
+
+
+def _parts_agree(a: str, b: str) -> bool:
+    if is_initial(a) or is_initial(b):
+        return a[0] == b[0]
+    return tokens_equal(a, b)[0]
+
+
+def same_person(a: str, b: str) -> bool | None:
+    """Whether two writings of a person's name name the same person, as resolution judges
+    names (compare_persons; a lone first name as inside a document): True for "Ms. Doe" /
+    "Jane Doe", "Nazarbayev" / "Назарбаев", "Epstein, Jeffrey" / "Jeffrey E. Epstein", and
+    for given names without a surname that begin the other ("John Q." / "John Q. Smith");
+    False for different given names (Joe Biden / Hunter Biden) or surnames; None when
+    either names nobody (a title alone, an initial alone, no letters)."""
+    if title_only(a) or title_only(b):
+        return None
+    pa, pb = _person_written(a), _person_written(b)
+    if not (_names_someone(pa) and _names_someone(pb)):
+        return None
+    if compare_persons(pa, pb).same:
+        return True
+    short, long_ = sorted((pa, pb), key=lambda p: len(p.tokens))
+    if short.is_single and long_.given and short.key == long_.given[0]:
+        return True  # a first name alone ("Kevan" for "Kevan Soto")
+    if len(short.tokens) > 1 and is_initial(short.surname):  # "John Q.": given names only
+        return all(_parts_agree(x, y) for x, y in zip(short.tokens, long_.tokens, strict=False))
+    return False
+
+
+def _names_someone(name: ParsedName) -> bool:
+    letters = [t for t in name.tokens if t.isalpha()]
+    return bool(letters) and not (len(letters) == 1 and len(letters[0]) <= 2)

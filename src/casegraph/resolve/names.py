@@ -100,6 +100,12 @@ def parse_person(text: str) -> ParsedName:
     return ParsedName(display=display, tokens=core, suffixes=suffixes, plain=stripped)
 
 
+def title_only(text: str) -> bool:
+    """Titles and roles alone ("the President", "Mr."): words that name nobody by themselves."""
+    display = invert_comma_name(clean_display(text))
+    return bool(display) and not _ROLE_PREFIX.sub("", remove_person_prefixes(display) + " ").strip()
+
+
 @lru_cache(maxsize=200_000)
 def parse_other(text: str) -> ParsedName:
     """Organisations and places: lower-case ASCII tokens without legal forms or a leading "the"."""
