@@ -1,5 +1,5 @@
 # casegraph: `make demo` sets everything up and runs the main job on the example;
-# `make test` runs the whole test suite. Both install what is missing first.
+# `make test` runs the whole test suite on SQLite and on PostgreSQL. Both install what is missing first.
 SHARED   ?= ../shared
 ESTATE   := $(SHARED)/corpus/epstein-estate
 SEEDS    := $(SHARED)/corpus/seeds
@@ -27,8 +27,15 @@ demo: setup
 	$(CG) check examples/pasted_story_article.txt  # who said what: each status, with both speakers
 	@if [ "$(SERVE)" != "0" ]; then echo "Serving the case: open http://127.0.0.1:$(PORT)/ (Ctrl-C stops it; make demo SERVE=0 skips this)"; $(CG) serve --port $(PORT); fi
 
+# The whole suite on SQLite, then the backend-generic tests on a throwaway PostgreSQL server
+# (tests marked sqlite_only or both_backends are left out there): one summary per backend.
+# `make test TEST_BACKENDS=sqlite` runs one pass only.
+TEST_BACKENDS ?= sqlite postgresql
 test: setup
-	.venv/bin/python -m pytest -q
+	@status=0; for backend in $(TEST_BACKENDS); do \
+	  echo "== tests on $$backend =="; \
+	  CASEGRAPH_TEST_DB=$$backend .venv/bin/python -m pytest -q $(PYTEST_ARGS) || status=1; \
+	done; exit $$status
 
 # Static checks (CI runs these before the tests).
 check: setup

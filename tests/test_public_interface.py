@@ -9,6 +9,7 @@ from pathlib import Path
 
 import casegraph
 from casegraph.cli import main
+from tests.conftest import new_case_db
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -28,7 +29,7 @@ def test_every_command_is_in_the_readme():
 
 
 def test_json_output_is_only_json(tmp_path):
-    db = tmp_path / "empty.db"
+    db = new_case_db(tmp_path, "empty.db")
     out = subprocess.run(
         [sys.executable, "-m", "casegraph", "--db", str(db), "docs", "--json"],
         capture_output=True,
@@ -39,7 +40,7 @@ def test_json_output_is_only_json(tmp_path):
 
 
 def test_unknown_document_is_a_clear_error(tmp_path):
-    db = tmp_path / "empty.db"
+    db = new_case_db(tmp_path, "empty.db")
     out = subprocess.run(
         [sys.executable, "-m", "casegraph", "--db", str(db), "show", "nope-nope"],
         capture_output=True,

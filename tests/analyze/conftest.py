@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ESTATE, SEED_BIDEN, SEED_KAZAKH, SEEDS
+from tests.conftest import ESTATE, SEED_BIDEN, SEED_KAZAKH, SEEDS, new_case_db
 
 
 def ingest_or_add(case, paths: list[Path], kind: str) -> None:
@@ -31,7 +31,7 @@ def ingest_or_add(case, paths: list[Path], kind: str) -> None:
 def seeds_case(tmp_path_factory, corpus):
     from casegraph.api import Case
 
-    case = Case(tmp_path_factory.mktemp("seeds") / "case.db")
+    case = Case(new_case_db(tmp_path_factory.mktemp("seeds")))
     ingest_or_add(case, sorted(SEEDS.glob("*.txt")), "article")
     summary = case.analyze(progress=False, resolve=False)
     assert summary["documents"] == 2 and not summary["failed"]

@@ -11,7 +11,7 @@ import pytest
 
 from casegraph.analyze.attribution.model import packaged
 from casegraph.check.speakers import names_agree
-from tests.conftest import ESTATE
+from tests.conftest import ESTATE, new_case_db
 
 PASTED = ESTATE / "Merged Documents" / "HOUSE_OVERSIGHT_029859.txt"  # Indyke e-mails a Palm Beach Post story
 
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.skipif(packaged() is None, reason="the attribution mode
 def pasted_case(tmp_path_factory, corpus):
     from casegraph.api import Case
 
-    case = Case(tmp_path_factory.mktemp("attribution") / "case.db")
+    case = Case(new_case_db(tmp_path_factory.mktemp("attribution")))
     case.ingest([str(PASTED)], kind="source", progress=False)
     case.analyze(progress=False, resolve=False)
     doc_id = case.store.document_id_for_sha256(hashlib.sha256(PASTED.read_bytes()).hexdigest())
@@ -95,7 +95,7 @@ def test_names_over_line_breaks_and_pronouns_resolve(tmp_path):
 
     path = tmp_path / "mail.eml"
     path.write_text(ISSUE_SHAPE, encoding="utf-8")
-    case = Case(tmp_path / "case.db")
+    case = Case(new_case_db(tmp_path))
     try:
         case.ingest([str(path)], kind="source", progress=False)
         case.analyze(progress=False, resolve=False)

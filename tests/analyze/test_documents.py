@@ -9,7 +9,7 @@ import pytest
 
 from casegraph.models import Document, Segment
 from tests.analyze.conftest import ingest_or_add
-from tests.conftest import ESTATE
+from tests.conftest import ESTATE, new_case_db
 
 EMAIL = ESTATE / "Emails" / "HOUSE_OVERSIGHT_011277.json"  # From: Ens, Amanda; To: Jeffrey E., Rich Kahn
 LONG = ESTATE / "Merged Documents" / "HOUSE_OVERSIGHT_012130.txt"
@@ -135,7 +135,7 @@ def test_two_processes_give_the_same_annotations(tmp_path, seeds_case):
     from casegraph.api import Case
     from tests.conftest import SEEDS
 
-    with Case(tmp_path / "two.db") as case:
+    with Case(new_case_db(tmp_path, "two.db")) as case:
         ingest_or_add(case, sorted(SEEDS.glob("*.txt")), "article")
         summary = case.analyze(processes=2, progress=False, resolve=False)
         assert summary["documents"] == 2 and not summary["failed"]

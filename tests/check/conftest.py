@@ -8,7 +8,7 @@ import hashlib
 
 import pytest
 
-from tests.conftest import ESTATE
+from tests.conftest import ESTATE, new_case_db
 
 MERGED = ESTATE / "Merged Documents"
 SOURCE = MERGED / "HOUSE_OVERSIGHT_023126.txt"  # Miami Herald story on Sloman, Acosta, Hamilton
@@ -46,7 +46,7 @@ def checked_case(tmp_path_factory: pytest.TempPathFactory):
     folder = tmp_path_factory.mktemp("check")
     article = folder / "article.txt"
     article.write_text(ARTICLE, encoding="utf-8")
-    case = Case(folder / "case.db")
+    case = Case(new_case_db(folder))
     case.ingest([str(SOURCE), *map(str, DISTRACTORS)], kind="source")
     case.analyze(progress=False)  # sources analyzed too: their quotes and speakers, resolved entities
     source_id = case.store.document_id_for_sha256(hashlib.sha256(SOURCE.read_bytes()).hexdigest())

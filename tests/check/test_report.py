@@ -10,6 +10,7 @@ import pytest
 
 from casegraph.check.report import to_html, to_markdown
 from tests.check.conftest import SOURCE
+from tests.conftest import new_case_db
 
 INJECTED = "<script>alert('owned')</script><img src=x onerror=alert(1)><a href=javascript:alert(2)>x</a>"
 
@@ -31,7 +32,7 @@ def hostile_report(tmp_path_factory: pytest.TempPathFactory):
         '"They cut a deal which they have to know was a failure," said Marci Hamilton, a law professor.\n',
         encoding="utf-8",
     )
-    with Case(folder / "case.db") as case:
+    with Case(new_case_db(folder)) as case:
         case.ingest([str(source)], kind="source")
         yield case.check(str(article))
 

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from casegraph.check.report import summary_line, to_html
-from tests.conftest import ESTATE, SEED_BIDEN, SEED_KAZAKH
+from tests.conftest import ESTATE, SEED_BIDEN, SEED_KAZAKH, new_case_db
 
 SUBJECT = re.compile(r"Biden|Kazakh|Nazarbayev|Massimov|Masimov|Tokayev|Aliyev", re.IGNORECASE)
 
@@ -23,7 +23,7 @@ def seed_case(tmp_path_factory: pytest.TempPathFactory):
         if SUBJECT.search(p.read_text(encoding="utf-8", errors="replace"))
     ]
     assert len(sources) >= 20
-    case = Case(tmp_path_factory.mktemp("seeds") / "case.db")
+    case = Case(new_case_db(tmp_path_factory.mktemp("seeds")))
     case.ingest([str(p) for p in sources], kind="source")
     yield case
     case.close()

@@ -16,7 +16,7 @@ import hashlib
 import numpy as np
 import pytest
 
-from tests.conftest import ESTATE
+from tests.conftest import ESTATE, new_case_db
 
 MERGED = ESTATE / "Merged Documents"
 SOURCE = MERGED / "HOUSE_OVERSIGHT_022977.txt"  # Raw Story piece pasted into an e-mail, 2017
@@ -56,7 +56,7 @@ PARAPHRASE = (
 def indexed_case(tmp_path_factory: pytest.TempPathFactory):
     from casegraph.api import Case
 
-    case = Case(tmp_path_factory.mktemp("semantic") / "case.db")
+    case = Case(new_case_db(tmp_path_factory.mktemp("semantic")))
     case.ingest([str(SOURCE), *map(str, DISTRACTORS)], kind="source")
     summary = case.analyze(progress=False, resolve=False)
     source_id = case.store.document_id_for_sha256(hashlib.sha256(SOURCE.read_bytes()).hexdigest())
@@ -126,7 +126,7 @@ def test_no_index_means_lexical_only(tmp_path):
     from casegraph.api import Case
     from casegraph.search import SentenceIndex
 
-    case = Case(tmp_path / "case.db")
+    case = Case(new_case_db(tmp_path))
     case.ingest([str(SOURCE)], kind="source")
     summary = case.analyze(progress=False, resolve=False, index=False)
     assert "index" not in summary

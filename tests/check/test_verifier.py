@@ -17,7 +17,7 @@ import pytest
 from casegraph.check import embed, verifier
 from casegraph.check.text import sentences
 from tests.check.conftest import item_with
-from tests.conftest import ESTATE
+from tests.conftest import ESTATE, new_case_db
 
 EMAIL = ESTATE / "Emails" / "HOUSE_OVERSIGHT_013482.json"
 LETTER = ESTATE / "Merged Documents" / "HOUSE_OVERSIGHT_030318.txt"
@@ -104,7 +104,7 @@ def report(tmp_path_factory: pytest.TempPathFactory):
     folder = tmp_path_factory.mktemp("verifier")
     article = folder / "stem-cells.txt"
     article.write_text(ARTICLE, encoding="utf-8")
-    case = Case(folder / "case.db")
+    case = Case(new_case_db(folder))
     case.ingest([str(EMAIL), str(LETTER), *map(str, OTHERS)], kind="source")
     case.analyze(progress=False)
     yield case.check(str(article))

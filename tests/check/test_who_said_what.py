@@ -13,7 +13,7 @@ import pytest
 from casegraph.analyze.attribution.model import packaged
 from casegraph.check.report import speakers, to_html, to_markdown
 from tests.check.conftest import MERGED, item_with
-from tests.conftest import ROOT
+from tests.conftest import ROOT, new_case_db
 
 SOURCE = MERGED / "HOUSE_OVERSIGHT_029859.txt"
 OTHERS = [MERGED / "HOUSE_OVERSIGHT_025231.txt", MERGED / "HOUSE_OVERSIGHT_023126.txt"]
@@ -26,7 +26,7 @@ pytestmark = pytest.mark.skipif(packaged() is None, reason="the attribution mode
 def report(tmp_path_factory, corpus):
     from casegraph.api import Case
 
-    case = Case(tmp_path_factory.mktemp("who") / "case.db")
+    case = Case(new_case_db(tmp_path_factory.mktemp("who")))
     case.ingest([str(SOURCE), *map(str, OTHERS)], kind="source", progress=False)
     case.analyze(progress=False)
     source_id = case.store.document_id_for_sha256(hashlib.sha256(SOURCE.read_bytes()).hexdigest())

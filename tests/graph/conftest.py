@@ -1,33 +1,31 @@
 """Fixtures of the graph tests: the two seed articles ingested and analyzed once (real spaCy
-pipeline, real SQLite), and a private copy of that database for each test that changes it."""
+pipeline, real SQLite or PostgreSQL: CASEGRAPH_TEST_DB), and a private copy of that case for
+each test that changes it."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import SEEDS
+from tests.conftest import SEEDS, copy_case, for_reading, new_case_db
 
 
 @pytest.fixture(scope="session")
-def seeds_db(tmp_path_factory, corpus) -> Path:
+def seeds_db(tmp_path_factory, corpus) -> Path | str:
     from casegraph.api import Case
 
-    path = tmp_path_factory.mktemp("seeds") / "seeds.db"
+    path = new_case_db(tmp_path_factory.mktemp("seeds"), "seeds.db")
     with Case(path) as case:
         case.ingest([SEEDS], kind="article")
         case.analyze()  # resolves at the end
         case.resolve()  # explicitly too, in case analysis was asked not to
-    return path
+    return for_reading(path)
 
 
-def copy_db(source: Path, target: Path) -> Path:
-    """A consistent copy (SQLite backup API: includes what is still in the WAL)."""
-    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
-        src.backup(dst)
-    return target
+def copy_db(source: Path | str, target: Path) -> Path | str:
+    """A private copy of a case (see tests.conftest.copy_case)."""
+    return copy_case(source, target)
 
 
 @pytest.fixture

@@ -3,6 +3,8 @@ undoable."""
 
 from __future__ import annotations
 
+import json
+
 
 def _entity_of_mention(case, doc_text: str):
     """Entity ids of the mentions written exactly so."""
@@ -55,9 +57,12 @@ def test_corrections_find_their_entity_by_anchors_when_the_id_changed(seeds_case
     rahall = seeds_case.find_entity("Rahall")
     correction = seeds_case.rename(rahall["id"], "Tanya Rahall")["correction"]
     # simulate an id that no longer exists (e.g. a resolver change renamed ids)
+    payload = json.loads(
+        seeds_case.store.scalar("SELECT payload FROM corrections WHERE id = ?", (correction,))
+    )
+    payload["entity"]["id"] = "ent-gone"
     seeds_case.store.conn.execute(
-        "UPDATE corrections SET payload = json_set(payload, '$.entity.id', 'ent-gone') WHERE id = ?",
-        (correction,),
+        "UPDATE corrections SET payload = ? WHERE id = ?", (json.dumps(payload), correction)
     )
     seeds_case.resolve()
     assert seeds_case.find_entity(rahall["id"])["name"] == "Tanya Rahall"

@@ -10,7 +10,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from tests.conftest import ESTATE, SEED_KAZAKH
+from tests.conftest import ESTATE, SEED_KAZAKH, new_case_db
 
 MERGED = ESTATE / "Merged Documents"
 SOURCES = [
@@ -23,7 +23,7 @@ SOURCES = [
 def mixed_case(tmp_path_factory: pytest.TempPathFactory):
     from casegraph.api import Case
 
-    path = tmp_path_factory.mktemp("evidence") / "case.db"
+    path = new_case_db(tmp_path_factory.mktemp("evidence"))
     case = Case(path)
     case.ingest([str(SEED_KAZAKH)], kind="article")
     case.ingest([str(p) for p in SOURCES], kind="source")

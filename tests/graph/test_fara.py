@@ -115,9 +115,9 @@ def test_register_relations_export_as_ftm_representation(seeds_case, fara_subset
 def test_a_file_that_is_not_a_register_is_a_clear_error(tmp_path):
     from casegraph.api import Case
     from casegraph.errors import IngestError
-    from tests.conftest import SEED_KAZAKH
+    from tests.conftest import SEED_KAZAKH, new_case_db
 
-    with Case(tmp_path / "c.db") as case, pytest.raises(IngestError, match="not a FARA"):
+    with Case(new_case_db(tmp_path)) as case, pytest.raises(IngestError, match="not a FARA"):
         case.ingest_fara(SEED_KAZAKH)
 
 

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from conftest_paths import ESTATE, SEED_KAZAKH, SEEDS
 
 from casegraph.cli import main
+from tests.conftest import new_case_db
 
 MERGED = ESTATE / "Merged Documents"
 LOAD_FILE = ESTATE / "HOUSE_OVERSIGHT_009_REPORT.csv"
@@ -31,7 +32,7 @@ def test_load_file_applies_whichever_comes_first(case, ingest, tmp_path):
     ingest(PATTERSON)
     ingest(LOAD_FILE)
     after = _bates(case, "HOUSE_OVERSIGHT_010486")
-    with Case(tmp_path / "other.db") as other:
+    with Case(new_case_db(tmp_path, "other.db")) as other:
         from casegraph.ingest.pipeline import ingest_paths
 
         ingest_paths(other.store, [str(LOAD_FILE)], progress=False)

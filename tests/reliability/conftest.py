@@ -1,6 +1,8 @@
 """A small real case (two seed articles, eight estate documents), built once per session and
 copied for each test; the CLI run as users run it (a separate process); and the check that a
-case database is intact after whatever a test did to it."""
+case database is intact after whatever a test did to it. The case is a SQLite file, or a
+PostgreSQL database with CASEGRAPH_TEST_DB=postgresql (tests about the SQLite file itself
+are marked sqlite_only)."""
 
 from __future__ import annotations
 
@@ -16,11 +18,12 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ESTATE, SEEDS
+from tests.conftest import ESTATE, SEEDS, copy_case, new_case_db
 
 ARTICLE = "000_91a462219fb05cc3.txt"  # the Kazakh seed: Nazarbayev, Aliyev, Epstein
 SOURCES = 8
 SEARCH = "Nazarbayev"
+COUNTED = ("documents", "mentions", "quotes", "claims", "entities", "files")
 
 
 def estate_sample(n: int = SOURCES) -> list[Path]:
@@ -72,13 +75,44 @@ class State:
     documents: set[str]
 
 
-def state(db: Path) -> State:
+def is_postgres(db: Path | str) -> bool:
+    return isinstance(db, str) and db.startswith("postgresql://")
+
+
+def read(db: Path | str, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+    """The rows of one query (SQLite's SQL), read without writing: the SQLite file opened
+    read-only, or the PostgreSQL database through the store's connection."""
+    if is_postgres(db):
+        from casegraph.store.postgres import PostgresStore
+
+        store = PostgresStore(str(db))
+        try:
+            return [tuple(row) for row in store.conn.execute(sql, params).fetchall()]
+        finally:
+            store.close()
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
-        counts = {
-            t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-            for t in ("documents", "mentions", "quotes", "claims", "entities", "files")
-        }
+        return con.execute(sql, params).fetchall()
+    finally:
+        con.close()
+
+
+def state(db: Path | str) -> State:
+    if is_postgres(db):
+        from casegraph.store.postgres import PostgresStore
+
+        store = PostgresStore(str(db))
+        try:
+            return State(
+                {t: int(store.scalar(f"SELECT count(*) FROM {t}")) for t in COUNTED},
+                {hit["doc_id"] for hit in store.search(SEARCH, limit=100_000)},
+                {r["id"] for r in store.query("SELECT id FROM documents")},
+            )
+        finally:
+            store.close()
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in COUNTED}
         found = {
             r[0]
             for r in con.execute(
@@ -93,14 +127,11 @@ def state(db: Path) -> State:
     return State(counts, found, documents)
 
 
-def assert_intact(db: Path, before: State, same: bool = True) -> None:
-    """The case database passes PRAGMA integrity_check, still holds every earlier document,
-    and the search that found documents before finds them again (through the CLI too)."""
-    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
-        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    finally:
-        con.close()
+def assert_intact(db: Path | str, before: State, same: bool = True) -> None:
+    """The case database passes PRAGMA integrity_check (SQLite), still holds every earlier
+    document, and the search that found documents before finds them again (through the CLI too)."""
+    if not is_postgres(db):
+        assert read(db, "PRAGMA integrity_check")[0][0] == "ok"
     after = state(db)
     assert before.documents <= after.documents
     assert before.found and before.found <= after.found
@@ -114,7 +145,7 @@ def assert_intact(db: Path, before: State, same: bool = True) -> None:
 
 
 @pytest.fixture(scope="session")
-def built_case(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def built_case(tmp_path_factory: pytest.TempPathFactory) -> Path | str:
     """A case with the seed articles and eight estate sources, analyzed and resolved."""
     from casegraph.api import Case
 
@@ -126,7 +157,7 @@ def built_case(tmp_path_factory: pytest.TempPathFactory) -> Path:
         shutil.copy(seed, articles / seed.name)
     for src in estate_sample():
         shutil.copy(src, sources / src.name)
-    db = root / "case.db"
+    db = new_case_db(root)
     with Case(db) as case:
         case.ingest([sources], kind="source", progress=False)
         case.ingest([articles], kind="article", progress=False)
@@ -135,8 +166,10 @@ def built_case(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def case_db(built_case: Path, tmp_path: Path) -> Path:
-    """A copy of the analyzed case in the test's own folder."""
+def case_db(built_case: Path | str, tmp_path: Path) -> Path | str:
+    """A copy of the analyzed case in the test's own folder (PostgreSQL: a new database)."""
+    if is_postgres(built_case):
+        return copy_case(built_case, tmp_path / "case.db")
     db = tmp_path / "case.db"
     con = sqlite3.connect(built_case)
     try:
@@ -147,14 +180,10 @@ def case_db(built_case: Path, tmp_path: Path) -> Path:
     return db
 
 
-def article_id(db: Path) -> str:
-    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
-        row = con.execute("SELECT id FROM documents WHERE path LIKE ?", (f"%{ARTICLE}",)).fetchone()
-    finally:
-        con.close()
-    assert row is not None
-    return str(row[0])
+def article_id(db: Path | str) -> str:
+    rows = read(db, "SELECT id FROM documents WHERE path LIKE ?", (f"%{ARTICLE}",))
+    assert rows
+    return str(rows[0][0])
 
 
 def write_files(folder: Path, files: Sequence[tuple[str | bytes, bytes]]) -> Path:

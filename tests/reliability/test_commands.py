@@ -5,21 +5,16 @@ names): real commands on a copy of a real case."""
 from __future__ import annotations
 
 import json
-import sqlite3
 import time
 from pathlib import Path
 
 import pytest
 
-from tests.reliability.conftest import assert_intact, cli, no_traceback, state
+from tests.reliability.conftest import assert_intact, cli, no_traceback, read, state
 
 
-def _corrections(db: Path) -> int:
-    con = sqlite3.connect(db)
-    try:
-        return int(con.execute("SELECT count(*) FROM corrections").fetchone()[0])
-    finally:
-        con.close()
+def _corrections(db: Path | str) -> int:
+    return int(read(db, "SELECT count(*) FROM corrections")[0][0])
 
 
 def test_destructive_commands_take_an_exact_entity_or_change_nothing(case_db: Path) -> None:

@@ -15,9 +15,14 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import SEEDS
 from tests.reliability.conftest import ARTICLE, article_id, cli, estate_sample
 
+pytestmark = pytest.mark.sqlite_only(
+    "reads the SQLite file while the writer is killed; PostgreSQL's kill test is tests/scale/test_concurrency.py"
+)
 KILLS = 2  # per stage
 SEED = int(os.environ.get("CASEGRAPH_FAULT_SEED", str(int(time.time()))))
 TABLES = (

@@ -8,7 +8,6 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-import sqlite3
 import sys
 import tarfile
 import tempfile
@@ -24,7 +23,8 @@ from hypothesis import strategies as st
 from casegraph.api import Case
 from casegraph.cli import main, run
 from casegraph.ingest.pipeline import ingest_paths
-from tests.reliability.conftest import SEARCH, assert_intact, state
+from tests.conftest import copy_case, new_case_db
+from tests.reliability.conftest import SEARCH, assert_intact, is_postgres, read, state
 
 FUZZ = settings(
     max_examples=int(os.environ.get("CASEGRAPH_FUZZ_EXAMPLES", "25")),
@@ -71,19 +71,14 @@ def _sandbox() -> Iterator[Path]:
         yield Path(tmp)
 
 
-def _accounted(summary: dict[str, object], db: Path, given: int) -> None:
+def _accounted(summary: dict[str, object], db: Path | str, given: int) -> None:
     counts = summary["counts"]
     assert isinstance(counts, dict)
     assert sum(counts[k] for k in ("ingested", "duplicate", "skipped", "failed", "unchanged")) >= given
-    con = sqlite3.connect(db)
-    try:
-        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        unexplained = con.execute(
-            "SELECT count(*) FROM files WHERE status IN ('skipped', 'failed') AND reason = ''"
-        ).fetchone()[0]
-        assert unexplained == 0
-    finally:
-        con.close()
+    if not is_postgres(db):
+        assert read(db, "PRAGMA integrity_check")[0][0] == "ok"
+    unexplained = read(db, "SELECT count(*) FROM files WHERE status IN ('skipped', 'failed') AND reason = ''")
+    assert unexplained[0][0] == 0
 
 
 @FUZZ
@@ -99,7 +94,7 @@ def test_random_files_are_ingested_or_refused_with_a_reason(files: list[tuple[by
             names.add(name)
             with open(os.path.join(os.fsencode(folder), name), "wb") as fh:
                 fh.write(data)
-        db = root / "case.db"
+        db = new_case_db(root)
         before = _tree(root)
         with Case(db) as case:
             summary = ingest_paths(case.store, [str(folder)], progress=False, stderr=io.StringIO())
@@ -144,7 +139,7 @@ def test_random_archive_trees_never_write_outside(
                     info = tarfile.TarInfo(name)
                     info.size = len(data)
                     tf.addfile(info, io.BytesIO(data))
-        db = root / "case.db"
+        db = new_case_db(root)
         before = _tree(root)
         with Case(db) as case:
             summary = ingest_paths(case.store, [str(archive)], progress=False, stderr=io.StringIO())
@@ -201,19 +196,22 @@ def command_lines(draw: st.DrawFn) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def fuzz_case(built_case: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("fuzz-cli")
-    db = root / "case.db"
-    con = sqlite3.connect(built_case)
-    con.execute("VACUUM INTO ?", (str(db),))
-    con.close()
-    return db
+def fuzz_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sandbox the random commands run in (and the SQLite case's folder)."""
+    return tmp_path_factory.mktemp("fuzz-cli")
+
+
+@pytest.fixture(scope="module")
+def fuzz_case(built_case: Path | str, fuzz_root: Path) -> Path | str:
+    return copy_case(built_case, fuzz_root / "case.db")
 
 
 @settings(FUZZ, max_examples=int(os.environ.get("CASEGRAPH_FUZZ_CLI_EXAMPLES", "60")))
 @given(argv=command_lines())
-def test_random_arguments_to_every_command_get_a_message(argv: list[str], fuzz_case: Path) -> None:
-    root = fuzz_case.parent
+def test_random_arguments_to_every_command_get_a_message(
+    argv: list[str], fuzz_case: Path | str, fuzz_root: Path
+) -> None:
+    root = fuzz_root
     argv = [_safe(a, root) for a in argv]
     outside = _tree(root.parent) - _tree(root)
     out, err = io.StringIO(), io.StringIO()

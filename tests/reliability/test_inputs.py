@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import sqlite3
 import tarfile
 import zipfile
 from pathlib import Path
@@ -16,7 +15,15 @@ from pypdf import PdfWriter
 
 from tests.conftest import SEED_BIDEN, SEED_KAZAKH
 from tests.ingest.samples import text_pdf
-from tests.reliability.conftest import assert_intact, cli, estate_sample, no_traceback, state, write_files
+from tests.reliability.conftest import (
+    assert_intact,
+    cli,
+    estate_sample,
+    no_traceback,
+    read,
+    state,
+    write_files,
+)
 
 
 def _log(db: Path) -> dict[str, dict[str, str]]:
@@ -106,9 +113,7 @@ def test_one_stray_byte_does_not_reencode_a_utf8_file(case_db: Path, tmp_path: P
     result = cli(case_db, "ingest", str(path), "--json", "--no-progress")
     assert result.returncode == 0, result.stderr
     assert str(path) in _search(case_db, "Алматы")
-    con = sqlite3.connect(case_db)
-    meta = json.loads(con.execute("SELECT meta FROM documents WHERE path = ?", (str(path),)).fetchone()[0])
-    con.close()
+    meta = json.loads(read(case_db, "SELECT meta FROM documents WHERE path = ?", (str(path),))[0][0])
     assert meta["encoding"] == "utf-8"
     assert meta["encoding_repaired"].startswith("1 invalid byte")
     # a file without valid UTF-8 is still read in a single-byte code page, not "repaired"

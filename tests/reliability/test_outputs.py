@@ -8,9 +8,12 @@ import os
 import re
 from pathlib import Path
 
+import pytest
+
 from tests.reliability.conftest import ARTICLE, article_id, assert_intact, cli, no_traceback, state
 
 
+@pytest.mark.sqlite_only("outputs aimed at the SQLite file, its links and its -wal")
 def test_no_command_writes_over_the_case_database(case_db: Path, tmp_path: Path) -> None:
     before = state(case_db)
     original = case_db.read_bytes()

@@ -27,6 +27,8 @@ from tests.reliability.conftest import (
     state,
 )
 
+pytestmark = pytest.mark.sqlite_only("corrupt, truncated, read-only and full SQLite files")
+
 
 def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()

@@ -5,14 +5,14 @@ from __future__ import annotations
 import pytest
 
 from casegraph.resolve.emails import parties_in_text, parties_of, valid_address
-from tests.conftest import ESTATE
+from tests.conftest import ESTATE, new_case_db
 
 
 @pytest.fixture(scope="module")
 def email_case(tmp_path_factory, corpus):
     from casegraph.api import Case
 
-    with Case(tmp_path_factory.mktemp("emails") / "case.db") as case:
+    with Case(new_case_db(tmp_path_factory.mktemp("emails"))) as case:
         case.ingest([ESTATE / "Emails"], kind="source")
         case.resolve()
         yield case
@@ -69,7 +69,7 @@ def test_header_blocks_in_ocr_text_join_addresses_and_connect_people(tmp_path, c
     from casegraph.api import Case
 
     merged = ESTATE / "Merged Documents"
-    with Case(tmp_path / "case.db") as case:
+    with Case(new_case_db(tmp_path)) as case:
         case.ingest(
             [merged / f"HOUSE_OVERSIGHT_{n}.txt" for n in ("018084", "021761", "019338")], kind="source"
         )

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from casegraph.resolve.resolver import resolve_rows
-from tests.conftest import ESTATE, SEED_KAZAKH
+from tests.conftest import ESTATE, SEED_KAZAKH, new_case_db
 
 # A letter to Congress forwarded in an estate e-mail thread: former President Abdoulaye Wade
 # and his son, former Minister Karim Wade, then "President Wade" (the father) and "Mr. Wade"
@@ -106,7 +106,7 @@ def aliyev_case(tmp_path_factory: pytest.TempPathFactory, corpus):
     folder = tmp_path_factory.mktemp("aliyev")
     (folder / "cable.txt").write_text(CABLE, encoding="utf-8")
     (folder / "baku.txt").write_text(BAKU, encoding="utf-8")
-    case = Case(folder / "case.db")
+    case = Case(new_case_db(folder))
     case.ingest([str(SEED_KAZAKH)], kind="article")
     case.ingest([str(folder / "cable.txt"), str(folder / "baku.txt")], kind="source")
     case.analyze(progress=False, index=False)

@@ -13,12 +13,15 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from casegraph.api import Case
 from casegraph.store.interface import CaseStore
 from tests.conftest import ESTATE, ROOT, postgres_store
 from tests.scale.test_distributed import snapshot
 
 FILES = [str(p) for p in sorted((ESTATE / "Emails").glob("HOUSE_OVERSIGHT_*.json"))[10:16]]
+pytestmark = pytest.mark.both_backends  # always on PostgreSQL (postgres_store)
 WRITERS = 4
 CODE = "import sys, json; from tests.scale.test_concurrency import writer; writer(*json.loads(sys.argv[1]))"
 

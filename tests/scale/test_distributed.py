@@ -15,6 +15,7 @@ from casegraph.scale import analyze_distributed, dask_client, ingest_distributed
 from tests.conftest import ESTATE, SEED_BIDEN, SEED_KAZAKH, postgres_store
 
 EMAILS = [str(p) for p in sorted((ESTATE / "Emails").glob("HOUSE_OVERSIGHT_*.json"))[:4]]
+pytestmark = pytest.mark.both_backends  # one test per backend, each opening its own
 ARTICLES = [str(SEED_KAZAKH), str(SEED_BIDEN)]
 
 

@@ -6,7 +6,6 @@ change the case get a copy of it."""
 from __future__ import annotations
 
 import socket
-import sqlite3
 import threading
 import time
 from collections.abc import Iterator
@@ -15,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ESTATE, SEED_KAZAKH, SEEDS
+from tests.conftest import ESTATE, SEED_KAZAKH, SEEDS, copy_case, for_reading, new_case_db
 
 SOURCES = [
     ESTATE / "Emails" / "HOUSE_OVERSIGHT_011277.json",
@@ -55,23 +54,25 @@ def hostile_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 @pytest.fixture(scope="session")
-def server_db(tmp_path_factory: pytest.TempPathFactory, corpus: Path, hostile_files: dict[str, Path]) -> Path:
+def server_db(
+    tmp_path_factory: pytest.TempPathFactory, corpus: Path, hostile_files: dict[str, Path]
+) -> Path | str:
+    """The built case (SQLite or PostgreSQL: CASEGRAPH_TEST_DB), for tests that only read."""
     from casegraph.api import Case
 
-    path = tmp_path_factory.mktemp("server") / "case.db"
+    path = new_case_db(tmp_path_factory.mktemp("server"))
     with Case(path) as case:
         case.ingest([SEEDS], kind="article", progress=False)
         case.ingest([str(hostile_files["html"])], kind="article", progress=False)
         case.ingest([*map(str, SOURCES), str(hostile_files["memo"])], kind="source", progress=False)
         case.analyze(progress=False)
         case.check(str(SEED_KAZAKH))
-    return path
+    return for_reading(path)
 
 
-def copy_db(source: Path, target: Path) -> Path:
-    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
-        src.backup(dst)
-    return target
+def copy_db(source: Path | str, target: Path) -> Path | str:
+    """A private copy of a case (see tests.conftest.copy_case)."""
+    return copy_case(source, target)
 
 
 @pytest.fixture(scope="session")
@@ -94,7 +95,7 @@ def ids(server_db: Path, hostile_files: dict[str, Path]) -> dict[str, str]:
         }
 
 
-def make_client(db: Path, **options: Any) -> Any:
+def make_client(db: Path | str, **options: Any) -> Any:
     from fastapi.testclient import TestClient
 
     from casegraph.server import ServerConfig, create_app

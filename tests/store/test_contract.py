@@ -38,6 +38,7 @@ BACKENDS: dict[str, Callable[[Path], CaseStore]] = {
     "postgresql": postgres_store,
 }
 EMAILS = sorted((ESTATE / "Emails").glob("HOUSE_OVERSIGHT_*.json"))[:6]
+pytestmark = pytest.mark.both_backends  # each test runs on every backend in BACKENDS
 
 
 @pytest.fixture(scope="module", params=sorted(BACKENDS))

@@ -15,6 +15,8 @@ from casegraph.store.postgres import migrations
 from casegraph.store.postgres.dialect import translate, tsquery
 from tests.conftest import ESTATE, SEEDS, postgres_store
 
+pytestmark = pytest.mark.both_backends  # compares a SQLite and a PostgreSQL case itself
+
 
 def test_every_sqlite_migration_has_its_postgres_twin() -> None:
     sqlite = sorted(

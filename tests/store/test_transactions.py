@@ -15,8 +15,8 @@ def _add(conn, action: str) -> None:
     conn.execute("INSERT INTO corrections(action, payload) VALUES (?, '{}')", (action,))
 
 
-def test_failed_inner_block_is_rolled_back_alone(tmp_path):
-    store = open_store(tmp_path / "t.db")
+def test_failed_inner_block_is_rolled_back_alone(case_db):
+    store = open_store(case_db)
     with store.transaction() as conn:
         _add(conn, "outer")
         with pytest.raises(RuntimeError), store.transaction() as inner:
@@ -25,8 +25,8 @@ def test_failed_inner_block_is_rolled_back_alone(tmp_path):
     assert [r["action"] for r in store.query("SELECT action FROM corrections")] == ["outer"]
 
 
-def test_failed_outer_block_keeps_nothing(tmp_path):
-    store = open_store(tmp_path / "t.db")
+def test_failed_outer_block_keeps_nothing(case_db):
+    store = open_store(case_db)
     with pytest.raises(RuntimeError), store.transaction() as conn:
         _add(conn, "outer")
         with store.transaction() as inner:
@@ -34,4 +34,4 @@ def test_failed_outer_block_keeps_nothing(tmp_path):
         raise RuntimeError("boom")
     assert _count(store) == 0
     store.close()
-    assert _count(open_store(tmp_path / "t.db")) == 0
+    assert _count(open_store(case_db)) == 0

@@ -105,11 +105,18 @@ class Cluster:
         )
         wait_for(self.url)
 
-    def create_database(self, name: str) -> str:
-        """A new, empty database; its URL."""
+    def create_database(self, name: str, template: str | None = None) -> str:
+        """A new database, empty or a copy of the database `template` (its name; nobody may
+        be connected to it while it is copied); its URL."""
+        copy = f' TEMPLATE "{template}" STRATEGY FILE_COPY' if template else ""
         with psycopg.connect(self.url, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"{copy}')
         return self.url.rsplit("/", 1)[0] + "/" + name
+
+    def drop_database(self, name: str) -> None:
+        """Drop a database, closing whatever connections to it are left."""
+        with psycopg.connect(self.url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     def stop(self) -> None:
         if self.data.exists():
@@ -134,14 +141,16 @@ _shared_lock = threading.Lock()
 _databases = 0
 
 
-def shared_database(prefix: str = "case") -> str:
-    """A fresh database on this process's shared throwaway cluster (started if needed)."""
+def shared_database(prefix: str = "case", template: str | None = None) -> str:
+    """A fresh database on this process's shared throwaway cluster (started if needed):
+    empty, or a copy of the database at the URL `template` (on the same cluster)."""
     global _shared, _databases
     with _shared_lock:
         if _shared is None:
             _shared = Cluster.start_in()
         _databases += 1
-        return _shared.create_database(f"{prefix}_{os.getpid()}_{_databases}")
+        source = template.rsplit("/", 1)[1] if template else None
+        return _shared.create_database(f"{prefix}_{os.getpid()}_{_databases}", source)
 
 
 def stop_shared() -> None:
