@@ -20,6 +20,7 @@ from casegraph.check.api import CheckAPI
 from casegraph.errors import CasegraphError, NotFoundError
 from casegraph.graph.api import GraphAPI
 from casegraph.ingest.api import IngestAPI
+from casegraph.models import AnalyzeSummary, CheckReport, IngestSummary
 from casegraph.store import CaseStore, open_store
 
 
@@ -35,7 +36,7 @@ class Case(IngestAPI, AnalysisAPI, GraphAPI, CheckAPI):
 
     def analyze(
         self, doc_ids: list[str] | None = None, *, resolve: bool = True, **options: Any
-    ) -> dict[str, Any]:
+    ) -> AnalyzeSummary:
         """Analyze documents (see `analyze_documents`), then resolve entities and rebuild the
         graph when anything new was analyzed (resolve=False leaves that for later)."""
         summary = self.analyze_documents(doc_ids, **options)
@@ -43,7 +44,7 @@ class Case(IngestAPI, AnalysisAPI, GraphAPI, CheckAPI):
             summary["resolve"] = self.resolve()
         return summary
 
-    def check(self, article: str | Path, *, save: bool = True, analyze: bool = True) -> dict[str, Any]:
+    def check(self, article: str | Path, *, save: bool = True, analyze: bool = True) -> CheckReport:
         """Check an article's quotes and check-worthy claims against the `source` documents.
 
         `article` is a stored document (id, id prefix, Bates number, path as ingested), or the
@@ -91,13 +92,10 @@ class Case(IngestAPI, AnalysisAPI, GraphAPI, CheckAPI):
         self.close()
 
 
-def _failure(result: dict[str, Any]) -> str:
+def _failure(result: IngestSummary) -> str:
     """The first reason an ingest run gives for storing nothing."""
-    for key in ("failed", "skipped", "errors"):
-        rows = result.get(key)
-        if rows:
-            first = rows[0]
-            return str(first.get("reason", first) if isinstance(first, dict) else first)
+    for problem in result["errors"]:
+        return problem["reason"]
     return "no document was stored"
 
 

@@ -8,13 +8,13 @@ document's *normalised* text (the text the store holds).
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal, NotRequired
+from typing import Any, Literal, NamedTuple, NotRequired
 
 # typing_extensions' TypedDict: pydantic (the REST API's schemas) reads it on Python 3.11
 from typing_extensions import TypedDict
 
 DocKind = Literal["source", "article"]
-SegmentKind = Literal["page", "paragraph", "sentence", "block"]
+SegmentKind = Literal["page", "paragraph", "sentence", "block", "header", "field", "name", "message"]
 ClaimType = Literal["fact", "opinion", "speculation", "prediction"]
 VerdictStatus = Literal["supported", "paraphrased", "misattributed", "contradicted", "not_found"]
 
@@ -57,6 +57,42 @@ class Segment:
     boilerplate: bool = False
     role: str = ""  # kind "block": authored | forwarded | quoted | pasted | narration (text inside text)
     author: str = ""  # who wrote a block, when known
+    field: str = ""  # kinds "field" and "name": the e-mail header field (from, to, cc, date, subject...)
+
+
+@dataclass
+class EmailParty:
+    """A sender or recipient of an e-mail document, as ingest found it (table email_parties)."""
+
+    role: str  # from | to | cc | bcc
+    name: str
+    address: str  # lower case, "" when none or redacted
+    start: int  # the header line naming the party (0, 0 when not found)
+    end: int
+    text: str
+    block: int = -1  # offset of its header block's From: line; -1: the document's own header
+
+
+@dataclass
+class EmailHeaders:
+    """An e-mail document's header structure, parsed once at ingest (ingest/email_header.py)
+    and read by every later stage. Segments (kind, number = header block index):
+    "header" a header block (start: its first line; end: where its body begins; role "top"
+    for the document's own header, "embedded" for a quoted or forwarded one; author: its
+    sender as written); "field" one header line (`field`: from, to, cc, bcc, date, sent,
+    subject, importance, attachments); "name" a person named in a From/To/Cc/Bcc line of the
+    top header (the span of its PERSON mention; `field`: the line's); "message" where a
+    quoted or forwarded message begins in the text (role quoted | forwarded, author)."""
+
+    segments: list[Segment] = field(default_factory=list)
+    parties: list[EmailParty] = field(default_factory=list)
+
+    def body_start(self) -> int:
+        """Where the body of the document's own message begins (0: no header at the top)."""
+        return next((s.end for s in self.segments if s.kind == "header" and s.role == "top"), 0)
+
+    def of_kind(self, kind: SegmentKind) -> list[Segment]:
+        return [s for s in self.segments if s.kind == kind]
 
 
 @dataclass
@@ -514,3 +550,372 @@ class CorrectionRecord(TypedDict):
     payload: dict[str, Any]
     created_at: str
     undone: bool
+
+
+class ResolveKey(NamedTuple):
+    """A key incremental resolution blocks new names against (store table `resolve_keys`):
+    which entity carries a name, an address, a full name or a blocking key (resolve/state.py)."""
+
+    entity_id: str
+    kind: str  # name | single | leftover | address | person | pblock | sblock | other | oblock | full
+    key: str
+    surname: str = ""
+    given: str = ""
+    data: str = ""
+
+
+# -- Run summaries: what `ingest --json` and `analyze --json` print ---------------------------
+
+
+class FileProblem(TypedDict):
+    """A file an ingest run skipped or failed, and why (also in the ingest log)."""
+
+    path: str
+    status: str  # skipped | failed
+    reason: str
+
+
+class CorpusPassSummary(TypedDict):
+    """The corpus-wide pass at the end of an ingest run: near-duplicates and boilerplate."""
+
+    near_duplicate_links: int
+    boilerplate_lines: int
+    line_threshold: int
+    paragraphs_marked: int
+
+
+class IngestSummary(TypedDict):
+    """`ingest --json`: files by outcome (ingested, duplicate, skipped, failed, unchanged),
+    the files skipped or failed with their reason, and what the case holds after the run
+    (`workers`: a run on a Dask cluster, casegraph.scale)."""
+
+    counts: dict[str, int]
+    errors: list[FileProblem]
+    documents: int
+    files: int
+    elapsed_s: float
+    workers: NotRequired[int]
+    corpus: NotRequired[CorpusPassSummary]
+
+
+class AnalysisFailure(TypedDict):
+    doc_id: str
+    error: str
+
+
+class SentenceIndexSummary(TypedDict):
+    """What one run of the sentence index (casegraph.search.index) embedded."""
+
+    documents: int
+    sentences: int
+    embedded: int
+    seconds: float
+    sentences_per_second: float
+    model: str
+
+
+# resolve's summary: counts (mentions, entities, edges by kind, name keys...) and seconds, by name
+ResolveSummary = dict[str, float]
+
+
+class AnalyzeSummary(TypedDict):
+    """`analyze --json`: one analysis run, in one process or on a cluster (workers, retried)."""
+
+    model: str
+    documents: int
+    failed: list[AnalysisFailure]
+    words: int
+    seconds: float
+    words_per_second: float
+    planned: int
+    index: NotRequired[SentenceIndexSummary]
+    resolve: NotRequired[ResolveSummary]
+    workers: NotRequired[int]
+    retried: NotRequired[int]
+
+
+class DocumentToAnalyze(TypedDict):
+    """A document an analysis run reads: its row number (to page through), id, text, meta."""
+
+    rowid: int
+    id: str
+    text: str
+    meta: dict[str, Any]
+
+
+class AnalysisRun(TypedDict):
+    """Analyzed documents of one model, analysis version and status."""
+
+    model: str
+    version: str
+    status: str  # done | failed
+    documents: int
+    words: int | None
+
+
+class AnalysisState(TypedDict):
+    """The analyses log: documents by model, version and status, and the failures."""
+
+    runs: list[AnalysisRun]
+    failed: list[AnalysisFailure]
+
+
+class LearnedModels(TypedDict):
+    checkworthiness: str | None  # the packaged model's file, None when absent
+    rhetoric: str  # the packaged model's file, else "lexicon"
+
+
+class AnalysisInfo(TypedDict):
+    """`info --json`: the NLP pipeline, the learned models and what the case holds."""
+
+    model: str
+    model_version: str
+    spacy: str
+    components: list[str]
+    analysis_version: str
+    casegraph: str
+    learned: LearnedModels
+    counts: dict[str, int]
+    analyses: list[AnalysisRun]
+    failed: list[AnalysisFailure]
+
+
+# -- Load files: production metadata by Bates number ----------------------------------------
+
+# One load-file row: column (as casegraph.ingest.formats.loadfile names it) -> non-empty cell.
+# Every row has "bates_begin"; the other columns are whatever the production exported.
+LoadRow = dict[str, str]
+
+
+class BoilerplateLine(TypedDict):
+    """A line repeated in many documents of the production (stamps, footers, disclaimers)."""
+
+    hash: str  # the normalised line's 63-bit hash, as text
+    text: str
+    documents: int
+
+
+# -- The check stage's inputs, as the store returns them ------------------------------------
+
+
+class SpeakerColumns(TypedDict):
+    """The speaker mention of a quote or claim and its resolved entity (all None if none)."""
+
+    speaker_mention: int | None
+    speaker_text: str | None
+    speaker_start: int | None
+    speaker_end: int | None
+    speaker_entity: str | None
+    speaker_name: str | None
+
+
+class ArticleQuoteRow(SpeakerColumns):
+    id: int
+    start: int
+    end: int
+    text: str
+    cue: str
+    direct: int
+
+
+class ArticleClaimRow(SpeakerColumns):
+    id: int
+    start: int
+    end: int
+    text: str
+    type: ClaimType
+    hedges: list[TextSpan]
+    boosters: list[TextSpan]
+    checkworthiness: float
+
+
+class SourceQuoteRow(SpeakerColumns):
+    start: int
+    end: int
+    text: str
+    cue: str
+
+
+class RhetoricSpan(TypedDict):
+    """A rhetoric finding within one document (also the check report's `context.rhetoric`)."""
+
+    start: int
+    end: int
+    text: str
+    technique: str
+    score: float
+
+
+class SpanMention(TypedDict):
+    """A mention inside a span of a document, with its resolved entity's name."""
+
+    id: int
+    start: int
+    end: int
+    text: str
+    label: str
+    entity_id: str | None
+    entity_name: str | None
+
+
+class AttributionRow(TypedDict):
+    """A quote (statement) of a document with the source as the text names it, how its
+    speaker was found, and the speaker's mention and entity."""
+
+    start: int
+    end: int
+    text: str
+    cue: str
+    form: str
+    direct: int
+    source_start: int | None
+    source_end: int | None
+    source_text: str
+    speaker_how: str  # name | pronoun | description | role, "" when no speaker was found
+    score: float
+    speaker_mention: int | None
+    speaker_text: str | None
+    speaker_entity: str | None
+    speaker_name: str | None
+
+
+class DocumentHits(TypedDict):
+    """A source document that mentions some of the entities looked for."""
+
+    doc_id: str
+    entities: int
+    hits: int
+
+
+# -- The check report: what `check --json` prints and /api/checks/ID returns ------------------
+
+
+class CheckArticle(TypedDict):
+    id: str
+    title: str
+    path: str
+
+
+class CheckSummary(TypedDict):
+    """Items checked, counts by status, speculation, sources searched, seconds taken."""
+
+    items: int
+    quotes: int
+    claims: int
+    supported: int
+    paraphrased: int
+    misattributed: int
+    contradicted: int
+    not_found: int
+    speculative: int
+    speculation_share: float
+    speculative_not_found: int
+    sources: int
+    seconds: float
+
+
+class ArticleSpeaker(TypedDict):
+    """Who the article says spoke: the entity's first name (else the text), the entity, the text."""
+
+    name: str
+    entity_id: str | None
+    text: str
+
+
+class VerdictEvidence(TypedDict):
+    """A source sentence a verdict rests on, with its document and who speaks in it."""
+
+    doc_id: str
+    path: str
+    title: str
+    bates: str | None
+    start: int
+    end: int
+    text: str
+    speaker: str | None
+    speaker_entity: str | None
+    speaker_source: str | None  # quote in the source | sender | author | ...
+    speaker_said_as: str | None
+    speaker_resolved: str | None
+    role: str | None  # quote | authored | pasted | narration | quoted | forwarded
+    date: str | None
+    score: float
+    cosine: float
+    lexical: float
+    verbatim: float
+
+
+class Searched(TypedDict):
+    terms: list[str]
+    names: list[str]
+    documents: int
+
+
+class Cue(TypedDict):
+    """A hedge or booster of a checked item (offsets None when the analysis gave none)."""
+
+    start: int | None
+    end: int | None
+    text: str
+
+
+class ItemContext(TypedDict):
+    """How the article frames an item: claim type, check-worthiness, hedges, rhetoric."""
+
+    claim_type: str | None
+    checkworthiness: float | None
+    about_documents: bool
+    speculative: bool
+    hedges: list[Cue]
+    boosters: list[Cue]
+    rhetoric: list[RhetoricSpan]
+
+
+class CheckedItem(TypedDict):
+    """One quote or claim of the article with its verdict and evidence."""
+
+    kind: Literal["quote", "claim"]
+    text: str
+    start: int
+    end: int
+    status: VerdictStatus
+    score: float
+    reason: str
+    evidence: list[VerdictEvidence]
+    speaker: ArticleSpeaker | None
+    searched: Searched
+    context: ItemContext
+
+
+class CheckThresholds(TypedDict):
+    support: float
+    verbatim: float
+    min_checkworthiness: float
+    verifier_support: float
+
+
+class CheckStamp(TypedDict):
+    """The stored report's row: its id, and when it was stored (on reading it back)."""
+
+    id: int
+    created_at: NotRequired[str]
+
+
+class CheckReport(TypedDict):
+    """`check --json`: an article's items checked against the source documents."""
+
+    article: CheckArticle
+    summary: CheckSummary
+    items: list[CheckedItem]
+    thresholds: CheckThresholds
+    check: NotRequired[CheckStamp]
+
+
+class CheckListing(TypedDict):
+    """The latest check of an article, as the overview lists it."""
+
+    id: int
+    article_id: str
+    created_at: str
+    title: str
+    summary: CheckSummary

@@ -5,18 +5,34 @@ process only reads documents and writes results."""
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from typing_extensions import TypedDict
 
 from casegraph.analyze import checkworthy, rhetoric
 from casegraph.analyze.claims import find_claims
 from casegraph.analyze.context import DocContext
-from casegraph.analyze.email import header_end, header_mentions
+from casegraph.analyze.email import header_mentions
 from casegraph.analyze.entities import cluster, find_mentions
 from casegraph.analyze.pipeline import Chunk, allowed_ranges, chunk_ranges, load_nlp
 from casegraph.analyze.quotes import find_quotes
 from casegraph.analyze.relations import co_occurrences, find_relations
-from casegraph.models import Claim, Mention, Quote, Relation, Rhetoric, Segment, SegmentRecord, Span
+from casegraph.ingest import email_header
+from casegraph.models import (
+    AnalysisFailure,
+    AnalyzeSummary,
+    Claim,
+    EmailHeaders,
+    Mention,
+    Quote,
+    Relation,
+    Rhetoric,
+    Segment,
+    SegmentRecord,
+    Span,
+)
 
 # bump when extraction changes so that users know to re-analyze (2: attribution model, text roles)
 VERSION = "2"
@@ -30,6 +46,7 @@ class Payload:
     text: str
     meta: dict[str, Any]
     paragraphs: list[SegmentRecord]
+    headers: EmailHeaders | None = None  # as ingest stored them; parsed by ingest's parser when not given
 
 
 @dataclass
@@ -49,7 +66,9 @@ class DocAnalysis:
 
 def plan(payload: Payload) -> tuple[int, list[tuple[int, int]]]:
     """(end of e-mail header, chunks to parse) for a document."""
-    hend = header_end(payload.text, payload.meta)
+    if payload.headers is None:
+        payload.headers = email_header.parse(payload.text, payload.meta)
+    hend = payload.headers.body_start()
     ranges = allowed_ranges(payload.text, payload.paragraphs, skip_until=hend)
     return hend, chunk_ranges(payload.text, ranges)
 
@@ -59,7 +78,10 @@ def analyze_parsed(
 ) -> DocAnalysis:
     ctx = DocContext(payload.doc_id, payload.text, chunks, payload.meta)
     find_mentions(ctx)
-    relations = header_mentions(ctx, hend) if hend else []
+    headers = (
+        payload.headers if payload.headers is not None else email_header.parse(payload.text, payload.meta)
+    )
+    relations = header_mentions(ctx, headers) if hend else []
     quotes = find_quotes(ctx, ranges)
     cluster(ctx)  # speakers found by the quote finder join their clusters
     claims = find_claims(ctx, quotes, _scorer())
@@ -69,16 +91,16 @@ def analyze_parsed(
     mentions = [Mention(ctx.doc_id, m.start, m.end, m.text, m.label, m.cluster) for m in ctx.mentions]
     words = sum(len(c.doc) for c in chunks)
     return DocAnalysis(
-        ctx.doc_id, mentions, quotes, claims, relations, found, words, blocks=_blocks(ctx, hend)
+        ctx.doc_id, mentions, quotes, claims, relations, found, words, blocks=_blocks(ctx, headers)
     )
 
 
-def _blocks(ctx: DocContext, hend: int) -> list[Segment]:
+def _blocks(ctx: DocContext, headers: EmailHeaders) -> list[Segment]:
     """Role blocks of an e-mail (authored, quoted, forwarded, pasted) and the narration of
     its pasted stories: sentences outside every attribution."""
     from casegraph.analyze.attribution import embedded
 
-    found = embedded.blocks(ctx.text, hend, ctx.meta)
+    found = embedded.blocks(ctx.text, headers, ctx.meta)
     pasted = [b for b in found if b.role == "pasted"]
     if pasted:
         # a person's (or organisation's) statement inside the story is theirs; what the story
@@ -174,14 +196,23 @@ def _work(payloads: list[Payload]) -> list[DocAnalysis]:
     return analyze_batch(payloads, _worker_model)
 
 
-def run_summary(model: str, done: dict[str, Any], planned: int, seconds: float) -> dict[str, Any]:
-    """What an analysis run reports (`analyze --json`), in one process or on a cluster."""
-    return {
-        "model": model,
-        "documents": done["documents"],
-        "failed": done["failed"],
-        "words": done["words"],
-        "seconds": round(seconds, 2),
-        "words_per_second": round(done["words"] / seconds, 1) if seconds > 0 else 0.0,
-        "planned": planned,
-    }
+class AnalysisTally(TypedDict):
+    """What a run has done so far: documents analyzed, their words, the documents that failed."""
+
+    documents: int
+    words: int
+    failed: list[AnalysisFailure]
+
+
+def run_summary(model: str, done: Mapping[str, Any], planned: int, seconds: float) -> AnalyzeSummary:
+    """What an analysis run reports (`analyze --json`), in one process or on a cluster.
+    `done` is an AnalysisTally (a cluster run keeps its own as a plain dict)."""
+    return AnalyzeSummary(
+        model=model,
+        documents=done["documents"],
+        failed=done["failed"],
+        words=done["words"],
+        seconds=round(seconds, 2),
+        words_per_second=round(done["words"] / seconds, 1) if seconds > 0 else 0.0,
+        planned=planned,
+    )

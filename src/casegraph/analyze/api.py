@@ -9,14 +9,19 @@ from collections.abc import Iterator
 from typing import Any
 
 from casegraph.models import (
+    AnalysisFailure,
+    AnalysisInfo,
+    AnalyzeSummary,
     ClaimRecord,
     EntityRef,
     EvidenceSpan,
+    LearnedModels,
     MentionRecord,
     QuoteRecord,
     RelationParty,
     RelationRecord,
     RhetoricRecord,
+    SentenceIndexSummary,
 )
 from casegraph.store import CaseStore
 
@@ -36,7 +41,7 @@ class AnalysisAPI:
         force: bool = False,
         progress: bool | None = None,
         index: bool = True,
-    ) -> dict[str, Any]:
+    ) -> AnalyzeSummary:
         """Analyze documents not yet analyzed (all of them with force, except the documents of
         structured registers unless named in doc_ids; or just doc_ids): entities, quotes, claims, relations, rhetoric. Returns a run summary. A document that
         fails is recorded with its error and the run goes on."""
@@ -44,6 +49,7 @@ class AnalysisAPI:
 
         from casegraph.analyze.analyzer import (
             VERSION,
+            AnalysisTally,
             Payload,
             _init_worker,
             _work,
@@ -55,12 +61,16 @@ class AnalysisAPI:
         name = model_name(model)
         nlp = load_nlp(name)
         label = f"{name}@{nlp.meta.get('version', '')}"
+        # e-mail header structure is stored at ingest; documents stored before it get it once
+        from casegraph.ingest.email_header import store_missing
+
+        store_missing(self.store)
         total_docs, total_chars = self.store.count_documents_to_analyze(force, doc_ids)
         show = sys.stderr.isatty() if progress is None else progress
         bar = tqdm(
             total=total_chars, unit="char", unit_scale=True, desc="analyze", disable=not show, file=sys.stderr
         )
-        done: dict[str, Any] = {"documents": 0, "words": 0, "failed": []}
+        done = AnalysisTally(documents=0, words=0, failed=[])
         # several workers need several batches each to share the work evenly
         batch_chars = (
             MAX_BATCH_CHARS
@@ -80,7 +90,8 @@ class AnalysisAPI:
                     rows.sort(key=lambda r: -len(r["text"]))
                 for row in rows:
                     paragraphs = self.store.segments(row["id"], "paragraph")
-                    batch.append(Payload(row["id"], row["text"], row["meta"], paragraphs))
+                    headers = self.store.email_headers(row["id"])
+                    batch.append(Payload(row["id"], row["text"], row["meta"], paragraphs, headers))
                     size += len(row["text"])
                     if size >= batch_chars or len(batch) >= MAX_BATCH_DOCS:
                         yield batch
@@ -92,7 +103,7 @@ class AnalysisAPI:
             for result in results:
                 if result.error:
                     self.store.record_analysis_failure(result.doc_id, label, VERSION, result.error)
-                    done["failed"].append({"doc_id": result.doc_id, "error": result.error})
+                    done["failed"].append(AnalysisFailure(doc_id=result.doc_id, error=result.error))
                     print(f"analyze: {result.doc_id}: {result.error}", file=sys.stderr)
                 else:
                     self.store.save_analysis(result, label, VERSION)
@@ -125,7 +136,15 @@ class AnalysisAPI:
         if index:  # every source sentence embedded once, for `check` (casegraph.search.index)
             from casegraph.search.index import build_index
 
-            summary["index"] = build_index(self.store, doc_ids, progress=show).to_dict()
+            built = build_index(self.store, doc_ids, progress=show)
+            summary["index"] = SentenceIndexSummary(
+                documents=built.documents,
+                sentences=built.sentences,
+                embedded=built.embedded,
+                seconds=built.seconds,
+                sentences_per_second=built.sentences_per_second,
+                model=built.model,
+            )
         return summary
 
     def annotate_registers(self, doc_ids: list[str]) -> dict[str, int]:
@@ -242,7 +261,7 @@ class AnalysisAPI:
             for r in self.store.rhetoric_rows(doc_id, technique, limit)
         ]
 
-    def info(self, model: str | None = None) -> dict[str, Any]:
+    def info(self, model: str | None = None) -> AnalysisInfo:
         """The NLP pipeline (name, versions, components), the shipped learned models and what
         the database holds."""
         import spacy
@@ -261,21 +280,21 @@ class AnalysisAPI:
         except Exception:  # running from a source tree without installed metadata
             casegraph_version = ""
         summary = self.store.analysis_summary()
-        return {
-            "model": name,
-            "model_version": nlp.meta.get("version", ""),
-            "spacy": spacy.about.__version__,
-            "components": list(nlp.pipe_names),
-            "analysis_version": VERSION,
-            "casegraph": casegraph_version,
-            "learned": {
-                "checkworthiness": checkworthy.MODEL_FILE if load_packaged(checkworthy.MODEL_FILE) else None,
-                "rhetoric": rhetoric.MODEL_FILE if load_packaged(rhetoric.MODEL_FILE) else "lexicon",
-            },
-            "counts": self.store.counts(),
-            "analyses": summary["runs"],
-            "failed": summary["failed"],
-        }
+        return AnalysisInfo(
+            model=name,
+            model_version=nlp.meta.get("version", ""),
+            spacy=spacy.about.__version__,
+            components=list(nlp.pipe_names),
+            analysis_version=VERSION,
+            casegraph=casegraph_version,
+            learned=LearnedModels(
+                checkworthiness=checkworthy.MODEL_FILE if load_packaged(checkworthy.MODEL_FILE) else None,
+                rhetoric=rhetoric.MODEL_FILE if load_packaged(rhetoric.MODEL_FILE) else "lexicon",
+            ),
+            counts=self.store.counts(),
+            analyses=summary["runs"],
+            failed=summary["failed"],
+        )
 
 
 def _party(ref: EntityRef | None, entity: str | None) -> RelationParty | None:

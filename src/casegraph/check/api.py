@@ -8,21 +8,21 @@ from pathlib import Path
 from typing import Any
 
 from casegraph.errors import NotFoundError
-from casegraph.models import DocumentRecord
+from casegraph.models import CheckReport, DocumentRecord
 from casegraph.store import CaseStore
 
 
 class CheckAPI:
     store: CaseStore
 
-    def check_stored(self, doc_id: str, *, save: bool = True) -> dict[str, Any]:
+    def check_stored(self, doc_id: str, *, save: bool = True) -> CheckReport:
         """Check a stored, analyzed article's quotes and check-worthy claims against the
         `source` documents (the check stage alone; `Case.check` runs what must come first)."""
         from casegraph.check.engine import check_article
 
         return check_article(self.store, doc_id, save=save)
 
-    def check_report(self, article: str) -> dict[str, Any]:
+    def check_report(self, article: str) -> CheckReport:
         """The latest stored check report of an article."""
         doc = self.find_article(article)
         report = self.store.latest_check(doc["id"])

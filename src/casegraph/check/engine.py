@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from typing import Any
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -23,10 +22,24 @@ from casegraph.check.items import (
     overlaps,
     quote_core,
 )
-from casegraph.check.retrieve import Candidate, Retriever
+from casegraph.check.retrieve import Candidate, Retriever, Search
 from casegraph.check.text import content_terms, fold
 from casegraph.check.verdict import decide, evidence_dict
-from casegraph.models import VerdictStatus
+from casegraph.models import (
+    ArticleClaimRow,
+    CheckArticle,
+    CheckedItem,
+    CheckReport,
+    CheckStamp,
+    CheckSummary,
+    CheckThresholds,
+    Cue,
+    ItemContext,
+    RhetoricSpan,
+    Searched,
+    SpeakerColumns,
+    VerdictStatus,
+)
 from casegraph.store import CaseStore
 
 STATUSES: tuple[VerdictStatus, ...] = (
@@ -83,7 +96,7 @@ def article_items(store: CaseStore, article_id: str, t: Thresholds) -> list[Item
     return sorted(items, key=lambda i: (i.start, i.kind))
 
 
-def _only_attribution(claim: dict[str, Any], quote: tuple[int, int]) -> bool:
+def _only_attribution(claim: ArticleClaimRow, quote: tuple[int, int]) -> bool:
     """A claim that is a quote plus its attribution ("…," said X, a law professor)."""
     if not (claim["start"] <= quote[0] and quote[1] <= claim["end"]):
         return False
@@ -91,20 +104,20 @@ def _only_attribution(claim: dict[str, Any], quote: tuple[int, int]) -> bool:
     return len(content_terms(outside)) <= 6
 
 
-def _speaker(store: CaseStore, row: dict[str, Any]) -> Speaker | None:
-    if row.get("speaker_mention") is None:
+def _speaker(store: CaseStore, row: SpeakerColumns) -> Speaker | None:
+    if row["speaker_mention"] is None:
         return None
-    entity = row.get("speaker_entity")
+    entity = row["speaker_entity"]
     names = store.entity_aliases([entity]).get(entity, []) if entity else []
-    return Speaker(row.get("speaker_text") or "", entity, names)
+    return Speaker(row["speaker_text"] or "", entity, names)
 
 
 def _add_context(
     store: CaseStore,
     article_id: str,
     item: Item,
-    claims: list[dict[str, Any]],
-    rhetoric: list[dict[str, Any]],
+    claims: list[ArticleClaimRow],
+    rhetoric: list[RhetoricSpan],
 ) -> None:
     """Names and entities inside the item; for quotes, the claim around them (type, hedges)."""
     speaker_mention = item.speaker.text if item.speaker else None
@@ -139,7 +152,7 @@ def _add_context(
 
 def score_candidates(
     retriever: Retriever, items: list[Item], t: Thresholds, article_id: str = ""
-) -> list[tuple[list[Candidate], Any]]:
+) -> list[tuple[list[Candidate], Search]]:
     """Retrieve for every item, embed all candidates in one batch, score and rank them."""
     retriever.prepare(items)
     found = [retriever.candidates(item) for item in items]
@@ -183,7 +196,7 @@ def check_article(
     thresholds: Thresholds | None = None,
     save: bool = True,
     semantic: bool = True,
-) -> dict[str, Any]:
+) -> CheckReport:
     """The check report of an analyzed article (see casegraph.check.api.CheckAPI.check).
     semantic=False leaves the sentence-embedding index out (full-text candidates only)."""
     t = thresholds or calibration.load()
@@ -193,83 +206,89 @@ def check_article(
     items = article_items(store, article_id, t)
     retriever = Retriever(store, exclude=article_id, semantic=semantic)
     scored = score_candidates(retriever, items, t, article_id)
-    out_items = []
+    out_items: list[CheckedItem] = []
     for item, (ranked, search) in zip(items, scored, strict=False):
         verdict = decide(item, ranked, search, retriever, t)
         evidence = [evidence_dict(retriever, c, s) for c, s in verdict.evidence]
         if verdict.status == "not_found" and ranked:
             evidence = []  # nothing supports it; the closest sentence is named in the reason
         out_items.append(
-            {
-                "kind": item.kind,
-                "text": item.text,
-                "start": item.start,
-                "end": item.end,
-                "status": verdict.status,
-                "score": verdict.score,
-                "reason": verdict.reason,
-                "evidence": evidence,
-                "speaker": item.speaker.to_dict() if item.speaker else None,
-                "searched": {"terms": search.terms, "names": item.names, "documents": search.documents},
-                "context": {
-                    "claim_type": item.claim_type or None,
-                    "checkworthiness": item.checkworthiness,
-                    "about_documents": item.about_documents,
-                    "speculative": item.speculative,
-                    "hedges": [_cue(h) for h in item.hedges],
-                    "boosters": [_cue(b) for b in item.boosters],
-                    "rhetoric": [
-                        {
-                            "start": r["start"],
-                            "end": r["end"],
-                            "text": r["text"],
-                            "technique": r["technique"],
-                            "score": r["score"],
-                        }
+            CheckedItem(
+                kind=item.kind,
+                text=item.text,
+                start=item.start,
+                end=item.end,
+                status=verdict.status,
+                score=verdict.score,
+                reason=verdict.reason,
+                evidence=evidence,
+                speaker=item.speaker.to_dict() if item.speaker else None,
+                searched=Searched(terms=search.terms, names=item.names, documents=search.documents),
+                context=ItemContext(
+                    claim_type=item.claim_type or None,
+                    checkworthiness=item.checkworthiness,
+                    about_documents=item.about_documents,
+                    speculative=item.speculative,
+                    hedges=[_cue(h) for h in item.hedges],
+                    boosters=[_cue(b) for b in item.boosters],
+                    rhetoric=[
+                        RhetoricSpan(
+                            start=r["start"],
+                            end=r["end"],
+                            text=r["text"],
+                            technique=r["technique"],
+                            score=r["score"],
+                        )
                         for r in item.rhetoric
                     ],
-                },
-            }
+                ),
+            )
         )
-    report = {
-        "article": {
-            "id": article["id"],
-            "title": article.get("title") or "",
-            "path": article.get("path", ""),
-        },
-        "summary": summary(out_items, store.source_count(), time.perf_counter() - began),
-        "items": out_items,
-        "thresholds": {
-            "support": t.support,
-            "verbatim": t.verbatim,
-            "min_checkworthiness": t.min_checkworthiness,
-            "verifier_support": verifier.load().support,  # the bar paraphrased needs (check/verifier.py)
-        },
-    }
+    report = CheckReport(
+        article=CheckArticle(
+            id=article["id"],
+            title=article.get("title") or "",
+            path=article.get("path", ""),
+        ),
+        summary=summary(out_items, store.source_count(), time.perf_counter() - began),
+        items=out_items,
+        thresholds=CheckThresholds(
+            support=t.support,
+            verbatim=t.verbatim,
+            min_checkworthiness=t.min_checkworthiness,
+            verifier_support=verifier.load().support,  # the bar paraphrased needs (check/verifier.py)
+        ),
+    )
     if save:
-        report["check"] = {"id": store.save_check(article_id, report)}
+        report["check"] = CheckStamp(id=store.save_check(article_id, report))
     return report
 
 
-def _cue(span: Any) -> dict[str, Any]:
+def _cue(span: object) -> Cue:
+    """A hedge or booster as the report shows it: stored as {start, end, text} (older
+    analyses: a [start, end, text] list, or only the words)."""
     if isinstance(span, dict):
-        return {"start": span.get("start"), "end": span.get("end"), "text": span.get("text", "")}
+        return Cue(start=span.get("start"), end=span.get("end"), text=span.get("text", ""))
     if isinstance(span, (list, tuple)) and len(span) >= 2:
-        return {"start": span[0], "end": span[1], "text": span[2] if len(span) > 2 else ""}
-    return {"start": None, "end": None, "text": str(span)}
+        return Cue(start=span[0], end=span[1], text=span[2] if len(span) > 2 else "")
+    return Cue(start=None, end=None, text=str(span))
 
 
-def summary(items: list[dict[str, Any]], sources: int, seconds: float) -> dict[str, Any]:
+def summary(items: list[CheckedItem], sources: int, seconds: float) -> CheckSummary:
     counts = Counter(i["status"] for i in items)
     speculative = [i for i in items if i["context"]["speculative"]]
-    return {
-        "items": len(items),
-        "quotes": sum(1 for i in items if i["kind"] == "quote"),
-        "claims": sum(1 for i in items if i["kind"] == "claim"),
-        **{status: counts.get(status, 0) for status in STATUSES},
-        "speculative": len(speculative),
-        "speculation_share": round(len(speculative) / len(items), 3) if items else 0.0,
-        "speculative_not_found": sum(1 for i in speculative if i["status"] == "not_found"),
-        "sources": sources,
-        "seconds": round(seconds, 2),
-    }
+    return CheckSummary(
+        items=len(items),
+        quotes=sum(1 for i in items if i["kind"] == "quote"),
+        claims=sum(1 for i in items if i["kind"] == "claim"),
+        supported=counts.get("supported", 0),
+        paraphrased=counts.get("paraphrased", 0),
+        misattributed=counts.get("misattributed", 0),
+        contradicted=counts.get("contradicted", 0),
+        not_found=counts.get("not_found", 0),
+        speculative=len(speculative),
+        speculation_share=round(len(speculative) / len(items), 3) if items else 0.0,
+        speculative_not_found=sum(1 for i in speculative if i["status"] == "not_found"),
+        sources=sources,
+        seconds=round(seconds, 2),
+    )

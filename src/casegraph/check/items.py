@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Literal
 
 from casegraph.check.text import strip_quotes
+from casegraph.models import ArticleSpeaker, RhetoricSpan, TextSpan
 
 # Claims about what documents contain are checked whatever their check-worthiness score.
 DOCUMENT_CLAIM = re.compile(
@@ -92,17 +93,17 @@ class Speaker:
     entity_id: str | None = None
     names: list[str] = field(default_factory=list)
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "name": self.names[0] if self.names else self.text,
-            "entity_id": self.entity_id,
-            "text": self.text,
-        }
+    def to_dict(self) -> ArticleSpeaker:
+        return ArticleSpeaker(
+            name=self.names[0] if self.names else self.text,
+            entity_id=self.entity_id,
+            text=self.text,
+        )
 
 
 @dataclass
 class Item:
-    kind: str  # "quote" | "claim"
+    kind: Literal["quote", "claim"]
     start: int
     end: int
     text: str  # as the article has it
@@ -112,9 +113,9 @@ class Item:
     names: list[str] = field(default_factory=list)  # names mentioned in the item
     claim_type: str = ""
     checkworthiness: float | None = None
-    hedges: list[dict[str, Any]] = field(default_factory=list)
-    boosters: list[dict[str, Any]] = field(default_factory=list)
-    rhetoric: list[dict[str, Any]] = field(default_factory=list)
+    hedges: list[TextSpan] = field(default_factory=list)
+    boosters: list[TextSpan] = field(default_factory=list)
+    rhetoric: list[RhetoricSpan] = field(default_factory=list)
     about_documents: bool = False
 
     @property

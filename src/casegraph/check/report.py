@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import html
 from pathlib import Path
-from typing import Any
 from urllib.parse import quote
 
-STATUS_LABELS = {
+from casegraph.models import CheckedItem, CheckReport, ItemContext, VerdictEvidence, VerdictStatus
+
+STATUS_LABELS: dict[VerdictStatus, str] = {
     "supported": "supported",
     "paraphrased": "paraphrased",
     "misattributed": "misattributed",
@@ -29,7 +30,7 @@ _COLOURS = {
 }
 
 
-def summary_line(report: dict[str, Any]) -> str:
+def summary_line(report: CheckReport) -> str:
     s = report["summary"]
     counts = ", ".join(f"{s.get(k, 0)} {STATUS_LABELS[k]}" for k in STATUS_LABELS)
     return (
@@ -48,7 +49,7 @@ def _md(text: str) -> str:
     return text
 
 
-def to_markdown(report: dict[str, Any]) -> str:
+def to_markdown(report: CheckReport) -> str:
     a = report["article"]
     lines = [
         f"# Check: {_md(a.get('title') or a['id'])}",
@@ -65,7 +66,7 @@ def to_markdown(report: dict[str, Any]) -> str:
             f"## {n}. {item['kind']} — **{STATUS_LABELS[item['status']]}** (score {item['score']:.2f})"
         )
         lines.append("")
-        speaker = (item.get("speaker") or {}).get("name")
+        speaker = _article_speaker(item)
         lines.append(f"> {_md(item['text'])}" + (f" — {_md(speaker)}" if speaker else ""))
         lines.append("")
         article_says, source_says = speakers(item)
@@ -94,12 +95,12 @@ ROLE_LABELS = {
 }
 
 
-def speakers(item: dict[str, Any]) -> tuple[str, str]:
+def speakers(item: CheckedItem) -> tuple[str, str]:
     """(who the article says speaks, who the source gives the evidence to, with the role of
     the evidence's text), side by side for the reader."""
-    spk = item.get("speaker") or {}
-    article = spk.get("name") or ""
-    if article and spk.get("text") and spk["text"] != article:
+    spk = item.get("speaker")
+    article = (spk.get("name") if spk else None) or ""
+    if article and spk and spk.get("text") and spk["text"] != article:
         article = f"{article} (as “{spk['text']}”)"
     evidence = item.get("evidence") or []
     if not evidence:
@@ -107,7 +108,13 @@ def speakers(item: dict[str, Any]) -> tuple[str, str]:
     return article or "no one named", source_speaker(evidence[0])
 
 
-def source_speaker(ev: dict[str, Any]) -> str:
+def _article_speaker(item: CheckedItem) -> str:
+    """The name of the speaker the article gives, "" when it names none."""
+    spk = item.get("speaker")
+    return (spk.get("name") if spk else None) or ""
+
+
+def source_speaker(ev: VerdictEvidence) -> str:
     role = ev.get("role") or ""
     name = ev.get("speaker") or ""
     how = ev.get("speaker_source") or ""
@@ -128,7 +135,7 @@ def source_speaker(ev: dict[str, Any]) -> str:
     return name or "unknown"
 
 
-def _who(ev: dict[str, Any]) -> str:
+def _who(ev: VerdictEvidence) -> str:
     """Quoted words are "said by"; other text of an e-mail or letter is only "sent by" its author."""
     if ev.get("speaker_source") in ("sender", "author"):
         return f"in a document from {ev['speaker']}"
@@ -139,10 +146,11 @@ def _who(ev: dict[str, Any]) -> str:
     return f"said by {ev['speaker']}"
 
 
-def _flags(ctx: dict[str, Any]) -> list[str]:
+def _flags(ctx: ItemContext) -> list[str]:
     flags = []
-    if ctx.get("claim_type"):
-        flags.append(ctx["claim_type"])
+    claim_type = ctx.get("claim_type")
+    if claim_type:
+        flags.append(claim_type)
     if ctx.get("hedges"):
         flags.append("hedges: " + ", ".join(h.get("text", "") for h in ctx["hedges"]))
     if ctx.get("boosters"):
@@ -163,7 +171,7 @@ table.counts td,table.counts th{padding:.1em .8em;text-align:left}
 """
 
 
-def to_html(report: dict[str, Any]) -> str:
+def to_html(report: CheckReport) -> str:
     e = html.escape
     a = report["article"]
     title = e(str(a.get("title") or a["id"]))
@@ -182,7 +190,7 @@ def to_html(report: dict[str, Any]) -> str:
     ]
     for n, item in enumerate(report["items"], 1):
         colour = _COLOURS.get(item["status"], "#666")
-        speaker = (item.get("speaker") or {}).get("name")
+        speaker = _article_speaker(item)
         flags = _flags(item.get("context") or {})
         left = (
             f"<div><p><b>{n}. {e(item['kind'])}</b> "
@@ -205,14 +213,15 @@ def to_html(report: dict[str, Any]) -> str:
     return "\n".join(parts) + "\n"
 
 
-def _evidence_html(ev: dict[str, Any]) -> str:
+def _evidence_html(ev: VerdictEvidence) -> str:
     e = html.escape
     label = ev.get("bates") or ev.get("title") or ev["doc_id"]
     href = _file_url(ev.get("path") or "")
     name = f'<a href="{e(href)}">{e(str(label))}</a>' if href else e(str(label))
     who = f" · {e(_who(ev))}" if ev.get("speaker") else ""
-    if ev.get("role") in ROLE_LABELS:
-        who += f" · {e(ROLE_LABELS[ev['role']])}"
+    role = ev.get("role") or ""
+    if role in ROLE_LABELS:
+        who += f" · {e(ROLE_LABELS[role])}"
     return (
         f'<div class="evidence">{e(ev["text"])}</div>'
         f'<p class="meta">{name} [{int(ev["start"])}:{int(ev["end"])}]{who} · {e(str(ev.get("date") or "undated"))}'
@@ -232,7 +241,7 @@ def _file_url(path: str) -> str:
     return "file://" + quote(absolute)
 
 
-def render(report: dict[str, Any], fmt: str) -> str:
+def render(report: CheckReport, fmt: str) -> str:
     if fmt == "md":
         return to_markdown(report)
     if fmt == "html":

@@ -17,7 +17,6 @@ minus the closest one's for not_found.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from casegraph.check import verifier
 from casegraph.check.calibration import Thresholds
@@ -30,6 +29,7 @@ from casegraph.check.speakers import (
     named_near,
     same_person,
 )
+from casegraph.models import VerdictEvidence, VerdictStatus
 
 SHORT_WORDS = 7
 JUDGED = 8  # candidates per item read by the verifier, best ranked first (about 3 ms each)
@@ -37,7 +37,7 @@ JUDGED = 8  # candidates per item read by the verifier, best ranked first (about
 
 @dataclass
 class Verdict:
-    status: str
+    status: VerdictStatus
     score: float
     reason: str
     evidence: list[tuple[Candidate, EvidenceSpeaker | None]] = field(default_factory=list)
@@ -197,25 +197,25 @@ def _not_found_reason(search: Search, best: Candidate | None, t: Thresholds, sho
     return "; ".join(parts)
 
 
-def evidence_dict(retriever: Retriever, c: Candidate, speaker: EvidenceSpeaker | None) -> dict[str, Any]:
+def evidence_dict(retriever: Retriever, c: Candidate, speaker: EvidenceSpeaker | None) -> VerdictEvidence:
     doc = retriever.document(c.doc_id)
-    return {
-        "doc_id": c.doc_id,
-        "path": doc.get("path", ""),
-        "title": doc.get("title", ""),
-        "bates": (doc.get("meta") or {}).get("bates_begin"),
-        "start": c.start,
-        "end": c.end,
-        "text": c.text,
-        "speaker": speaker.name if speaker else None,
-        "speaker_entity": speaker.entity_id if speaker else None,
-        "speaker_source": speaker.how if speaker else None,
-        "speaker_said_as": speaker.said_as if speaker else None,
-        "speaker_resolved": speaker.resolved if speaker else None,
-        "role": speaker.role if speaker else None,
-        "date": doc.get("date"),
-        "score": round(c.score, 3),
-        "cosine": round(c.cosine, 3),
-        "lexical": round(c.lexical, 3),
-        "verbatim": round(c.verbatim, 1),
-    }
+    return VerdictEvidence(
+        doc_id=c.doc_id,
+        path=doc.get("path", ""),
+        title=doc.get("title", ""),
+        bates=(doc.get("meta") or {}).get("bates_begin"),
+        start=c.start,
+        end=c.end,
+        text=c.text,
+        speaker=speaker.name if speaker else None,
+        speaker_entity=speaker.entity_id if speaker else None,
+        speaker_source=speaker.how if speaker else None,
+        speaker_said_as=speaker.said_as if speaker else None,
+        speaker_resolved=speaker.resolved if speaker else None,
+        role=speaker.role if speaker else None,
+        date=doc.get("date"),
+        score=round(c.score, 3),
+        cosine=round(c.cosine, 3),
+        lexical=round(c.lexical, 3),
+        verbatim=round(c.verbatim, 1),
+    )

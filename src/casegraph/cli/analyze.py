@@ -9,6 +9,7 @@ import click
 
 from casegraph.cli import case_of, emit, eval_group, json_option, main
 from casegraph.cli.safety import COUNT
+from casegraph.models import AnalyzeSummary
 from casegraph.scale.options import distributed_options
 
 doc_option = click.option("--doc", "doc_id", default=None, help="Only this document (id).")
@@ -71,7 +72,7 @@ def analyze(
         from casegraph.scale import analyze_distributed, dask_client
 
         with dask_client(workers, scheduler) as client:
-            summary = analyze_distributed(
+            distributed = analyze_distributed(
                 case_of(ctx),
                 client,
                 list(doc_ids) or None,
@@ -81,7 +82,7 @@ def analyze(
                 index=index,
                 resolve=resolve,
             )
-        emit(summary, as_json, render=_render_summary)
+        emit(distributed, as_json, render=_render_summary)
         return
     summary = case_of(ctx).analyze(
         list(doc_ids) or None,
@@ -95,7 +96,7 @@ def analyze(
     emit(summary, as_json, render=_render_summary)
 
 
-def _render_summary(s: dict[str, Any]) -> str:
+def _render_summary(s: AnalyzeSummary) -> str:
     line = (
         f"{s['documents']} documents analyzed, {len(s['failed'])} failed, {s['words']} words "
         f"in {s['seconds']} s ({s['words_per_second']} words/s) with {s['model']}"

@@ -9,6 +9,7 @@ import click
 
 from casegraph.cli import case_of, emit, eval_group, json_option, main, table
 from casegraph.cli.safety import force_option, guard_outputs, write_text_atomic
+from casegraph.models import CheckedItem
 
 
 @main.command()
@@ -77,7 +78,7 @@ def check(
     )
 
 
-def _row(item: dict[str, Any]) -> dict[str, Any]:
+def _row(item: CheckedItem) -> dict[str, str]:
     from casegraph.check.report import speakers
 
     ev = item["evidence"][0] if item["evidence"] else None

@@ -8,6 +8,7 @@ import click
 
 from casegraph.cli import case_of, emit, json_option, main
 from casegraph.cli.safety import COUNT
+from casegraph.models import IngestSummary
 from casegraph.scale.options import distributed_options
 
 
@@ -52,7 +53,7 @@ def ingest(
         from casegraph.scale import dask_client, ingest_distributed
 
         with dask_client(workers, scheduler) as client:
-            summary = ingest_distributed(
+            distributed = ingest_distributed(
                 case_of(ctx),
                 client,
                 list(paths),
@@ -62,7 +63,7 @@ def ingest(
                 ocr=ocr,
                 ocr_lang=ocr_lang,
             )
-        emit(summary, as_json, render=_render_summary)
+        emit(distributed, as_json, render=_render_summary)
         return
     summary = case_of(ctx).ingest(
         paths, kind=kind, ocr=ocr, ocr_lang=ocr_lang, progress=progress, max_files=max_files
@@ -70,7 +71,7 @@ def ingest(
     emit(summary, as_json, render=_render_summary)
 
 
-def _render_summary(summary: dict[str, Any]) -> str:
+def _render_summary(summary: IngestSummary) -> str:
     counts = summary.get("counts", {})
     line = ", ".join(f"{counts.get(k, 0)} {k}" for k in ("ingested", "duplicate", "skipped", "failed"))
     if counts.get("unchanged"):

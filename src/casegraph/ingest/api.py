@@ -9,14 +9,14 @@ from typing import Any
 
 from casegraph.errors import InvalidInput, NotFoundError
 from casegraph.ingest.source import printable
-from casegraph.models import DocumentRecord, DocumentView, FileRecord, SearchHit
+from casegraph.models import DocumentRecord, DocumentView, FileRecord, IngestSummary, SearchHit
 from casegraph.store import CaseStore
 
 
 class IngestAPI:
     store: CaseStore
 
-    def ingest(self, paths: Iterable[str | Path], kind: str = "source", **options: Any) -> dict[str, Any]:
+    def ingest(self, paths: Iterable[str | Path], kind: str = "source", **options: Any) -> IngestSummary:
         """Ingest files, folders and archives. Returns the run summary (counts by outcome and
         the list of files that were skipped or failed, each with its reason)."""
         from casegraph.ingest.pipeline import ingest_paths

@@ -21,7 +21,7 @@ import numpy.typing as npt
 from datasketch import MinHash
 
 from casegraph.ingest.segment import PAGE_STAMP
-from casegraph.models import SegmentRecord
+from casegraph.models import CorpusPassSummary, SegmentRecord
 
 if TYPE_CHECKING:
     from casegraph.store.interface import CaseStore
@@ -221,6 +221,12 @@ def _mark_document(store: CaseStore, doc_id: str, boilerplate: set[int]) -> int:
     return len(numbers)
 
 
-def corpus_pass(store: CaseStore) -> dict[str, Any]:
+def corpus_pass(store: CaseStore) -> CorpusPassSummary:
     links = link_near_duplicates(store)
-    return {"near_duplicate_links": links, **detect_boilerplate(store)}
+    found = detect_boilerplate(store)
+    return CorpusPassSummary(
+        near_duplicate_links=links,
+        boilerplate_lines=found["boilerplate_lines"],
+        line_threshold=found["line_threshold"],
+        paragraphs_marked=found["paragraphs_marked"],
+    )

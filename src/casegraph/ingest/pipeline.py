@@ -31,12 +31,13 @@ from casegraph.errors import (
 
 if TYPE_CHECKING:
     from casegraph.store.interface import CaseStore
+from casegraph.ingest import email_header
 from casegraph.ingest.document import build_document, merge_load_fields
 from casegraph.ingest.formats.loadfile import LoadFileIngestor, document_fields
 from casegraph.ingest.progress import Progress
 from casegraph.ingest.registry import Context, Extracted, detect
 from casegraph.ingest.source import Limits, Source, printable
-from casegraph.models import DocKind
+from casegraph.models import CorpusPassSummary, DocKind, FileProblem, IngestSummary, LoadRow
 from casegraph.store.base import raise_fault
 
 SKIPPED = (UnsupportedFormat, EmptyFile, EncryptedFile, UnsafeArchive, FileTooLarge)
@@ -56,7 +57,7 @@ def ingest_paths(
     corpus_pass: bool = True,
     stderr: TextIO | None = None,
     **opts: Any,
-) -> dict[str, Any]:
+) -> IngestSummary:
     """Ingest files and folders (recursively, in sorted order). Load files found among them
     are always applied first, even when `max_files` takes only a sample of the other files."""
     if kind not in ("source", "article"):
@@ -84,14 +85,16 @@ def ingest_paths(
 
             bar.message("ingest: near-duplicates and boilerplate", short="dedup")
             run.corpus = run_corpus_pass(store)
-    return {
-        "counts": run.counts,
-        "errors": run.errors,
-        "documents": store.count_documents(),
-        "files": len(todo),
-        "elapsed_s": round(time.monotonic() - started, 3),
-        **({"corpus": run.corpus} if run.corpus else {}),
-    }
+    summary = IngestSummary(
+        counts=run.counts,
+        errors=run.errors,
+        documents=store.count_documents(),
+        files=len(todo),
+        elapsed_s=round(time.monotonic() - started, 3),
+    )
+    if run.corpus:
+        summary["corpus"] = run.corpus
+    return summary
 
 
 def walk(paths: list[str]) -> Iterator[str]:
@@ -138,9 +141,9 @@ class _Run:
     def __init__(self, store: CaseStore, ctx: Context, kind: DocKind, stderr: TextIO):
         self.store, self.ctx, self.kind, self.stderr = store, ctx, kind, stderr
         self.counts = {s: 0 for s in (*STATUSES, "unchanged")}
-        self.errors: list[dict[str, str]] = []
+        self.errors: list[FileProblem] = []
         self.bar: Any = None
-        self.corpus: dict[str, Any] | None = None
+        self.corpus: CorpusPassSummary | None = None
         self.named: set[str] = set()  # paths given by the user: links among them are followed
         self.own: set[str] = _own_files(store)
         self.refused = 0  # members and attachments of the current input file that were refused
@@ -203,7 +206,7 @@ class _Run:
         self, path: str, status: str, reason: str, st: os.stat_result | None = None, record: bool = True
     ) -> None:
         self.counts[status] += 1
-        self.errors.append({"path": path, "status": status, "reason": reason})
+        self.errors.append(FileProblem(path=path, status=status, reason=reason))
         line = f"{path}: {reason}"
         if self.bar is not None:
             self.bar.write(line)
@@ -236,6 +239,8 @@ class _Run:
                 _apply_to_document(doc, document_fields(row))
         if not self.store.add_document(doc, size=source.size):
             return "duplicate", self.store.document_id_for_sha256(doc.sha256), ""
+        # e-mail header structure, parsed once here and read by every later stage
+        self.store.replace_email_headers(doc.id, email_header.parse(doc.text, doc.meta), email_header.VERSION)
         for child in extracted.children:
             self._child(child, doc.id)
         return "ingested", doc.id, ""
@@ -272,7 +277,7 @@ class _Run:
             raise CorruptFile(source.path, "load file without Bates numbers")
         return "ingested", None, f"load file: {count} rows"
 
-    def _save_rows(self, rows: list[dict[str, Any]], path: str) -> int:
+    def _save_rows(self, rows: list[LoadRow], path: str) -> int:
         if not rows:
             return 0
         for row in self.store.save_load_rows(rows, path):  # documents ingested before their load file

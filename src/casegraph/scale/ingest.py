@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
-from casegraph.models import Document, FileRecord, Segment, SegmentKind
+from casegraph.models import Document, FileProblem, FileRecord, Segment, SegmentKind
 from casegraph.scale.cluster import store_url, worker_store
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ class FileOutcome:
 
     path: str
     counts: dict[str, int] = field(default_factory=dict)
-    errors: list[dict[str, str]] = field(default_factory=list)
+    errors: list[FileProblem] = field(default_factory=list)
     documents: list[StoredDocument] = field(default_factory=list)
     files: list[FileRecord] = field(default_factory=list)
 
@@ -168,7 +168,7 @@ def ingest_distributed(
     if max_files is not None:
         others = others[: max(0, max_files)]
     counts = dict.fromkeys(STATUSES, 0)
-    errors: list[dict[str, str]] = []
+    errors: list[FileProblem] = []
     if load_files:  # here, first: every document may need their rows
         first = ingest_paths(store, load_files, kind=kind, progress=False, corpus_pass=False, **options)
         _add(counts, errors, first["counts"], first["errors"])
@@ -265,9 +265,9 @@ def _unchanged(store: CaseStore, given: str, counts: dict[str, int]) -> bool:
 
 def _add(
     counts: dict[str, int],
-    errors: list[dict[str, str]],
+    errors: list[FileProblem],
     more: dict[str, int],
-    more_errors: list[dict[str, str]],
+    more_errors: list[FileProblem],
 ) -> None:
     for key, value in more.items():
         counts[key] = counts.get(key, 0) + value

@@ -10,7 +10,18 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from casegraph.models import ClaimRow, MentionRow, QuoteRow, RelationRow, RhetoricRow, Segment
+from casegraph.models import (
+    AnalysisFailure,
+    AnalysisRun,
+    AnalysisState,
+    ClaimRow,
+    DocumentToAnalyze,
+    MentionRow,
+    QuoteRow,
+    RelationRow,
+    RhetoricRow,
+    Segment,
+)
 from casegraph.store.base import StoreBase, dumps, loads
 
 # A mention's id for output: its resolved entity, else "<doc_id>:<cluster>" (document-local).
@@ -34,7 +45,7 @@ class AnnotationStore(StoreBase):
 
     def documents_to_analyze(
         self, after_rowid: int = 0, limit: int = 50, force: bool = False, doc_ids: list[str] | None = None
-    ) -> list[dict[str, Any]]:
+    ) -> list[DocumentToAnalyze]:
         """Documents not yet analyzed (all with force, or just doc_ids), by rowid, with text."""
         where, params = _to_analyze(force, doc_ids)
         rows = self.query(
@@ -46,7 +57,7 @@ class AnnotationStore(StoreBase):
         )
         for row in rows:
             row["meta"] = loads(row["meta"], {})
-        return rows
+        return cast(list[DocumentToAnalyze], rows)
 
     def count_documents_to_analyze(
         self, force: bool = False, doc_ids: list[str] | None = None
@@ -302,16 +313,18 @@ class AnnotationStore(StoreBase):
         )
         return self.records(RhetoricRow, sql, params)
 
-    def analysis_summary(self) -> dict[str, Any]:
+    def analysis_summary(self) -> AnalysisState:
         """Analyzed documents by model, version and status, and failures with their errors."""
-        runs = self.query(
+        runs = self.records(
+            AnalysisRun,
             "SELECT model, version, status, count(*) AS documents, sum(words) AS words FROM analyses"
-            " GROUP BY model, version, status ORDER BY model, version, status"
+            " GROUP BY model, version, status ORDER BY model, version, status",
         )
-        failed = self.query(
-            "SELECT doc_id, error FROM analyses WHERE status = 'failed' ORDER BY doc_id LIMIT 100"
+        failed = self.records(
+            AnalysisFailure,
+            "SELECT doc_id, error FROM analyses WHERE status = 'failed' ORDER BY doc_id LIMIT 100",
         )
-        return {"runs": runs, "failed": failed}
+        return AnalysisState(runs=runs, failed=failed)
 
 
 def _span(s: Any) -> dict[str, Any]:

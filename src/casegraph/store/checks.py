@@ -5,8 +5,18 @@ entities, quotes in sources), cached sentence embeddings, and stored check repor
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, cast
 
+from casegraph.models import (
+    ArticleClaimRow,
+    ArticleQuoteRow,
+    CheckListing,
+    CheckReport,
+    CheckStamp,
+    RhetoricSpan,
+    SourceQuoteRow,
+    SpanMention,
+)
 from casegraph.store.base import StoreBase, dumps, loads
 
 _SPEAKER_COLUMNS = (
@@ -18,16 +28,17 @@ _SPEAKER_COLUMNS = (
 class CheckStore(StoreBase):
     # -- the article --------------------------------------------------------------------
 
-    def article_quotes(self, doc_id: str) -> list[dict[str, Any]]:
+    def article_quotes(self, doc_id: str) -> list[ArticleQuoteRow]:
         """The article's quotes with their speaker mention and its resolved entity, if any."""
-        return self.query(
+        return self.records(
+            ArticleQuoteRow,
             f"SELECT q.id, q.start, q.end, q.text, q.cue, q.direct, {_SPEAKER_COLUMNS}"
             " FROM quotes q LEFT JOIN mentions m ON m.id = q.speaker_mention"
             " LEFT JOIN entities e ON e.id = m.entity_id WHERE q.doc_id = ? ORDER BY q.start",
             (doc_id,),
         )
 
-    def article_claims(self, doc_id: str) -> list[dict[str, Any]]:
+    def article_claims(self, doc_id: str) -> list[ArticleClaimRow]:
         rows = self.query(
             f"SELECT c.id, c.start, c.end, c.text, c.type, c.hedges, c.boosters, c.checkworthiness,"
             f" {_SPEAKER_COLUMNS}"
@@ -38,17 +49,19 @@ class CheckStore(StoreBase):
         for row in rows:
             row["hedges"] = loads(row["hedges"], [])
             row["boosters"] = loads(row["boosters"], [])
-        return rows
+        return cast(list[ArticleClaimRow], rows)
 
-    def article_rhetoric(self, doc_id: str) -> list[dict[str, Any]]:
-        return self.query(
+    def article_rhetoric(self, doc_id: str) -> list[RhetoricSpan]:
+        return self.records(
+            RhetoricSpan,
             "SELECT start, end, text, technique, score FROM rhetoric WHERE doc_id = ? ORDER BY start",
             (doc_id,),
         )
 
-    def mentions_in_span(self, doc_id: str, start: int, end: int) -> list[dict[str, Any]]:
+    def mentions_in_span(self, doc_id: str, start: int, end: int) -> list[SpanMention]:
         """Mentions inside [start, end) with their resolved entity's name."""
-        return self.query(
+        return self.records(
+            SpanMention,
             "SELECT m.id, m.start, m.end, m.text, m.label, m.entity_id, e.name AS entity_name"
             " FROM mentions m LEFT JOIN entities e ON e.id = m.entity_id"
             " WHERE m.doc_id = ? AND m.start >= ? AND m.end <= ? ORDER BY m.start",
@@ -136,9 +149,10 @@ class CheckStore(StoreBase):
             )
         ]
 
-    def source_quotes_overlapping(self, doc_id: str, start: int, end: int) -> list[dict[str, Any]]:
+    def source_quotes_overlapping(self, doc_id: str, start: int, end: int) -> list[SourceQuoteRow]:
         """Quotes of a source document that overlap [start, end), with their speakers."""
-        return self.query(
+        return self.records(
+            SourceQuoteRow,
             f"SELECT q.start, q.end, q.text, q.cue, {_SPEAKER_COLUMNS}"
             " FROM quotes q LEFT JOIN mentions m ON m.id = q.speaker_mention"
             " LEFT JOIN entities e ON e.id = m.entity_id"
@@ -187,25 +201,25 @@ class CheckStore(StoreBase):
 
     # -- reports --------------------------------------------------------------------------
 
-    def save_check(self, article_id: str, report: dict[str, Any]) -> int:
+    def save_check(self, article_id: str, report: CheckReport) -> int:
         with self.transaction() as conn:
             cursor = conn.execute(
                 "INSERT INTO checks(article_id, report) VALUES (?, ?)", (article_id, dumps(report))
             )
             return int(cursor.lastrowid or 0)
 
-    def latest_check(self, article_id: str) -> dict[str, Any] | None:
+    def latest_check(self, article_id: str) -> CheckReport | None:
         row = self.query_one(
             "SELECT id, created_at, report FROM checks WHERE article_id = ? ORDER BY id DESC LIMIT 1",
             (article_id,),
         )
         if row is None:
             return None
-        report: dict[str, Any] = loads(row["report"], {})
-        report.setdefault("check", {}).update({"id": row["id"], "created_at": row["created_at"]})
+        report: CheckReport = loads(row["report"], {})
+        report["check"] = CheckStamp(id=row["id"], created_at=row["created_at"])
         return report
 
-    def recent_checks(self, limit: int = 20) -> list[dict[str, Any]]:
+    def recent_checks(self, limit: int = 20) -> list[CheckListing]:
         """The latest check of each article, newest first: id, article_id, created_at, title, summary."""
         rows = self.query(
             "SELECT c.id, c.article_id, c.created_at, d.title,"
@@ -217,7 +231,7 @@ class CheckStore(StoreBase):
         )
         for row in rows:
             row["summary"] = loads(row["summary"], {})
-        return rows
+        return cast(list[CheckListing], rows)
 
 
 def _marks(values: Sequence[Any]) -> str:

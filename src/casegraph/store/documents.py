@@ -7,9 +7,11 @@ from collections.abc import Iterator
 from typing import Any, cast
 
 from casegraph.models import (
+    BoilerplateLine,
     Document,
     DocumentRecord,
     FileRecord,
+    LoadRow,
     NearDuplicate,
     SearchHit,
     Segment,
@@ -138,7 +140,7 @@ class DocumentStore(StoreBase):
 
     # -- load files (production metadata by Bates number) -------------------------------
 
-    def save_load_rows(self, rows: list[dict[str, Any]], source: str) -> list[dict[str, Any]]:
+    def save_load_rows(self, rows: list[LoadRow], source: str) -> list[LoadRow]:
         """Store load-file rows by Bates number, merged into what earlier load files said
         (a later file adds fields, it does not erase them). Returns the merged rows."""
         merged = []
@@ -153,13 +155,11 @@ class DocumentStore(StoreBase):
                 merged.append(both)
         return merged
 
-    def load_row(self, bates: str) -> dict[str, Any] | None:
-        row: dict[str, Any] | None = loads(
-            self.scalar("SELECT row FROM loadfile_rows WHERE bates = ?", (bates,))
-        )
+    def load_row(self, bates: str) -> LoadRow | None:
+        row: LoadRow | None = loads(self.scalar("SELECT row FROM loadfile_rows WHERE bates = ?", (bates,)))
         return row
 
-    def load_rows(self) -> list[dict[str, Any]]:
+    def load_rows(self) -> list[LoadRow]:
         """Every load-file row of the case, by Bates number (the rows workers of a
         distributed ingest need to apply to the documents they read)."""
         return [loads(r["row"], {}) for r in self.query("SELECT row FROM loadfile_rows ORDER BY bates")]
@@ -328,8 +328,10 @@ class DocumentStore(StoreBase):
             (doc_id, doc_id, doc_id),
         )
 
-    def boilerplate_lines(self) -> list[dict[str, Any]]:
-        return self.query("SELECT hash, text, documents FROM boilerplate ORDER BY documents DESC")
+    def boilerplate_lines(self) -> list[BoilerplateLine]:
+        return self.records(
+            BoilerplateLine, "SELECT hash, text, documents FROM boilerplate ORDER BY documents DESC"
+        )
 
     # -- search -------------------------------------------------------------------------
 

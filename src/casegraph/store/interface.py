@@ -20,24 +20,37 @@ from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any, Protocol
 
 from casegraph.models import (
+    AnalysisState,
+    ArticleClaimRow,
+    ArticleQuoteRow,
+    BoilerplateLine,
+    CheckListing,
+    CheckReport,
     ClaimRow,
     CorrectionRecord,
     Document,
     DocumentRecord,
+    DocumentToAnalyze,
     EdgeEvidence,
     EdgeRow,
+    EmailHeaders,
     EntityMention,
     EntityRecord,
     FileRecord,
+    LoadRow,
     MentionRow,
     NearDuplicate,
     QuoteRow,
     QuoteSpan,
     RelationRow,
+    ResolveKey,
     RhetoricRow,
+    RhetoricSpan,
     SearchHit,
     Segment,
     SegmentRecord,
+    SourceQuoteRow,
+    SpanMention,
 )
 
 if TYPE_CHECKING:  # for annotations only: importing the interface stays cheap
@@ -76,13 +89,13 @@ class Documents(Protocol):
 
     def file_log(self, status: str | None = None) -> list[FileRecord]: ...
 
-    def save_load_rows(self, rows: list[dict[str, Any]], source: str) -> list[dict[str, Any]]:
+    def save_load_rows(self, rows: list[LoadRow], source: str) -> list[LoadRow]:
         """Store load-file rows by Bates number, merged into what earlier load files said (a later file adds fields, it does not erase them). Returns the merged rows."""
         ...
 
-    def load_row(self, bates: str) -> dict[str, Any] | None: ...
+    def load_row(self, bates: str) -> LoadRow | None: ...
 
-    def load_rows(self) -> list[dict[str, Any]]:
+    def load_rows(self) -> list[LoadRow]:
         """Every load-file row of the case, by Bates number."""
         ...
 
@@ -128,7 +141,7 @@ class Documents(Protocol):
 
     def near_duplicates(self, doc_id: str) -> list[NearDuplicate]: ...
 
-    def boilerplate_lines(self) -> list[dict[str, Any]]: ...
+    def boilerplate_lines(self) -> list[BoilerplateLine]: ...
 
     def search(
         self,
@@ -178,8 +191,16 @@ class Segments(Protocol):
         """Sentence segments stored at ingest (empty when ingest stored none)."""
         ...
 
-    def iter_email_documents(self, batch: int = 200) -> Iterator[dict[str, Any]]:
-        """Documents whose metadata names e-mail parties or whose text has a From: line (id, text, meta), streamed in batches."""
+    def replace_email_headers(self, doc_id: str, headers: EmailHeaders, version: int) -> None:
+        """Store a document's e-mail header structure and parties (ingest/email_header.py)."""
+        ...
+
+    def email_headers(self, doc_id: str) -> EmailHeaders | None:
+        """A document's stored e-mail header structure; None when it was never parsed."""
+        ...
+
+    def documents_without_email_headers(self, version: int, batch: int = 200) -> Iterator[dict[str, Any]]:
+        """Documents (id, text, meta) whose header structure is missing or older than version."""
         ...
 
     def replace_email_parties(self, parties: Sequence[dict[str, Any]]) -> None: ...
@@ -194,7 +215,7 @@ class Segments(Protocol):
 class Annotations(Protocol):
     def documents_to_analyze(
         self, after_rowid: int = 0, limit: int = 50, force: bool = False, doc_ids: list[str] | None = None
-    ) -> list[dict[str, Any]]:
+    ) -> list[DocumentToAnalyze]:
         """Documents not yet analyzed (all with force, or just doc_ids), by rowid, with text."""
         ...
 
@@ -242,7 +263,7 @@ class Annotations(Protocol):
         self, doc_id: str | None = None, technique: str | None = None, limit: int | None = None
     ) -> list[RhetoricRow]: ...
 
-    def analysis_summary(self) -> dict[str, Any]:
+    def analysis_summary(self) -> AnalysisState:
         """Analyzed documents by model, version and status, and failures with their errors."""
         ...
 
@@ -262,19 +283,19 @@ class Annotations(Protocol):
         """Mentions and relations read from a register rather than found by NLP; the document is marked analyzed by `model` so that `analyze` does not run the NLP pipeline on it. Relations refer to mentions by their index in `mentions`. With `replace`, whatever the document had (an NLP run forced over it) is replaced by the register's reading."""
         ...
 
-    def article_quotes(self, doc_id: str) -> list[dict[str, Any]]:
+    def article_quotes(self, doc_id: str) -> list[ArticleQuoteRow]:
         """The article's quotes with their speaker mention and its resolved entity, if any."""
         ...
 
-    def article_claims(self, doc_id: str) -> list[dict[str, Any]]: ...
+    def article_claims(self, doc_id: str) -> list[ArticleClaimRow]: ...
 
-    def article_rhetoric(self, doc_id: str) -> list[dict[str, Any]]: ...
+    def article_rhetoric(self, doc_id: str) -> list[RhetoricSpan]: ...
 
-    def mentions_in_span(self, doc_id: str, start: int, end: int) -> list[dict[str, Any]]:
+    def mentions_in_span(self, doc_id: str, start: int, end: int) -> list[SpanMention]:
         """Mentions inside [start, end) with their resolved entity's name."""
         ...
 
-    def source_quotes_overlapping(self, doc_id: str, start: int, end: int) -> list[dict[str, Any]]:
+    def source_quotes_overlapping(self, doc_id: str, start: int, end: int) -> list[SourceQuoteRow]:
         """Quotes of a source document that overlap [start, end), with their speakers."""
         ...
 
@@ -425,11 +446,11 @@ class Checks(Protocol):
 
     def put_embeddings(self, rows: Sequence[tuple[str, int, int, bytes]], model: str) -> None: ...
 
-    def save_check(self, article_id: str, report: dict[str, Any]) -> int: ...
+    def save_check(self, article_id: str, report: CheckReport) -> int: ...
 
-    def latest_check(self, article_id: str) -> dict[str, Any] | None: ...
+    def latest_check(self, article_id: str) -> CheckReport | None: ...
 
-    def recent_checks(self, limit: int = 20) -> list[dict[str, Any]]:
+    def recent_checks(self, limit: int = 20) -> list[CheckListing]:
         """The latest check of each article, newest first: id, article_id, created_at, title, summary."""
         ...
 
@@ -478,5 +499,72 @@ class Transactions(Protocol):
         ...
 
 
-class CaseStore(Documents, Segments, Annotations, Entities, Graph, Checks, Transactions, Protocol):
+class Resolution(Protocol):
+    """Incremental resolution (store/resolution.py): keys to block new names against, the
+    documents the entities account for, and changes to part of the entities and the graph."""
+
+    def unresolved_documents(self) -> list[str]: ...
+
+    def reanalyzed_documents(self, watermark: int) -> list[str]: ...
+
+    def max_mention_id(self) -> int: ...
+
+    def name_mentions_of(self, doc_ids: Sequence[str]) -> list[dict[str, Any]]: ...
+
+    def replace_resolve_keys(self, rows: Sequence[ResolveKey]) -> None: ...
+
+    def add_resolve_keys(self, rows: Sequence[ResolveKey], doc_ids: Sequence[str]) -> None: ...
+
+    def replace_resolve_keys_of(self, entity_ids: Sequence[str], rows: Sequence[ResolveKey]) -> None: ...
+
+    def resolve_keys(self, kind: str, keys: Sequence[str]) -> list[ResolveKey]: ...
+
+    def resolve_keys_by_surname(self, kind: str, surnames: Sequence[str]) -> list[ResolveKey]: ...
+
+    def resolve_key_counts(self, kind: str, keys: Sequence[str]) -> dict[str, int]: ...
+
+    def count_resolve_keys(self, kind: str, column: str, value: str) -> int: ...
+
+    def resolve_keys_of(self, entity_ids: Sequence[str]) -> list[ResolveKey]: ...
+
+    def retarget_resolve_keys(
+        self, from_ids: Sequence[str], to_id: str, keys: Sequence[str] | None = None
+    ) -> None: ...
+
+    def existing_entity_ids(self, entity_ids: Sequence[str]) -> set[str]: ...
+
+    def save_entities(self, entities: Sequence[dict[str, Any]]) -> None: ...
+
+    def delete_entities(self, entity_ids: Sequence[str]) -> None: ...
+
+    def link_mentions(
+        self, mention_links: Iterable[tuple[str | None, int]], party_links: Iterable[tuple[str | None, int]]
+    ) -> None: ...
+
+    def entity_mention_rows(self, entity_ids: Sequence[str]) -> list[dict[str, Any]]: ...
+
+    def entity_party_ids(self, entity_ids: Sequence[str]) -> dict[str, list[int]]: ...
+
+    def entities_sharing_documents(self, entity_id: str, others: Sequence[str]) -> set[str]: ...
+
+    def documents_naming(self, entity_ids: Sequence[str]) -> list[str]: ...
+
+    def replace_name_keys_of(
+        self, entity_ids: Sequence[str], rows: Sequence[tuple[str, str, int, str, str, int]]
+    ) -> None: ...
+
+    def resolved_mentions_in(self, doc_ids: Sequence[str]) -> list[tuple[int, str, int, int, str]]: ...
+
+    def typed_relations_in(self, doc_ids: Sequence[str]) -> list[dict[str, Any]]: ...
+
+    def document_kinds_of(self, doc_ids: Sequence[str]) -> dict[str, str]: ...
+
+    def add_edges(self, edges: Sequence[dict[str, Any]], max_evidence: int) -> None: ...
+
+    def replace_edges_of(self, entity_ids: Sequence[str], edges: Sequence[dict[str, Any]]) -> None: ...
+
+
+class CaseStore(
+    Documents, Segments, Annotations, Entities, Resolution, Graph, Checks, Transactions, Protocol
+):
     """Everything a case's store offers: the union of the nouns."""

@@ -19,6 +19,7 @@ from casegraph.ingest.normalize import decode
 from casegraph.ingest.registry import Context, Extracted, Ingestor, register
 from casegraph.ingest.sniff import head_text
 from casegraph.ingest.source import Source
+from casegraph.models import LoadRow
 
 # column → key; columns not named here are kept under their snake_case name
 COLUMNS = {
@@ -83,7 +84,7 @@ class LoadFileIngestor(Ingestor):
     def extract(self, source: Source, ctx: Context) -> Iterator[Extracted]:
         raise CorruptFile(source.path, "a load file has rows, not text")  # the pipeline calls rows()
 
-    def rows(self, source: Source, ctx: Context) -> Iterator[dict[str, Any]]:
+    def rows(self, source: Source, ctx: Context) -> Iterator[LoadRow]:
         """Rows keyed as in COLUMNS, empty cells left out; each has a bates_begin."""
         text, _ = decode(source.read(ctx.limits.max_file_size))
         delimiter = "\x14" if "\x14" in text.split("\n", 1)[0] and "," not in text.split("\n", 1)[0] else ","
@@ -111,7 +112,7 @@ def _key(header: str) -> str:
     return COLUMNS.get(h) or re.sub(r"\W+", "_", h).strip("_")
 
 
-def document_fields(row: dict[str, Any]) -> dict[str, Any]:
+def document_fields(row: LoadRow) -> dict[str, Any]:
     """What a load-file row sets on its document: columns and promoted meta keys."""
     out: dict[str, Any] = {"bates_begin": row["bates_begin"], "load_file": dict(row)}
     for key in ("bates_end", "original_filename", "parent_bates"):

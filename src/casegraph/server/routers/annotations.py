@@ -71,7 +71,7 @@ def rhetoric(
 _info_lock = threading.Lock()
 
 
-@router.get("/info")
+@router.get("/info", responses=documented(models.AnalysisInfo))
 def info(case: Case = Depends(case_dep)) -> Any:
     """The NLP pipeline, learned models and database counts (`casegraph info --json`)."""
     with _info_lock:  # loading the pipeline once is enough, even when asked twice at once

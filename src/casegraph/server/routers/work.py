@@ -14,10 +14,11 @@ from fastapi.responses import FileResponse, Response
 from starlette.background import BackgroundTask
 from starlette.datastructures import UploadFile
 
+from casegraph import models
 from casegraph.api import Case
 from casegraph.errors import NotFoundError
 from casegraph.server.jobs import FileError, Job
-from casegraph.server.schemas import AnalyzeIn, CheckIn, JobOut
+from casegraph.server.schemas import AnalyzeIn, CheckIn, JobOut, documented
 from casegraph.server.state import ServerState, case_dep, state_of
 
 router = APIRouter(prefix="/api", tags=["jobs"])
@@ -201,7 +202,7 @@ def job(job_id: str, request: Request) -> Any:
     return found.to_dict()
 
 
-@router.get("/checks/{article}", tags=["check"])
+@router.get("/checks/{article}", tags=["check"], responses=documented(models.CheckReport))
 def check_report(article: str, case: Case = Depends(case_dep)) -> Any:
     """The latest stored check report of an article (`casegraph check --json`)."""
     return case.check_report(article)
