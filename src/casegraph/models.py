@@ -614,8 +614,9 @@ class SentenceIndexSummary(TypedDict):
     model: str
 
 
-# resolve's summary: counts (mentions, entities, edges by kind, name keys...) and seconds, by name
-ResolveSummary = dict[str, float]
+# resolve's summary (casegraph.resolve.run, graph.build): counts (mentions, entities, edges by
+# kind, name keys...) and seconds by name, and words saying how it ran (mode, why_full)
+ResolveSummary = dict[str, float | str]
 
 
 class AnalyzeSummary(TypedDict):
