@@ -1,8 +1,10 @@
 """Text helpers of the check stage: sentences with offsets, word normalisation, overlap.
 
-Documents are OCR text with hard line breaks inside sentences, so sentence splitting here
-treats a single newline as a space and a blank line as a boundary. Comparisons work on a
-folded form (lower case, ASCII quotes, collapsed whitespace) and never change offsets.
+Sentences are ingest's (ingest/segment: paragraphs from blank lines or, in OCR text without
+them, from line shape; then terminal punctuation with one abbreviation list), with one step on
+top: unpunctuated OCR (tables, lists) is cut into windows of MAX_SENTENCE characters.
+Comparisons work on a folded form (lower case, ASCII quotes, collapsed whitespace) and never
+change offsets.
 """
 
 from __future__ import annotations
@@ -12,63 +14,8 @@ import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
 
-# A sentence ends at . ! ? (optionally followed by closing quotes/brackets) before white
-# space and an upper-case letter, digit or opening quote; or at a blank line.
-_BOUNDARY = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])|\n\s*\n")
-_ABBREVIATIONS = {
-    "mr",
-    "mrs",
-    "ms",
-    "dr",
-    "prof",
-    "sen",
-    "rep",
-    "gov",
-    "gen",
-    "st",
-    "jr",
-    "sr",
-    "inc",
-    "co",
-    "corp",
-    "ltd",
-    "no",
-    "vs",
-    "u.s",
-    "e.g",
-    "i.e",
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "sept",
-    "oct",
-    "nov",
-    "dec",
-    "a",
-    "b",
-    "c",
-    "d",
-    "e",
-    "f",
-    "g",
-    "h",
-    "j",
-    "k",
-    "l",
-    "m",
-    "n",
-    "p",
-    "r",
-    "s",
-    "t",
-    "v",
-    "w",
-}
+from casegraph.ingest.segment import paragraph_segments, sentence_segments
+
 MAX_SENTENCE = 600  # characters: OCR tables without punctuation are cut into windows of this size
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?", re.UNICODE)
@@ -250,22 +197,12 @@ _QUOTES = str.maketrans(
 
 
 def sentences(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, int]]:
-    """(start, end) offsets of the sentences of text[start:end], stripped of outer white space."""
+    """(start, end) offsets of the sentences of text[start:end], stripped of outer white space:
+    ingest's sentence segments of that stretch, long unpunctuated ones cut into windows."""
     end = len(text) if end is None else end
-    cursor = start
-    for match in _BOUNDARY.finditer(text, start, end):
-        cut = match.start()
-        paragraph_break = match.group(0).count("\n") >= 2
-        if not paragraph_break and _ends_with_abbreviation(text, cursor, cut):
-            continue
-        yield from _trimmed(text, cursor, cut)
-        cursor = match.end()
-    yield from _trimmed(text, cursor, end)
-
-
-def _ends_with_abbreviation(text: str, start: int, cut: int) -> bool:
-    words = text[start:cut].rstrip("\"'”’)]").rsplit(None, 1)
-    return bool(words) and words[-1].rstrip(".").lower() in _ABBREVIATIONS
+    part = text[start:end]
+    for segment in sentence_segments(part, paragraph_segments(part)):
+        yield from _trimmed(text, start + segment.start, start + segment.end)
 
 
 def _trimmed(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
