@@ -14,43 +14,10 @@ from typing import Any
 from casegraph.analyze.claims import cue_spans
 from casegraph.analyze.context import DocContext, Sent
 from casegraph.analyze.references import mention_for, subject_of
+from casegraph.lexicon import FAMILY_NOUNS
 from casegraph.models import Relation, Span
 
-FAMILY = frozenset(
-    [
-        "son",
-        "daughter",
-        "wife",
-        "husband",
-        "father",
-        "mother",
-        "brother",
-        "sister",
-        "nephew",
-        "niece",
-        "uncle",
-        "aunt",
-        "cousin",
-        "grandson",
-        "granddaughter",
-        "grandfather",
-        "grandmother",
-        "stepson",
-        "stepdaughter",
-        "stepfather",
-        "stepmother",
-        "widow",
-        "widower",
-        "ex-wife",
-        "ex-husband",
-        "fiancee",
-        "fiancée",
-        "fiance",
-        "fiancé",
-        "spouse",
-        "sibling",
-    ]
-)
+FAMILY = FAMILY_NOUNS  # kinship nouns (casegraph.lexicon)
 ROLE = frozenset(
     [
         "president",

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from casegraph.lexicon import MONTH_PATTERN, MONTHS
+
 _UNITS = {
     "zero": 0,
     "one": 1,
@@ -72,26 +74,6 @@ _CURRENCY_WORDS = {
     "roubles": "RUB",
     "yen": "JPY",
 }
-_MONTHS = {
-    m: i + 1
-    for i, names in enumerate(
-        [
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ]
-    )
-    for m in names
-}
 _NEGATIONS = {
     "not",
     "no",
@@ -120,12 +102,12 @@ _QUANTITY = re.compile(
     re.IGNORECASE,
 )
 _DATE_MDY = re.compile(
-    r"\b(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?\s+"
+    r"\b(?P<month>" + MONTH_PATTERN + r")\.?\s+"
     r"(?:(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+)?(?P<year>(?:19|20)\d{2})\b",
     re.IGNORECASE,
 )
 _DATE_DMY = re.compile(
-    r"\b(?P<day>\d{1,2})\s+(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?,?\s+"
+    r"\b(?P<day>\d{1,2})\s+(?P<month>" + MONTH_PATTERN + r")\.?,?\s+"
     r"(?P<year>(?:19|20)\d{2})\b",
     re.IGNORECASE,
 )
@@ -194,7 +176,7 @@ def dates(text: str) -> list[Date]:
     for pattern in (_DATE_MDY, _DATE_DMY, _DATE_NUMERIC, _DATE_ISO):
         for m in pattern.finditer(text):
             month_text = m.group("month")
-            month = int(month_text) if month_text.isdigit() else _MONTHS[month_text.lower().rstrip(".")]
+            month = int(month_text) if month_text.isdigit() else MONTHS[month_text.lower().rstrip(".")]
             day = int(m.group("day") or 0)
             if not 1 <= month <= 12 or day > 31:
                 continue
@@ -310,7 +292,7 @@ def canonical(text: str) -> str:
     for pattern in (_DATE_MDY, _DATE_DMY, _DATE_NUMERIC, _DATE_ISO):
         for m in pattern.finditer(text):
             month_text = m.group("month")
-            month = int(month_text) if month_text.isdigit() else _MONTHS[month_text.lower().rstrip(".")]
+            month = int(month_text) if month_text.isdigit() else MONTHS[month_text.lower().rstrip(".")]
             if 1 <= month <= 12:
                 spans.append((m.start(), m.end(), f"d{m.group('year')}m{month:02d}"))
     for m in _QUANTITY.finditer(text):

@@ -35,6 +35,7 @@ from rapidfuzz import fuzz
 
 from casegraph.check import facts
 from casegraph.check.text import STOPWORDS, fold, stem, words
+from casegraph.lexicon import MONTH_NAMES
 
 MODEL_FILE = "verifier.json"
 SHORT_WORDS = 7  # fewer words: a fragment, found verbatim in many places
@@ -94,18 +95,7 @@ _NOT_NAMES = frozenset(
         "minister",
         "ambassador",
         "senator",
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
+        *MONTH_NAMES,
     }
 )
 

@@ -13,34 +13,13 @@ from collections import defaultdict
 from typing import TYPE_CHECKING
 
 from casegraph.graph.build import sentences_of
+from casegraph.lexicon import MONTH_PATTERN, MONTHS
 from casegraph.models import EntityMention, TimelineEvent
 
 if TYPE_CHECKING:
     from casegraph.store.interface import CaseStore
 
-_MONTHS = {
-    m: i
-    for i, m in enumerate(
-        [
-            "january",
-            "february",
-            "march",
-            "april",
-            "may",
-            "june",
-            "july",
-            "august",
-            "september",
-            "october",
-            "november",
-            "december",
-        ],
-        start=1,
-    )
-}
-_MONTHS.update({k[:3]: v for k, v in list(_MONTHS.items())})
-_MONTHS["sept"] = 9
-_MON = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_MON = rf"({MONTH_PATTERN})\.?"
 _YEAR = r"((?:19|20)\d\d)"
 _PATTERNS = [
     (re.compile(rf"\b{_YEAR}-(\d\d)-(\d\d)\b"), ("y", "m", "d")),
@@ -75,7 +54,7 @@ def dates_in(text: str) -> list[tuple[str, str]]:
 
 def _iso(parts: dict[str, str]) -> str | None:
     year = int(parts["y"])
-    month = int(parts["m"]) if "m" in parts else _MONTHS.get(parts.get("M", "").lower().rstrip("."), 0)
+    month = int(parts["m"]) if "m" in parts else MONTHS.get(parts.get("M", "").lower().rstrip("."), 0)
     if "M" in parts and not month:
         return None
     day = int(parts.get("d", 0) or 0)

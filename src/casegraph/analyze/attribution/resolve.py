@@ -29,9 +29,11 @@ from typing import Any
 from casegraph.analyze.attribution.model import LinearModel, load_model
 from casegraph.analyze.context import DocContext
 from casegraph.analyze.references import ROLE_NOUNS, SUBJECT_DEPS, resolve_person_before
+from casegraph.lexicon import FAMILY_NOUNS
 
 MODEL_FILE = "speakers.json.gz"
-# nouns that describe a person ("the ambassador", "the Kazakh leader"); "the correspondence" does not
+# nouns that describe a person ("the ambassador", "the Kazakh leader", "his widow"); "the
+# correspondence" does not
 PERSON_NOUNS = ROLE_NOUNS | frozenset(
     {
         "envoy",
@@ -56,14 +58,6 @@ PERSON_NOUNS = ROLE_NOUNS | frozenset(
         "adviser",
         "advisor",
         "aide",
-        "son",
-        "daughter",
-        "wife",
-        "husband",
-        "father",
-        "mother",
-        "brother",
-        "sister",
         "man",
         "woman",
         "victim",
@@ -85,6 +79,7 @@ PERSON_NOUNS = ROLE_NOUNS | frozenset(
         "congresswoman",
     }
 )
+PERSON_NOUNS |= FAMILY_NOUNS  # kinship nouns, "the widow", "his son" (casegraph.lexicon)
 WINDOW = 4  # sentences back
 MALE = frozenset({"he", "him", "his", "himself"})
 FEMALE = frozenset({"she", "her", "hers", "herself"})

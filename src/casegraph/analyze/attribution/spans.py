@@ -18,77 +18,12 @@ from typing import Any
 
 from casegraph.analyze.context import DocContext
 from casegraph.analyze.references import SUBJECT_DEPS, subject_of, token_at
+from casegraph.lexicon import SPEECH_VERBS
 
 QUOTE_OPEN = ('"', "“", "«", "„", "‘")
 QUOTE_CLOSE = ('"', "”", "»", "“", "’")
 PREPS = frozenset({"for", "about", "on", "of", "to", "against", "with", "that"})
-SPEECH = frozenset(
-    {
-        "say",
-        "tell",
-        "write",
-        "state",
-        "note",
-        "add",
-        "claim",
-        "declare",
-        "explain",
-        "argue",
-        "insist",
-        "announce",
-        "report",
-        "reply",
-        "respond",
-        "comment",
-        "remark",
-        "stress",
-        "admit",
-        "acknowledge",
-        "deny",
-        "confirm",
-        "allege",
-        "assert",
-        "testify",
-        "tweet",
-        "recall",
-        "warn",
-        "ask",
-        "continue",
-        "conclude",
-        "suggest",
-        "predict",
-        "promise",
-        "vow",
-        "complain",
-        "joke",
-        "mention",
-        "observe",
-        "reveal",
-        "concede",
-        "contend",
-        "reiterate",
-        "repeat",
-        "retort",
-        "emphasize",
-        "describe",
-        "call",
-        "quote",
-        "cite",
-        "accuse",
-        "urge",
-        "post",
-        "email",
-        "e-mail",
-        "cable",
-        "agree",
-        "boast",
-        "caution",
-        "plead",
-        "pledge",
-        "propose",
-        "maintain",
-    }
-)
+SPEECH = SPEECH_VERBS  # verbs that report words (casegraph.lexicon)
 
 
 @dataclass
