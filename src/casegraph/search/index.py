@@ -7,10 +7,14 @@ Stored in the `sentence_vectors` table, one row per document, as int8 vectors wi
 scale per sentence (384 bytes + 4 a sentence: the estate's ~400k sentences take ~160 MB; int8
 changes a cosine by at most ~0.002, measured on estate sentences).
 
-Search is exact (brute force in numpy, chunk by chunk): over 400k sentences it is one
-matrix product of a few hundred million multiply-adds per batch of items, well under a second
-on one core (benchmarks/check_bench.py measures it), so no approximate index is needed at this
-scale; `SentenceIndex.search` is where one would go in.
+Search is exact (brute force in numpy, chunk by chunk): over the estate's 309k sentences
+about a second per checked article on one core and 120 MB, with every nearest sentence found;
+an approximate index (faiss IVF or HNSW, measured by benchmarks/dense_bench.py: recall@10
+0.93-0.98) is needed past about a million sentences (docs/scale.md); `SentenceIndex.search`
+is where it would go in.
+
+`analyze --workers N` runs the batches of `plan_batches` on Dask workers
+(casegraph.scale.embed): the same batches, and so the same vectors, as one process.
 
 Sentences shorter than 4 words are not indexed (retrieval drops them as evidence anyway), and
 each distinct sentence text is embedded once per run: repeated disclaimers and forwarded
