@@ -37,11 +37,13 @@ class Case(IngestAPI, AnalysisAPI, GraphAPI, CheckAPI):
     def analyze(
         self, doc_ids: list[str] | None = None, *, resolve: bool = True, **options: Any
     ) -> AnalyzeSummary:
-        """Analyze documents (see `analyze_documents`), then resolve entities and rebuild the
-        graph when anything new was analyzed (resolve=False leaves that for later)."""
+        """Analyze documents (see `analyze_documents`), then resolve entities and update the
+        graph when anything new was analyzed (resolve=False leaves that for later): the new
+        documents join the entities of the last resolve (`resolve_new`; a full resolve when
+        there is none)."""
         summary = self.analyze_documents(doc_ids, **options)
         if resolve and summary["documents"]:
-            summary["resolve"] = self.resolve()
+            summary["resolve"] = self.resolve_new()
         return summary
 
     def check(self, article: str | Path, *, save: bool = True, analyze: bool = True) -> CheckReport:

@@ -48,6 +48,20 @@ class GraphAPI:
         summary["graph_seconds"] = round(time.perf_counter() - started, 3)
         return summary
 
+    def resolve_new(self) -> dict[str, Any]:
+        """Resolve the documents analyzed since the last resolve against the entities it
+        made (resolve/incremental.py): only the entities, name keys and edges they touch
+        change. A full `resolve` when there is no earlier one of this version, or when
+        documents it saw were analyzed again."""
+        from casegraph.resolve.incremental import not_ready, resolve_documents
+        from casegraph.resolve.run import refresh_email_parties
+
+        why = not_ready(self.store)
+        if why is not None:
+            return {**self.resolve(), "mode": "full", "why_full": why}
+        refresh_email_parties(self.store)  # parties of documents stored without them
+        return resolve_documents(self.store)
+
     def entities(self, type: str | None = None, limit: int | None = None) -> list[EntityRecord]:
         """Resolved entities, most mentioned first: id, name, type, aliases, mentions, documents."""
         return self.store.list_entities(type=type, limit=limit)
@@ -225,7 +239,7 @@ class GraphAPI:
         if len({e["id"] for e in entities}) < 2:
             raise CasegraphError("merge needs at least two different entities")
         cid = self.store.add_correction("merge", {"entities": [reference(e) for e in entities]})
-        return {"correction": cid, **self.resolve_after_correction()}
+        return {"correction": cid, **self.resolve_after_correction(cid)}
 
     def split(self, name_or_id: str, *parts: str) -> dict[str, Any]:
         """Move the mentions written as each of `parts` (aliases) out into an entity of their own."""
@@ -243,14 +257,14 @@ class GraphAPI:
                 + ", ".join(entity["aliases"][:20])
             )
         cid = self.store.add_correction("split", {"entity": reference(entity), "parts": list(parts)})
-        return {"correction": cid, **self.resolve_after_correction()}
+        return {"correction": cid, **self.resolve_after_correction(cid)}
 
     def rename(self, name_or_id: str, name: str, type: str | None = None) -> dict[str, Any]:
         from casegraph.resolve.corrections import reference
 
         entity = self._full([name_or_id], "rename")[0]
         cid = self.store.add_correction("rename", {"entity": reference(entity), "name": name, "type": type})
-        return {"correction": cid, **self.resolve_after_correction()}
+        return {"correction": cid, **self.resolve_after_correction(cid)}
 
     def delete_entity(self, name_or_id: str) -> dict[str, Any]:
         """Drop a false entity (its mentions stay, unlinked)."""
@@ -258,7 +272,7 @@ class GraphAPI:
 
         entity = self._full([name_or_id], "delete-entity")[0]
         cid = self.store.add_correction("delete", {"entity": reference(entity)})
-        return {"correction": cid, **self.resolve_after_correction()}
+        return {"correction": cid, **self.resolve_after_correction(cid)}
 
     def corrections(self, include_undone: bool = True) -> list[CorrectionRecord]:
         return self.store.corrections(include_undone=include_undone)
@@ -268,7 +282,20 @@ class GraphAPI:
             raise NotFoundError(f"no correction {correction_id} (see `casegraph corrections`)")
         return {"undone": int(correction_id), **self.resolve_after_correction()}
 
-    def resolve_after_correction(self) -> dict[str, Any]:
+    def resolve_after_correction(self, correction_id: int | None = None) -> dict[str, Any]:
+        """Apply a new correction to the entities it touches (resolve/incremental.py), or,
+        without one (undo) or without an earlier resolve of this version, resolve in full."""
+        from casegraph.resolve.incremental import apply_correction, not_ready
+
+        if correction_id is not None and not_ready(self.store) is None:
+            found = [c for c in self.store.corrections() if c["id"] == correction_id]
+            done = apply_correction(self.store, found[0]) if found else None
+            return {  # a correction naming no entity of the case changes nothing (as in full)
+                "entities": self.store.counts()["entities"],
+                "corrections_applied": int(done is not None),
+                "entities_touched": done["entities_touched"] if done else [],
+                "mode": "incremental",
+            }
         summary = self.resolve()
         return {"entities": summary["entities"], "corrections_applied": summary["corrections_applied"]}
 

@@ -13,6 +13,7 @@ are kept in separate edges, so that paths and neighbours can rest on sources alo
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 from typing import TYPE_CHECKING, Any
@@ -103,8 +104,11 @@ class EdgeSet:
         return edge
 
 
-def add_typed_relations(store: CaseStore, edges: EdgeSet) -> None:
-    for r in store.typed_relations():
+def add_typed_relations(
+    store: CaseStore, edges: EdgeSet, relations: Iterable[dict[str, Any]] | None = None
+) -> None:
+    """Typed relations (all of the case, or `relations`) as directed edges."""
+    for r in store.typed_relations() if relations is None else relations:
         a, b = r["a"], r["b"]
         if not a or not b or a == b or r["negated"]:
             continue
@@ -115,9 +119,12 @@ def add_typed_relations(store: CaseStore, edges: EdgeSet) -> None:
         )
 
 
-def add_communications(store: CaseStore, edges: EdgeSet) -> None:
+def add_communications(
+    store: CaseStore, edges: EdgeSet, parties: Iterable[dict[str, Any]] | None = None
+) -> None:
+    """Sender → recipient edges of every e-mail header block (of the case, or of `parties`)."""
     by_block: dict[tuple[str, int], list[dict[str, Any]]] = defaultdict(list)
-    for p in store.email_parties():
+    for p in store.email_parties() if parties is None else parties:
         if p["entity_id"]:
             by_block[(p["doc_id"], p["block"])].append(p)
     for (doc_id, _), parties in by_block.items():
@@ -138,16 +145,20 @@ def sentences_of(text: str, segments: list[tuple[int, int]]) -> list[tuple[int, 
     return segments or split_sentences(text)
 
 
-def add_cooccurrence(store: CaseStore, edges: EdgeSet) -> None:
+def add_cooccurrence(
+    store: CaseStore, edges: EdgeSet, resolved: Iterable[tuple[int, str, int, int, str]] | None = None
+) -> None:
     """Entities named in the same sentence: one `mentioned_with` piece of evidence per sentence,
-    except where a typed relation between the two already rests on that sentence."""
+    except where a typed relation between the two already rests on that sentence. Over the
+    case's resolved mentions, or `resolved` (id, doc_id, start, end, entity_id by document
+    and offset)."""
     typed = {
         (min(e.a, e.b), max(e.a, e.b), ev["doc_id"], ev["start"])
         for e in edges.edges.values()
         for ev in e.evidence
     }
     doc_mentions: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
-    for _, doc_id, start, end, entity_id in store.resolved_mentions():
+    for _, doc_id, start, end, entity_id in store.resolved_mentions() if resolved is None else resolved:
         doc_mentions[doc_id].append((start, end, entity_id))
     for doc_id, mentions in doc_mentions.items():
         if len({m[2] for m in mentions}) < 2:
@@ -199,3 +210,39 @@ def build_graph(store: CaseStore) -> dict[str, int]:
     for r in rows:
         kinds[r["kind"]] += 1
     return {"edges": len(rows), **{f"edges_{k}": v for k, v in sorted(kinds.items())}}
+
+
+# -- part of the graph (incremental resolution) ----------------------------------------------
+
+
+def _edges_in(store: CaseStore, doc_ids: Sequence[str]) -> EdgeSet:
+    """Every edge's evidence that lies in these documents."""
+    docs = sorted(set(doc_ids))
+    edges = EdgeSet(store.document_kinds_of(docs))
+    add_typed_relations(store, edges, store.typed_relations_in(docs))
+    add_communications(store, edges, [p for d in docs for p in store.email_parties(d)])
+    add_cooccurrence(store, edges, store.resolved_mentions_in(docs))
+    return edges
+
+
+def edges_for_documents(
+    store: CaseStore, doc_ids: Sequence[str], exclude: Iterable[str] = ()
+) -> list[dict[str, Any]]:
+    """The edges whose evidence is in documents new to the graph (store.add_edges adds them
+    to the edges it has), leaving out those touching `exclude` (rebuilt whole)."""
+    skip = set(exclude)
+    rows = [e.row() for e in _edges_in(store, doc_ids).edges.values() if e.a not in skip and e.b not in skip]
+    rows.sort(key=lambda r: (r["a"], r["b"], r["kind"], r["evidence_kind"]))
+    return rows
+
+
+def edges_of_entities(store: CaseStore, entity_ids: Sequence[str]) -> list[dict[str, Any]]:
+    """Every edge touching one of these entities, from all the documents that name them
+    (store.replace_edges_of puts them in place of the old ones)."""
+    ids = set(entity_ids)
+    if not ids:
+        return []
+    edges = _edges_in(store, store.documents_naming(sorted(ids)))
+    rows = [e.row() for e in edges.edges.values() if e.a in ids or e.b in ids]
+    rows.sort(key=lambda r: (r["a"], r["b"], r["kind"], r["evidence_kind"]))
+    return rows

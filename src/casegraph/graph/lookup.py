@@ -46,6 +46,23 @@ def index_names(store: CaseStore) -> int:
     return len(rows)
 
 
+def index_names_of(store: CaseStore, entity_ids: list[str], removed: list[str] | None = None) -> int:
+    """Rewrite the name index rows of these entities (and drop those of `removed`), after an
+    incremental resolve or a correction; the index then belongs to the current graph version."""
+    rows = []
+    for entity_id in entity_ids:
+        entity = store.entity_summary(entity_id)
+        if entity is None:
+            continue
+        person = entity["type"] == "PERSON"
+        for key in name_keys(entity):
+            surname = key.split()[-1]
+            rows.append((key, entity["id"], int(person), surname, phonetic(surname), entity["mentions"]))
+    store.replace_name_keys_of([*entity_ids, *(removed or [])], rows)
+    store.set_state("name_index_version", store.graph_version())
+    return len(rows)
+
+
 def _ensure_index(store: CaseStore) -> None:
     """Cases resolved before the name index existed get it on their first lookup."""
     if store.get_state("name_index_version") == store.graph_version():

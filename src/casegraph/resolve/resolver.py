@@ -402,19 +402,46 @@ class Clusters:
         return True
 
 
+def name_key(g: Group) -> tuple[str, str] | None:
+    """(family, key) under which a group joins the others of the same name; None for a group
+    without a name and for a lone person's name (a surname or given name: step d)."""
+    best = g.best()
+    if best is None or (best.is_single and g.family == "PO"):
+        return None
+    family = "PO" if len(best.tokens) > 1 and g.family in ("PO", "G") else g.family
+    return family, best.key
+
+
+def is_lone_name(g: Group) -> bool:
+    best = g.best()
+    return best is not None and best.is_single and g.family == "PO"
+
+
+def rep_tables(
+    by_key: dict[tuple[str, str], list[Group]],
+) -> tuple[dict[str, tuple[int, ParsedName]], dict[str, tuple[int, ParsedName]]]:
+    """The names fuzzy matching compares: full persons' names written like names (which
+    also anchor lone surnames), and organisations' and places' names; one group per key."""
+    reps: dict[str, tuple[int, ParsedName]] = {}
+    others: dict[str, tuple[int, ParsedName]] = {}
+    for (family, key), members in by_key.items():
+        best = members[0].rep()
+        if family == "PO" and members[0].is_person and best.is_full and _written_like_a_name(members):
+            reps.setdefault(key, (members[0].gid, best))
+        elif family in ("PO", "G"):
+            others.setdefault(key, (members[0].gid, best))
+    return reps, others
+
+
 def join_groups(groups: list[Group]) -> Clusters:
     clusters = Clusters(groups)
     singles: list[Group] = []
-    by_key: dict[tuple[str, ...], list[Group]] = defaultdict(list)
+    by_key: dict[tuple[str, str], list[Group]] = defaultdict(list)
     for g in groups:
-        best = g.best()
-        if best is None:
-            continue
-        if best.is_single and g.family == "PO":
+        if is_lone_name(g):
             singles.append(g)
-            continue
-        family = "PO" if len(best.tokens) > 1 and g.family in ("PO", "G") else g.family
-        by_key[(family, best.key)].append(g)
+        elif (found := name_key(g)) is not None:
+            by_key[found].append(g)
 
     # a. the same name
     for members in by_key.values():
@@ -436,14 +463,7 @@ def join_groups(groups: list[Group]) -> Clusters:
             )
 
     # c. compatible full names (spelling variants, initials, transliterations, OCR)
-    reps: dict[str, tuple[int, ParsedName]] = {}
-    others: dict[str, tuple[int, ParsedName]] = {}
-    for (family, key), members in by_key.items():
-        best = members[0].rep()
-        if family == "PO" and members[0].is_person and best.is_full and _written_like_a_name(members):
-            reps.setdefault(key, (members[0].gid, best))
-        elif family in ("PO", "G"):
-            others.setdefault(key, (members[0].gid, best))
+    reps, others = rep_tables(by_key)
     _join_fuzzy(clusters, reps, person_keys, compare_persons, given_initial=True)
     _join_fuzzy(clusters, others, other_keys, compare_others, given_initial=False)
 
@@ -672,6 +692,9 @@ def make_entities(groups: list[Group], clusters: Clusters) -> list[dict[str, Any
                     "labels": dict(labels.most_common()),
                     "emails": sorted(addresses),
                     "key": key,
+                    # what incremental resolution adds new documents' names to (resolve/state.py)
+                    "names": dict(names),
+                    "key_counts": dict(keys),
                 },
             }
         )

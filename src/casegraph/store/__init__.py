@@ -13,10 +13,13 @@ from casegraph.store.checks import CheckStore
 from casegraph.store.documents import DocumentStore, fts_query
 from casegraph.store.entities import EntityStore
 from casegraph.store.interface import CaseStore
+from casegraph.store.resolution import ResolutionStore
 from casegraph.store.vectors import EvidenceStore, VectorStore
 
 
-class SQLiteStore(DocumentStore, AnnotationStore, EntityStore, CheckStore, VectorStore, EvidenceStore):
+class SQLiteStore(
+    DocumentStore, AnnotationStore, EntityStore, ResolutionStore, CheckStore, VectorStore, EvidenceStore
+):
     """The SQLite backend: a single file, WAL journal, FTS5 full-text index."""
 
 

@@ -19,6 +19,7 @@ from casegraph.store.documents import DocumentStore, _document_filters, fts_quer
 from casegraph.store.entities import EntityStore
 from casegraph.store.postgres.base import PgBase
 from casegraph.store.postgres.dialect import tsquery
+from casegraph.store.resolution import ResolutionStore
 from casegraph.store.vectors import EvidenceStore, VectorStore
 
 # ts_rank's weights are {D, C, B, A}: the title is A, the body B (as bm25's 5.0 and 1.0)
@@ -32,7 +33,14 @@ HEADLINE = (
 
 
 class PostgresStore(
-    PgBase, DocumentStore, AnnotationStore, EntityStore, CheckStore, VectorStore, EvidenceStore
+    PgBase,
+    DocumentStore,
+    AnnotationStore,
+    EntityStore,
+    ResolutionStore,
+    CheckStore,
+    VectorStore,
+    EvidenceStore,
 ):
     """A case on a PostgreSQL server: `PostgresStore("postgresql://user@host/case")`."""
 
