@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from casegraph.resolve.emails import parties_in_text, parties_of, valid_address
+from casegraph.ingest.email_header import parties, valid_address
 from tests.conftest import ESTATE, new_case_db
 
 
@@ -54,12 +54,12 @@ def test_parties_from_a_load_file_style_string():
         "email_from": "Jeffrey Epstein <jeevacation@gmail.com>",
         "email_to": ["Kathy Ruemmler <kr@example.org>"],
     }
-    rows = parties_of("d", head, meta)
-    assert [(r["role"], r["name"], r["address"]) for r in rows] == [
+    rows = parties(head, meta)
+    assert [(r.role, r.name, r.address) for r in rows] == [
         ("from", "Jeffrey Epstein", "jeevacation@gmail.com"),
         ("to", "Kathy Ruemmler", "kr@example.org"),
     ]
-    assert head[rows[0]["start"] : rows[0]["end"]].startswith("From: Jeffrey Epstein")
+    assert head[rows[0].start : rows[0].end].startswith("From: Jeffrey Epstein")
 
 
 def test_header_blocks_in_ocr_text_join_addresses_and_connect_people(tmp_path, corpus):
@@ -90,8 +90,3 @@ def test_header_blocks_in_ocr_text_join_addresses_and_connect_people(tmp_path, c
             case.store.document_text(evidence["doc_id"])[evidence["start"] : evidence["end"]]
             == evidence["text"]
         )
-
-
-def test_a_huge_junk_header_line_is_not_a_party():
-    text = "From: " + "x" * 200_000 + "\nTo: " + "<" * 100_000 + "\n"
-    assert parties_in_text("d", text) == []

@@ -11,14 +11,13 @@ from __future__ import annotations
 import re
 from statistics import quantiles
 
+from casegraph.ingest.email_header import field_line
 from casegraph.models import Segment
 
 # A production page stamp alone on its line: "HOUSE OVERSIGHT 031153", "ABC_0001234".
 PAGE_STAMP = re.compile(r"^[ \t]*[A-Z][A-Z&.-]*(?:[ _][A-Z&.-]+)*[ _]\d{5,}[ \t]*$", re.M)
 _BLANK = re.compile(r"\n[ \t]*\n\s*")
 _LINE_START_NEW = re.compile(r"^\s*(?:[•\-*–·▪●]|\d{1,3}[.)]\s|[A-Z][A-Za-z-]{1,20}:\s|#{1,6}\s|\|)")
-# e-mail header lines as OCR'd from printed messages: each is a paragraph of its own
-_HEADER_LINE = re.compile(r"^\s*(?:From|Sent|To|Cc|Bcc|Subject|Date|Attachments|Importance):\s", re.I)
 _ABBREVIATIONS = {
     "mr",
     "mrs",
@@ -229,7 +228,7 @@ def _line_shape_paragraphs(text: str) -> list[tuple[int, int]]:
         stripped = line.rstrip()
         prev_ends_para = (
             stamp
-            or bool(_HEADER_LINE.match(line))
+            or field_line(line) is not None  # an e-mail header line OCR'd from a print: a paragraph
             or (stripped.endswith((".", "!", "?", ":", '"', "”")) and len(stripped) < 0.75 * full)
         )
     if cur:

@@ -7,7 +7,6 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from casegraph.resolve.corrections import Applier
-from casegraph.resolve.emails import parties_in_text, parties_of
 from casegraph.resolve.resolver import resolve_rows
 
 if TYPE_CHECKING:
@@ -15,18 +14,12 @@ if TYPE_CHECKING:
 
 
 def refresh_email_parties(store: CaseStore) -> int:
-    """E-mail parties from document metadata and from the header blocks written in texts
-    (OCR'd e-mails, quoted replies of a thread)."""
-    rows = []
-    for doc in store.iter_email_documents():
-        text = doc["text"] or ""
-        from_meta = parties_of(doc["id"], text[:4000], doc["meta"])
-        rows += from_meta
-        # the block at the top is the one the metadata was read from (ingest reads it there)
-        top = len(text) - len(text.lstrip())
-        rows += parties_in_text(doc["id"], text, skip_before=top + 1 if from_meta else 0)
-    store.replace_email_parties(rows)
-    return len(rows)
+    """E-mail parties are stored at ingest with each document's header structure
+    (ingest/email_header.py); documents stored before that get theirs here, once. No text is
+    parsed for a document whose structure is stored. Returns how many documents were parsed."""
+    from casegraph.ingest.email_header import store_missing
+
+    return store_missing(store)
 
 
 def resolve_store(store: CaseStore) -> dict[str, Any]:

@@ -10,9 +10,12 @@ from casegraph.models import (
     CorrectionRecord,
     EdgeEvidence,
     EdgeRow,
+    EmailHeaders,
+    EmailParty,
     EntityMention,
     EntityRecord,
     QuoteSpan,
+    Segment,
 )
 from casegraph.store.base import StoreBase, dumps, loads
 
@@ -45,20 +48,73 @@ class EntityStore(StoreBase):
             yield from rows
             last = rows[-1]["id"]
 
-    def iter_email_documents(self, batch: int = 200) -> Iterator[dict[str, Any]]:
-        """Documents whose metadata names e-mail parties or whose text has a From: line
-        (id, text, meta), streamed in batches."""
+    # -- e-mail header structure (written at ingest: ingest/email_header.py) --------------
+
+    def replace_email_headers(self, doc_id: str, headers: EmailHeaders, version: int) -> None:
+        """Store a document's header structure and e-mail parties, replacing what it had."""
+        with self.transaction() as conn:
+            for table in ("email_headers", "email_parties", "email_headers_parsed"):
+                conn.execute(f"DELETE FROM {table} WHERE doc_id = ?", (doc_id,))
+            conn.executemany(
+                "INSERT INTO email_headers(doc_id, kind, block, start, end, field, role, author)"
+                " VALUES (?,?,?,?,?,?,?,?)",
+                [
+                    (doc_id, s.kind, s.number, s.start, s.end, s.field, s.role, s.author)
+                    for s in headers.segments
+                ],
+            )
+            conn.executemany(
+                "INSERT INTO email_parties(doc_id, role, name, address, start, end, text, block)"
+                " VALUES (?,?,?,?,?,?,?,?)",
+                [
+                    (doc_id, p.role, p.name, p.address, p.start, p.end, p.text, p.block)
+                    for p in headers.parties
+                ],
+            )
+            conn.execute("INSERT INTO email_headers_parsed(doc_id, version) VALUES (?, ?)", (doc_id, version))
+
+    def email_headers(self, doc_id: str) -> EmailHeaders | None:
+        """A document's stored header structure; None when it was never parsed."""
+        if self.query_one("SELECT version FROM email_headers_parsed WHERE doc_id = ?", (doc_id,)) is None:
+            return None
+        rows = self.query(
+            "SELECT kind, block, start, end, field, role, author FROM email_headers WHERE doc_id = ?"
+            " ORDER BY start, kind, end",
+            (doc_id,),
+        )
+        segments = [
+            Segment(
+                r["kind"],
+                r["start"],
+                r["end"],
+                r["block"],
+                role=r["role"],
+                author=r["author"],
+                field=r["field"],
+            )
+            for r in rows
+        ]
+        parties = [
+            EmailParty(p["role"], p["name"], p["address"], p["start"], p["end"], p["text"], p["block"])
+            for p in self.email_parties(doc_id)
+        ]
+        return EmailHeaders(segments, parties)
+
+    def documents_without_email_headers(self, version: int, batch: int = 200) -> Iterator[dict[str, Any]]:
+        """Documents (id, text, meta) whose header structure is not stored, or was stored by
+        an older parser, streamed in batches."""
         last = 0
         while True:
             rows = self.query(
-                "SELECT rowid, id, text, meta FROM documents WHERE rowid > ? AND ("
-                " json_extract(meta, '$.email_from') IS NOT NULL OR json_extract(meta, '$.email_to') IS NOT NULL"
-                " OR instr(text, 'From:') > 0 OR instr(text, 'FROM:') > 0 OR instr(text, 'from:') > 0)"
-                " ORDER BY rowid LIMIT ?",
-                (last, batch),
+                "SELECT d.rowid, d.id, d.text, d.meta FROM documents d"
+                " LEFT JOIN email_headers_parsed p ON p.doc_id = d.id"
+                " WHERE d.rowid > ? AND (p.doc_id IS NULL OR p.version < ?) ORDER BY d.rowid LIMIT ?",
+                (last, version, batch),
             )
             if not rows:
                 return
+            for row in rows:
+                row["meta"] = loads(row["meta"], {})
             yield from rows
             last = rows[-1]["rowid"]
 

@@ -5,7 +5,8 @@ sender pasted in (and the story's narration, which is nobody's statement).
 Blocks are `Segment(kind="block")` with a role and, when known, an author:
 - authored: the sender's own text (the author is the sender);
 - quoted / forwarded: text after "On DATE, NAME wrote:", "-----Original Message-----",
-  "Begin forwarded message:", a second "From: NAME" header, or lines starting with ">";
+  "Begin forwarded message:", a second "From: NAME" header (where these begin is the header
+  structure ingest stored: ingest/email_header.py), or lines starting with ">";
 - pasted: a news story pasted into the message (author: its byline or publication);
 - narration: the sentences of a pasted story outside any attribution's content (set by
   `narration`, once attributions are known).
@@ -17,18 +18,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from casegraph.models import Segment
+from casegraph.models import EmailHeaders, Segment
 
-_HISTORY = [
-    (re.compile(r"^\s*-{2,}\s*Original Message\s*-{2,}\s*$", re.I | re.M), "quoted"),
-    (
-        re.compile(r"^\s*(?:Begin forwarded message:|-{2,}\s*Forwarded message\s*-{2,})\s*$", re.I | re.M),
-        "forwarded",
-    ),
-    (re.compile(r"^\s*On\s[^\n]{4,160}?\bwrote:\s*$", re.M), "quoted"),
-    (re.compile(r"^\s*From:\s*\S[^\n]*\n(?:[^\n]*\n){0,3}\s*(?:Sent|Date|To|Subject):", re.M), "quoted"),
-]
-_FROM = re.compile(r"From:\s*([^\n<\[]+)")
 _GT = re.compile(r"^(?:>[^\n]*\n?)+", re.M)
 _URL = re.compile(r"^\s*(?:https?://|www\.)\S+", re.M)
 _PUBLICATION = re.compile(
@@ -49,22 +40,16 @@ _ATTRIBUTION = re.compile(
 _FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|my|me|we|our|you|your|pls|please|fyi|FYI)\b")
 
 
-def blocks(text: str, body_start: int, meta: dict[str, Any]) -> list[Segment]:
-    """Role blocks of an e-mail document (body_start: end of its header); [] for other
-    documents. The blocks cover the body from body_start, in order."""
+def blocks(text: str, headers: EmailHeaders, meta: dict[str, Any]) -> list[Segment]:
+    """Role blocks of an e-mail document; [] for other documents. The blocks cover the body
+    (from the end of its header), in order; where quoted and forwarded messages begin comes
+    from the header structure ingest stored (segments of kind "message")."""
+    body_start = headers.body_start()
     if body_start <= 0 and not meta.get("email_header") and not meta.get("email_from"):
         return []
     sender = _sender(meta)
-    cuts: list[tuple[int, int, str, str]] = []  # (marker start, content start, role, author)
-    for pattern, role in _HISTORY:
-        for m in pattern.finditer(text, body_start):
-            author = ""
-            if "wrote" in m.group(0):
-                author = _writer(m.group(0))
-            else:
-                found = _FROM.search(m.group(0))
-                author = _clean(found.group(1)) if found else ""
-            cuts.append((m.start(), m.start(), role, author))
+    # (marker start, content start, role, author)
+    cuts = [(m.start, m.start, m.role, m.author) for m in headers.of_kind("message") if m.start >= body_start]
     cuts.sort()
     out: list[Segment] = []
     spans: list[tuple[int, int, str, str]] = []
@@ -108,26 +93,6 @@ def _sender(meta: dict[str, Any]) -> str:
     if isinstance(value, list) and value and isinstance(value[0], dict):
         return str(value[0].get("name") or value[0].get("address") or "").strip()
     return str(meta.get("from_name") or "").strip()
-
-
-def _writer(line: str) -> str:
-    """The writer in "On Dec 9, 2016, at 11:46 AM, Ens, Amanda <a@b.c> wrote:": the trailing
-    comma-separated parts without digits (the date and time come first)."""
-    head = re.sub(r"<[^>]*>|\[[^\]]*\]", "", line.strip())
-    head = re.sub(r"^\s*On\s+", "", head)
-    head = re.sub(r"\s*wrote:\s*$", "", head)
-    parts = [p.strip() for p in head.split(",")]
-    keep: list[str] = []
-    for part in reversed(parts):
-        if not part or re.search(r"\d|\b(?:AM|PM|am|pm)\b", part):
-            break
-        keep.insert(0, part)
-    return _clean(", ".join(keep))
-
-
-def _clean(name: str) -> str:
-    name = re.sub(r"\s+", " ", name).strip(" \"'_,;")
-    return name[:80]
 
 
 def _authored(text: str, start: int, end: int, sender: str) -> list[Segment]:

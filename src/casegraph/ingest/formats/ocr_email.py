@@ -2,7 +2,8 @@
 "From: / Sent: / To: / Subject:" lines), read into the same meta keys as real e-mails
 (email_from, email_to, email_cc, email_bcc, subject, message_id) so that later stages see
 who wrote to whom. `meta.email_header = "ocr"` says the values come from OCR text and may
-carry OCR errors ("jeeyacation@gmail.com"). The text itself is left as it is.
+carry OCR errors ("jeeyacation@gmail.com"). The text itself is left as it is. Header lines are
+read by ingest/email_header.field_line, the one reader of them.
 """
 
 from __future__ import annotations
@@ -11,9 +12,8 @@ import re
 from datetime import datetime
 from typing import Any
 
-_FIELD = re.compile(
-    r"^[ \t]*(From|Sent|Date|To|Cc|CC|Bcc|BCC|Subject|Attachments|Importance)[ \t]*:[ \t]*(.*?)[ \t]*$"
-)
+from casegraph.ingest.email_header import field_line
+
 _BRACKETED = re.compile(r"^(?P<name>.*?)\s*[\[<(]\s*(?:mailto:)?(?P<addr>[^\]>)]*)[\]>)]\s*$")
 _DATE_FORMATS = (
     "%m/%d/%Y %I:%M:%S %p",
@@ -36,11 +36,11 @@ def ocr_email_meta(text: str, max_lines: int = 12) -> tuple[dict[str, Any], str 
     when the text does not begin with one."""
     fields: dict[str, str] = {}
     for line in text.lstrip().split("\n", max_lines)[:max_lines]:
-        m = _FIELD.match(line)
-        if not m:
+        found = field_line(line)
+        if found is None:
             break
-        key = m.group(1).lower()
-        fields.setdefault("date" if key == "sent" else key, m.group(2))
+        value = line[found.value_start : found.value_end]
+        fields.setdefault("date" if found.name == "sent" else found.name, value)
     if "from" not in fields or not ({"to", "subject"} & fields.keys()):
         return {}, None
     meta: dict[str, Any] = {

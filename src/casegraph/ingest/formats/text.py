@@ -12,7 +12,6 @@ from casegraph.ingest.registry import Context, Extracted, Ingestor, register
 from casegraph.ingest.sniff import looks_textual
 from casegraph.ingest.source import Source
 
-_HEADER_STARTS = ("from:", "date:", "sent:", "subject:", "to:")
 TEXT_EXTENSIONS = {".txt", ".text", ".md", ".markdown", ".csv", ".tsv", ".log", ".rst"}
 
 
@@ -32,9 +31,7 @@ class TextIngestor(Ingestor):
             raise EmptyFile(source.path, "empty file")
         text, encoding, replaced = decode_report(data)
         mime = "text/markdown" if source.suffix in (".md", ".markdown") else self.mime
-        meta, date = (
-            ocr_email_meta(text) if text.lstrip()[:12].lower().startswith(_HEADER_STARTS) else ({}, None)
-        )
+        meta, date = ocr_email_meta(text)  # ({}, None) unless the text begins with an e-mail header
         subject = meta.get("subject", "")
         # "Re:" alone says nothing: then the file name or Bates number makes the title
         title = (
