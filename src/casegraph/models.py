@@ -519,6 +519,23 @@ class EdgeEvidence(TypedDict):
     confidence: float
 
 
+class EdgeEvidenceRow(EdgeEvidence):
+    """An edge's evidence span with the edge it belongs to (exports read them all)."""
+
+    edge_id: int
+
+
+class DocumentBrief(TypedDict):
+    """What a listing shows of a document beside its id: title, date, path, kind, format."""
+
+    id: str
+    title: str
+    date: str | None
+    path: str
+    kind: DocKind
+    mime: str
+
+
 class EntityMention(TypedDict):
     """A mention of an entity with the document it is in."""
 

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from casegraph.errors import CasegraphError
+from casegraph.models import EdgeEvidenceRow, EdgeRow
 
 if TYPE_CHECKING:
     from casegraph.store.interface import CaseStore
@@ -100,8 +101,8 @@ def export(store: CaseStore, fmt: str, out: Path) -> dict[str, Any]:
     return {"format": fmt, "nodes": len(nodes), "edges": len(edges), "files": [str(f) for f in files]}
 
 
-def _evidence_by_edge(store: CaseStore, per_edge: int = 5) -> dict[int, list[dict[str, Any]]]:
-    out: dict[int, list[dict[str, Any]]] = {}
+def _evidence_by_edge(store: CaseStore, per_edge: int = 5) -> dict[int, list[EdgeEvidenceRow]]:
+    out: dict[int, list[EdgeEvidenceRow]] = {}
     for ev in store.all_edge_evidence():
         bucket = out.setdefault(ev["edge_id"], [])
         if len(bucket) < per_edge:
@@ -109,16 +110,16 @@ def _evidence_by_edge(store: CaseStore, per_edge: int = 5) -> dict[int, list[dic
     return out
 
 
-def _edge_docs(evidence: list[dict[str, Any]]) -> str:
+def _edge_docs(evidence: list[EdgeEvidenceRow]) -> str:
     return " ".join(sorted({e["doc_id"] for e in evidence}))
 
 
-def _evidence_kind(edge: dict[str, Any]) -> str:
+def _evidence_kind(edge: EdgeRow) -> str:
     """Whether the edge rests on source documents or on articles (graph_edges.evidence)."""
     return str(edge.get("evidence", "source"))
 
 
-def _edge_text(evidence: list[dict[str, Any]]) -> str:
+def _edge_text(evidence: list[EdgeEvidenceRow]) -> str:
     return evidence[0]["text"][:500] if evidence else ""
 
 

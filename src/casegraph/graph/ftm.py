@@ -18,6 +18,8 @@ from followthemoney.proxy import EntityProxy
 from followthemoney.types import registry
 from rigour.names.org_types import extract_org_types
 
+from casegraph.models import DocumentBrief, EdgeRow
+
 if TYPE_CHECKING:
     from casegraph.store.interface import CaseStore
 
@@ -55,7 +57,7 @@ def _node_proxy(node: dict[str, Any]) -> EntityProxy | None:
     return proxy
 
 
-def _document_proxy(doc: dict[str, Any]) -> EntityProxy:
+def _document_proxy(doc: DocumentBrief) -> EntityProxy:
     proxy = model.make_entity("Document")
     proxy.id = f"doc-{doc['id']}"
     proxy.add("title", doc.get("title") or PurePath(doc.get("path") or doc["id"]).name)
@@ -65,7 +67,7 @@ def _document_proxy(doc: dict[str, Any]) -> EntityProxy:
     return proxy
 
 
-def _relation_proxy(edge: dict[str, Any], a: EntityProxy, b: EntityProxy) -> EntityProxy:
+def _relation_proxy(edge: EdgeRow, a: EntityProxy, b: EntityProxy) -> EntityProxy:
     kind = edge["kind"]
     a_person, b_person = a.schema.is_a("Person"), b.schema.is_a("Person")
     a_legal, b_legal = a.schema.is_a("LegalEntity"), b.schema.is_a("LegalEntity")

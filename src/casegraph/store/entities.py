@@ -8,7 +8,9 @@ from typing import Any, cast
 
 from casegraph.models import (
     CorrectionRecord,
+    DocumentBrief,
     EdgeEvidence,
+    EdgeEvidenceRow,
     EdgeRow,
     EmailHeaders,
     EmailParty,
@@ -274,14 +276,16 @@ class EntityStore(StoreBase):
             (entity_id, limit),
         )
 
-    def documents_meta(self, doc_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
-        out: dict[str, dict[str, Any]] = {}
+    def documents_meta(self, doc_ids: Sequence[str]) -> dict[str, DocumentBrief]:
+        out: dict[str, DocumentBrief] = {}
         ids = list(doc_ids)
         for i in range(0, len(ids), 500):
             chunk = ids[i : i + 500]
             marks = ",".join("?" * len(chunk))
-            for row in self.query(
-                f"SELECT id, title, date, path, kind, mime FROM documents WHERE id IN ({marks})", chunk
+            for row in self.records(
+                DocumentBrief,
+                f"SELECT id, title, date, path, kind, mime FROM documents WHERE id IN ({marks})",
+                chunk,
             ):
                 out[row["id"]] = row
         return out
@@ -514,13 +518,13 @@ class EntityStore(StoreBase):
             ]
         return out
 
-    def iter_graph_edges(self) -> Iterator[dict[str, Any]]:
+    def iter_graph_edges(self) -> Iterator[EdgeRow]:
         for row in self.conn.execute("SELECT * FROM graph_edges ORDER BY id"):
-            yield dict(row)
+            yield cast(EdgeRow, dict(row))
 
-    def all_edge_evidence(self) -> Iterator[dict[str, Any]]:
+    def all_edge_evidence(self) -> Iterator[EdgeEvidenceRow]:
         for row in self.conn.execute("SELECT * FROM edge_evidence ORDER BY edge_id"):
-            yield dict(row)
+            yield cast(EdgeEvidenceRow, dict(row))
 
     def save_graph_index(self, version: int, ids: list[str], arrays: dict[str, Any]) -> None:
         with self.transaction() as conn:

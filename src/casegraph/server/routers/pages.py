@@ -114,7 +114,9 @@ def search_page(
             pool = [h for h in pool if langs.get(h["doc_id"]) == lang]
         facets = {
             "kind": Counter(h["kind"] for h in pool),
-            "type": Counter(_short_mime(meta.get(h["doc_id"], {}).get("mime") or "") for h in pool),
+            "type": Counter(
+                _short_mime((meta[h["doc_id"]]["mime"] or "") if h["doc_id"] in meta else "") for h in pool
+            ),
             "lang": Counter(langs.get(h["doc_id"]) or "?" for h in pool),
             "year": Counter((h.get("date") or "")[:4] or "undated" for h in pool),
         }
