@@ -112,6 +112,25 @@ def test_the_ingest_log_and_segments(case: Case) -> None:
         assert set(dup) == keys_of(NearDuplicate)
 
 
+def test_email_header_structure_round_trips(case: Case) -> None:
+    """What ingest stored of an e-mail's headers (ingest/email_header.py) is what the store
+    returns: the segments and parties parsed from the document's text and metadata."""
+    from casegraph.ingest.email_header import VERSION, parse
+
+    store = case.store
+    doc = next(d for d in store.list_documents(kind="source") if d["mime"] == "message/rfc822+json")
+    stored = store.email_headers(doc["id"])
+    full = store.get_document(doc["id"])
+    assert full is not None and stored is not None
+    assert stored == parse(full["text"], full["meta"])
+    assert stored.body_start() > 0 and stored.parties
+    parties = store.email_parties(doc["id"])
+    assert [(p["role"], p["name"], p["address"], p["block"]) for p in parties] == [
+        (p.role, p.name, p.address, p.block) for p in stored.parties
+    ]
+    assert not list(store.documents_without_email_headers(VERSION))
+
+
 # -- annotations -----------------------------------------------------------------------------
 
 

@@ -89,6 +89,7 @@ def parse(text: str, meta: dict[str, Any]) -> EmailHeaders:
         segments += [Segment("field", s, e, n, field=f) for s, e, f in fields]
         n += 1
     segments += _messages(text, blocks)
+    segments.sort(key=lambda s: (s.start, s.kind, s.end, s.number))  # the store's order
     return EmailHeaders(segments, parties(text, meta, blocks))
 
 

@@ -81,7 +81,7 @@ class EntityStore(StoreBase):
             return None
         rows = self.query(
             "SELECT kind, block, start, end, field, role, author FROM email_headers WHERE doc_id = ?"
-            " ORDER BY start, kind, end",
+            " ORDER BY start, kind, end, block",
             (doc_id,),
         )
         segments = [
