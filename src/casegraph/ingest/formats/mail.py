@@ -4,7 +4,8 @@ The e-mail contract other stages rely on: the text of every e-mail document begi
 header block "From: …\nTo: …\nCc: …\nDate: …\nSubject: …\n\n" followed by the body, and
 its meta holds email_from {name, address}, email_to/email_cc/email_bcc (lists of them),
 subject and message_id; the document date is the message date (ISO 8601). Redacted
-addresses stay the literal "[REDACTED]". Attachments become child documents.
+addresses stay the literal "[REDACTED]". Attachments become child documents. The header
+block is read back once, at ingest, by ingest/email_header.py (stored with the document).
 """
 
 from __future__ import annotations
