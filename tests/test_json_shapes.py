@@ -57,6 +57,7 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         "analyze": run("--db", db, "analyze", "--json"),
         "check": run("--db", db, "check", str(article), "--json"),
         "info": run("--db", db, "info", "--json"),
+        "entity": run("--db", db, "entity", "Epstein", "--json"),
     }
     out["stored"] = run("--db", db, "check", out["check"]["article"]["id"], "--json", "--no-save")
     out["db"] = db
@@ -111,6 +112,37 @@ def test_info_json_keys(outputs: dict[str, Any]) -> None:
     assert set(out["learned"]) == {"checkworthiness", "rhetoric"} == keys(models.LearnedModels)
     assert [set(r) for r in out["analyses"]] == [{"model", "version", "status", "documents", "words"}]
     assert set(out["analyses"][0]) == keys(models.AnalysisRun) and out["analyses"][0]["documents"] == 2
+
+
+def test_entity_json_keys(outputs: dict[str, Any]) -> None:
+    profile = outputs["entity"]
+    assert set(profile) == {
+        "id",
+        "name",
+        "type",
+        "aliases",
+        "mentions",
+        "documents",
+        "emails",
+        "labels",
+        "reasons",
+        "corrections",
+        "mentions_by_document",
+        "relations",
+        "quotes_by",
+        "quotes_about",
+        "events",
+    }
+    assert set(profile) == keys(models.EntityProfile) and profile["name"] == "Jeffrey Epstein"
+    assert profile["mentions_by_document"] and profile["relations"] and profile["quotes_about"]
+    for doc in profile["mentions_by_document"]:
+        assert set(doc) == {"doc_id", "title", "date", "path", "mentions"} == keys(models.MentionsInDocument)
+        assert all(
+            set(m) == {"start", "end", "text", "label"} == keys(models.MentionSpan) for m in doc["mentions"]
+        )
+    assert all(set(n) == keys(models.Neighbor) for n in profile["relations"])
+    assert all(set(q) == keys(models.QuoteSpan) for q in profile["quotes_by"] + profile["quotes_about"])
+    assert all(set(e) == keys(models.TimelineEvent) for e in profile["events"])
 
 
 def test_check_json_keys(outputs: dict[str, Any]) -> None:

@@ -486,6 +486,41 @@ class TimelineResult(TypedDict):
     events: list[TimelineEvent]
 
 
+class MentionSpan(TypedDict):
+    start: int
+    end: int
+    text: str
+    label: str
+
+
+class MentionsInDocument(TypedDict):
+    """An entity's mentions in one document."""
+
+    doc_id: str
+    title: str
+    date: str | None
+    path: str
+    mentions: list[MentionSpan]
+
+
+class EntityProfile(EntityNode):
+    """`entity --json`: an entity with its names, why they were merged (resolve's notes:
+    `reasons`, `corrections`), its mentions by document, relations, quotes and dated events."""
+
+    aliases: list[str]
+    mentions: int
+    documents: int
+    emails: list[str]
+    labels: dict[str, float]  # mention labels voted for the entity's type, with their weight
+    reasons: list[dict[str, Any]]  # resolve's merge notes (pairs of names, rule, score)
+    corrections: list[dict[str, Any]]  # the corrections by people that shaped the entity
+    mentions_by_document: list[MentionsInDocument]
+    relations: list[Neighbor]
+    quotes_by: list[QuoteSpan]
+    quotes_about: list[QuoteSpan]
+    events: list[TimelineEvent]
+
+
 class Community(TypedDict):
     id: int
     size: int

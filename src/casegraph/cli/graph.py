@@ -3,12 +3,11 @@ timeline, communities, merge, split, rename, delete-entity, corrections, undo, e
 
 from __future__ import annotations
 
-from typing import Any
-
 import click
 
 from casegraph.cli import case_of, emit, json_option, main, table
 from casegraph.cli.safety import COUNT, changed, force_option, guard_outputs, text_argument
+from casegraph.models import EntityProfile, NeighborsResult, PathResult
 
 ENTITY_COLUMNS = ["id", "name", "type", "mentions", "documents", "aliases"]
 
@@ -223,7 +222,7 @@ def ingest_fara(ctx: click.Context, path: str, as_json: bool) -> None:
 # -- readable output ---------------------------------------------------------------------------
 
 
-def _render_profile(p: dict[str, Any]) -> str:
+def _render_profile(p: EntityProfile) -> str:
     lines = [
         f"{p['name']}  [{p['type']}]  {p['id']}",
         f"aliases: {', '.join(p['aliases'][:15]) or '-'}",
@@ -241,7 +240,7 @@ def _render_profile(p: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _render_neighbors(d: dict[str, Any]) -> str:
+def _render_neighbors(d: NeighborsResult) -> str:
     rows = [
         {
             "name": n["entity"]["name"],
@@ -254,7 +253,7 @@ def _render_neighbors(d: dict[str, Any]) -> str:
     return table(rows, ["name", "type", "score", "relations"])
 
 
-def _render_path(d: dict[str, Any]) -> str:
+def _render_path(d: PathResult) -> str:
     if not d["paths"]:
         kind = d.get("evidence_kind", "all")
         hint = "" if kind == "all" else f" on {kind} evidence (--evidence all uses every relation)"

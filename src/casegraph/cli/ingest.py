@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import click
 
 from casegraph.cli import case_of, emit, json_option, main
 from casegraph.cli.safety import COUNT
-from casegraph.models import IngestSummary
+from casegraph.models import DocumentView, IngestSummary
 from casegraph.scale.options import distributed_options
 
 
@@ -100,7 +98,7 @@ def show(ctx: click.Context, doc: str, as_json: bool) -> None:
     emit(row, as_json, render=_render_document)
 
 
-def _render_document(doc: dict[str, Any]) -> str:
+def _render_document(doc: DocumentView) -> str:
     head = [
         f"{k}: {doc[k]}"
         for k in ("id", "kind", "path", "title", "author", "date", "custodian", "mime", "lang", "parent_id")

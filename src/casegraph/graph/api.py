@@ -13,9 +13,12 @@ from casegraph.models import (
     EdgeEvidence,
     EdgeRow,
     EntityNode,
+    EntityProfile,
     EntityRecord,
     EvidenceSpan,
     GraphRelation,
+    MentionsInDocument,
+    MentionSpan,
     Neighbor,
     NeighborsResult,
     PathRecord,
@@ -72,44 +75,42 @@ class GraphAPI:
 
         return find_entity(self.store, name_or_id)
 
-    def entity(self, name_or_id: str) -> dict[str, Any]:
+    def entity(self, name_or_id: str) -> EntityProfile:
         """Profile: aliases, why they were merged, mentions by document, relations, quotes by
         and about the entity, dated events."""
         from casegraph.graph.timeline import timeline
 
         found = self.find_entity(name_or_id)
         full = self.store.get_entity(found["id"])
-        by_doc: dict[str, dict[str, Any]] = {}
+        by_doc: dict[str, MentionsInDocument] = {}
         for m in self.store.entity_mentions(found["id"], limit=2000):
             doc = by_doc.setdefault(
                 m["doc_id"],
-                {
-                    "doc_id": m["doc_id"],
-                    "title": m["title"],
-                    "date": m["date"],
-                    "path": m["path"],
-                    "mentions": [],
-                },
+                MentionsInDocument(
+                    doc_id=m["doc_id"], title=m["title"], date=m["date"], path=m["path"], mentions=[]
+                ),
             )
             doc["mentions"].append(
-                {"start": m["start"], "end": m["end"], "text": m["text"], "label": m["label"]}
+                MentionSpan(start=m["start"], end=m["end"], text=m["text"], label=m["label"])
             )
         meta = full.get("meta", {}) if full else {}
-        return {
-            **_ref(found),
-            "aliases": found["aliases"],
-            "mentions": found["mentions"],
-            "documents": found["documents"],
-            "emails": meta.get("emails", []),
-            "labels": meta.get("labels", {}),
-            "reasons": meta.get("reasons", []),
-            "corrections": meta.get("corrections", []),
-            "mentions_by_document": list(by_doc.values()),
-            "relations": self.neighbors(found["id"], limit=25)["neighbors"],
-            "quotes_by": self.store.entity_quotes(found["id"]),
-            "quotes_about": self.store.quotes_about(found["id"]),
-            "events": timeline(self.store, found["id"])[:100],
-        }
+        return EntityProfile(
+            id=found["id"],
+            name=found["name"],
+            type=found["type"],
+            aliases=found["aliases"],
+            mentions=found["mentions"],
+            documents=found["documents"],
+            emails=meta.get("emails", []),
+            labels=meta.get("labels", {}),
+            reasons=meta.get("reasons", []),
+            corrections=meta.get("corrections", []),
+            mentions_by_document=list(by_doc.values()),
+            relations=self.neighbors(found["id"], limit=25)["neighbors"],
+            quotes_by=self.store.entity_quotes(found["id"]),
+            quotes_about=self.store.quotes_about(found["id"]),
+            events=timeline(self.store, found["id"])[:100],
+        )
 
     # -- the graph -----------------------------------------------------------------------
 

@@ -28,7 +28,7 @@ def entities(
     return page.slice(list(case.entities(type=type, limit=page.end)))
 
 
-@router.get("/entity")
+@router.get("/entity", responses=documented(models.EntityProfile))
 def entity(name: str = _name(), case: Case = Depends(case_dep)) -> Any:
     """Profile of an entity by id, name, alias or misspelling (`casegraph entity --json`)."""
     return case.entity(name)
