@@ -20,7 +20,7 @@ from casegraph.check.api import CheckAPI
 from casegraph.errors import CasegraphError, NotFoundError
 from casegraph.graph.api import GraphAPI
 from casegraph.ingest.api import IngestAPI
-from casegraph.models import AnalyzeSummary, CheckReport, IngestSummary
+from casegraph.models import AnalyzeSummary, CheckReport, FaraSummary, IngestSummary
 from casegraph.store import CaseStore, open_store
 
 
@@ -71,18 +71,20 @@ class Case(IngestAPI, AnalysisAPI, GraphAPI, CheckAPI):
             self.analyze([doc["id"]], progress=False)
         return self.check_stored(doc["id"], save=save)
 
-    def ingest_fara(self, path: str | Path) -> dict[str, Any]:
+    def ingest_fara(self, path: str | Path) -> FaraSummary:
         """FARA bulk CSVs as register documents (ingest), their names and `represents` /
         `lobbied` relations (the register annotator), then resolution and the graph."""
         stored = self.ingest_register(path)
-        annotated = self.annotate_registers(stored.pop("documents"))
-        return {
-            **stored,
-            "documents_restored": annotated["documents_restored"],
-            "mentions": annotated["mentions"],
-            "relations": annotated["relations"],
-            "resolve": self.resolve(),
-        }
+        annotated = self.annotate_registers(stored["documents"])
+        return FaraSummary(
+            registrants=stored["registrants"],
+            documents_added=stored["documents_added"],
+            documents_already_present=stored["documents_already_present"],
+            documents_restored=annotated["documents_restored"],
+            mentions=annotated["mentions"],
+            relations=annotated["relations"],
+            resolve=self.resolve(),
+        )
 
     def close(self) -> None:
         self.store.close()

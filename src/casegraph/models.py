@@ -733,6 +733,36 @@ class AnalysisInfo(TypedDict):
     failed: list[AnalysisFailure]
 
 
+class RegisterStored(TypedDict):
+    """Registers (FARA) stored as documents: one per registrant, new or already present."""
+
+    registrants: int
+    documents_added: int
+    documents_already_present: int
+    documents: list[str]  # the ids of every registrant's document, for the register annotator
+
+
+class RegisterAnnotated(TypedDict):
+    """Mentions and relations the register annotator read from register documents."""
+
+    documents_annotated: int
+    documents_restored: int  # documents an NLP run had been forced over, given their register reading back
+    mentions: int
+    relations: int
+
+
+class FaraSummary(TypedDict):
+    """`ingest-fara --json`: registers stored, annotated, then resolved."""
+
+    registrants: int
+    documents_added: int
+    documents_already_present: int
+    documents_restored: int
+    mentions: int
+    relations: int
+    resolve: ResolveSummary
+
+
 # -- Load files: production metadata by Bates number ----------------------------------------
 
 # One load-file row: column (as casegraph.ingest.formats.loadfile names it) -> non-empty cell.

@@ -18,6 +18,7 @@ from casegraph.models import (
     LearnedModels,
     MentionRecord,
     QuoteRecord,
+    RegisterAnnotated,
     RelationParty,
     RelationRecord,
     RhetoricRecord,
@@ -147,7 +148,7 @@ class AnalysisAPI:
             )
         return summary
 
-    def annotate_registers(self, doc_ids: list[str]) -> dict[str, int]:
+    def annotate_registers(self, doc_ids: list[str]) -> RegisterAnnotated:
         """Mentions and relations of register documents, from the structure ingest kept."""
         from casegraph.analyze.register import annotate_registers
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from casegraph.models import RegisterAnnotated
+
 if TYPE_CHECKING:
     from casegraph.store.interface import CaseStore
 
@@ -19,7 +21,7 @@ MODEL = "casegraph-fara"
 VERSION = "1"
 
 
-def annotate_registers(store: CaseStore, doc_ids: Iterable[str]) -> dict[str, int]:
+def annotate_registers(store: CaseStore, doc_ids: Iterable[str]) -> RegisterAnnotated:
     """Store the register reading of each document not yet annotated by the register."""
     annotated = restored = n_mentions = n_relations = 0
     for doc_id in doc_ids:
@@ -40,9 +42,9 @@ def annotate_registers(store: CaseStore, doc_ids: Iterable[str]) -> dict[str, in
             n_relations += len(relations)
         else:
             restored += 1
-    return {
-        "documents_annotated": annotated,
-        "documents_restored": restored,
-        "mentions": n_mentions,
-        "relations": n_relations,
-    }
+    return RegisterAnnotated(
+        documents_annotated=annotated,
+        documents_restored=restored,
+        mentions=n_mentions,
+        relations=n_relations,
+    )

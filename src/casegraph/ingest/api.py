@@ -9,7 +9,14 @@ from typing import Any
 
 from casegraph.errors import InvalidInput, NotFoundError
 from casegraph.ingest.source import printable
-from casegraph.models import DocumentRecord, DocumentView, FileRecord, IngestSummary, SearchHit
+from casegraph.models import (
+    DocumentRecord,
+    DocumentView,
+    FileRecord,
+    IngestSummary,
+    RegisterStored,
+    SearchHit,
+)
 from casegraph.store import CaseStore
 
 
@@ -41,7 +48,7 @@ class IngestAPI:
             pages=len(self.store.segments(doc["id"], "page")),
         )
 
-    def ingest_register(self, path: str | Path) -> dict[str, Any]:
+    def ingest_register(self, path: str | Path) -> RegisterStored:
         """Store FARA bulk CSVs (registrants and foreign principals) as register documents,
         one per registrant, with the register's structure kept for the register annotator."""
         from casegraph.ingest.fara import ingest_register

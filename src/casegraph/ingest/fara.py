@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from rigour.names.org_types import extract_org_types
 
 from casegraph.errors import IngestError
-from casegraph.models import Document, Segment
+from casegraph.models import Document, RegisterStored, Segment
 from casegraph.resolve.names import invert_comma_name
 
 if TYPE_CHECKING:
@@ -292,7 +292,7 @@ def register_documents(folder: Path) -> Iterator[Document]:
         )
 
 
-def ingest_register(store: CaseStore, folder: Path) -> dict[str, Any]:
+def ingest_register(store: CaseStore, folder: Path) -> RegisterStored:
     """Store the register's documents; returns counts and the ids of every registrant's
     document (new or already present), for the register annotator."""
     added = present = 0
@@ -304,9 +304,9 @@ def ingest_register(store: CaseStore, folder: Path) -> dict[str, Any]:
         else:
             present += 1
             doc_ids.append(store.document_id_for_sha256(doc.sha256) or doc.id)
-    return {
-        "registrants": added + present,
-        "documents_added": added,
-        "documents_already_present": present,
-        "documents": doc_ids,
-    }
+    return RegisterStored(
+        registrants=added + present,
+        documents_added=added,
+        documents_already_present=present,
+        documents=doc_ids,
+    )
