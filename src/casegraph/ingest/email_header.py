@@ -38,7 +38,7 @@ _LINE = re.compile(
     r"(?P<value>[^\n]*?)[ \t]*$",
     re.I,
 )
-_FROM_LINES = re.compile(r"^[ \t>]*From[ \t]*:[ \t]*\S[^\n]*$", re.I | re.M)
+_FROM_LINES = re.compile(r"^[ \t>]*From[ \t]*:[^\n]*$", re.I | re.M)  # the sender may be redacted away
 _PARTY_FIELDS = ("from", "to", "cc", "bcc")
 _TOP_FIELDS = ("from", "to", "cc", "bcc", "date", "sent", "subject")
 MAX_HEADER = 8000  # a top header block is shorter than this
@@ -122,7 +122,8 @@ def _fields_end(text: str, max_lines: int = 25, max_gap: int = 4) -> int:
         if n >= max_lines:
             break
         pos_next = pos + len(line) + 1
-        if field_line(line.strip()):
+        found = field_line(line.strip())
+        if found is not None and not found.indent:  # not "> From:" of a quoted reply
             last, gap = pos_next, 0
         else:
             gap += 1
@@ -149,7 +150,8 @@ def _top_block(text: str, body: int, meta: dict[str, Any]) -> list[Segment]:
             if found.name in _PARTY_FIELDS and len(value) <= MAX_FIELD:  # longer: no header
                 for s, e in _people_from_meta(value, _meta_people(meta, found.name)) or _people(value):
                     s, e = _trim(text, at + s, at + e)
-                    names.append(Segment("name", s, e, 0, field=found.name))
+                    if s < e:  # "To : <" names nobody
+                        names.append(Segment("name", s, e, 0, field=found.name))
         pos += len(line) + 1
     return [Segment("header", 0, body, 0, role="top", author=author), *fields, *names]
 
