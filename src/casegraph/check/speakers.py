@@ -26,6 +26,7 @@ from typing import Any
 
 from casegraph.check.items import Item, Speaker
 from casegraph.check.text import fold
+from casegraph.models import AttributionRow
 from casegraph.resolve.matching import person_words as _tokens
 from casegraph.resolve.matching import same_person as same_name
 from casegraph.store import CaseStore
@@ -92,7 +93,7 @@ def evidence_speaker(
     """The speaker of doc.text[start:end] as analysis stored it; `window` is the sentence(s)
     around the words."""
     doc_id = doc["id"]
-    best: dict[str, Any] | None = None
+    best: AttributionRow | None = None
     best_overlap = 0
     for row in store.attributions_overlapping(doc_id, start, end):
         overlap = min(end, row["end"]) - max(start, row["start"])

@@ -14,6 +14,7 @@ from casegraph.models import (
     AnalysisFailure,
     AnalysisRun,
     AnalysisState,
+    AttributionRow,
     ClaimRow,
     DocumentToAnalyze,
     MentionRow,
@@ -223,10 +224,11 @@ class AnnotationStore(StoreBase):
             for r in rows
         ]
 
-    def attributions_overlapping(self, doc_id: str, start: int, end: int) -> list[dict[str, Any]]:
+    def attributions_overlapping(self, doc_id: str, start: int, end: int) -> list[AttributionRow]:
         """Quotes (statements) of a document that overlap [start, end), with the source as the
         text names it, how the speaker was found, and the speaker's mention and entity."""
-        return self.query(
+        return self.records(
+            AttributionRow,
             "SELECT q.start, q.end, q.text, q.cue, q.form, q.direct, q.source_start, q.source_end, q.source_text,"
             " q.speaker_how, q.score, m.id AS speaker_mention, m.text AS speaker_text, m.entity_id AS speaker_entity,"
             " e.name AS speaker_name FROM quotes q LEFT JOIN mentions m ON m.id = q.speaker_mention"

@@ -23,6 +23,7 @@ from casegraph.models import (
     AnalysisState,
     ArticleClaimRow,
     ArticleQuoteRow,
+    AttributionRow,
     BoilerplateLine,
     CheckListing,
     CheckReport,
@@ -243,7 +244,7 @@ class Annotations(Protocol):
         """Role blocks of a document (text inside text), those overlapping [start, end) if given."""
         ...
 
-    def attributions_overlapping(self, doc_id: str, start: int, end: int) -> list[dict[str, Any]]:
+    def attributions_overlapping(self, doc_id: str, start: int, end: int) -> list[AttributionRow]:
         """Quotes of a document overlapping [start, end) with source text, speaker_how and speaker."""
         ...
 
