@@ -215,23 +215,38 @@ def build_graph(store: CaseStore) -> dict[str, int]:
 # -- part of the graph (incremental resolution) ----------------------------------------------
 
 
-def _edges_in(store: CaseStore, doc_ids: Sequence[str]) -> EdgeSet:
-    """Every edge's evidence that lies in these documents."""
+def _edges_in(store: CaseStore, doc_ids: Sequence[str], parties_after: int = 0) -> EdgeSet:
+    """Every edge's evidence that lies in these documents (of e-mail parties, only those
+    with ids above `parties_after`)."""
     docs = sorted(set(doc_ids))
     edges = EdgeSet(store.document_kinds_of(docs))
     add_typed_relations(store, edges, store.typed_relations_in(docs))
-    add_communications(store, edges, [p for d in docs for p in store.email_parties(d)])
+    parties = [p for d in docs for p in store.email_parties(d) if p["id"] > parties_after]
+    add_communications(store, edges, parties)
     add_cooccurrence(store, edges, store.resolved_mentions_in(docs))
     return edges
 
 
 def edges_for_documents(
-    store: CaseStore, doc_ids: Sequence[str], exclude: Iterable[str] = ()
+    store: CaseStore, doc_ids: Sequence[str], exclude: Iterable[str] = (), parties_after: int = 0
 ) -> list[dict[str, Any]]:
     """The edges whose evidence is in documents new to the graph (store.add_edges adds them
-    to the edges it has), leaving out those touching `exclude` (rebuilt whole)."""
+    to the edges it has), leaving out those touching `exclude` (rebuilt whole) and the
+    e-mail parties the graph has already (ids up to `parties_after`)."""
     skip = set(exclude)
-    rows = [e.row() for e in _edges_in(store, doc_ids).edges.values() if e.a not in skip and e.b not in skip]
+    # a document whose parties the graph has already counts among its edges' documents
+    counted = EdgeSet(store.document_kinds_of(doc_ids))
+    add_communications(
+        store, counted, [p for d in doc_ids for p in store.email_parties(d) if p["id"] <= parties_after]
+    )
+    rows = []
+    for key, edge in _edges_in(store, doc_ids, parties_after).edges.items():
+        if edge.a in skip or edge.b in skip:
+            continue
+        row = edge.row()
+        known = counted.edges.get(key)
+        row["documents"] = len(edge.documents - known.documents) if known else len(edge.documents)
+        rows.append(row)
     rows.sort(key=lambda r: (r["a"], r["b"], r["kind"], r["evidence_kind"]))
     return rows
 

@@ -77,13 +77,23 @@ def not_ready(store: CaseStore) -> str | None:
         return "no resolve of this version has stored its keys"
     if store.reanalyzed_documents(int(state.get("mention_watermark", 0))):
         return "documents resolved before were analyzed again"
+    if store.reparsed_party_documents(int(state.get("party_watermark", 0))):
+        return "e-mail parties of documents resolved before were read again"
     return None
 
 
 def _mark(store: CaseStore, **extra: Any) -> None:
+    """What the entities account for now: mentions and e-mail parties up to these ids."""
     state = store.get_state(STATE) or {}
     store.set_state(
-        STATE, {**state, "version": VERSION, "mention_watermark": store.max_mention_id(), **extra}
+        STATE,
+        {
+            **state,
+            "version": VERSION,
+            "mention_watermark": store.max_mention_id(),
+            "party_watermark": store.max_party_id(),
+            **extra,
+        },
     )
 
 
@@ -101,7 +111,6 @@ class _Joiner(Clusters):
         self.entity_at: dict[int, str] = {}  # proxy gid → entity id
         self.live: set[str] = set()
         self.protected: set[str] = set()  # corrected by a person, or deleted
-        self.leftover_only: set[int] = set()  # proxies found as a lone name's leftover entity
         self._next = max((g.gid for g in groups), default=-1) + 1
 
     def proxy(self, entity_id: str) -> int:
@@ -338,12 +347,11 @@ def _join_singles(
     for token, members in leftovers.items():
         if counts.given_name(token):
             continue  # a lone given name is no identity across documents
+        joiner.leftover.update(g.gid for g in members)
         for other in members[1:]:
             joiner.union(members[0].gid, other.gid, "same name", 1.0, (token, token))
-        for row in store.resolve_keys("leftover", [token])[:1]:
-            gid = joiner.proxy(row.entity_id)
-            joiner.leftover_only.add(gid)
-            joiner.union(gid, members[0].gid, "same name", 1.0, (token, token))
+        for entity_id in dict.fromkeys(r.entity_id for r in store.resolve_keys("leftover", [token])):
+            joiner.union(joiner.proxy(entity_id), members[0].gid, "same name", 1.0, (token, token))
 
 
 def _company(
@@ -378,7 +386,6 @@ def _join_old_leftovers(
         if len(carriers) != 1 or counts(row.key)[1] != 1 or counts.given_name(row.key):
             continue
         gid = joiner.proxy(row.entity_id)
-        joiner.leftover_only.add(gid)
         joiner.union(carriers[0], gid, "surname of the only person carrying it", 0.7, (row.key, row.key))
 
 
@@ -394,6 +401,9 @@ def resolve_documents(store: CaseStore, doc_ids: list[str] | None = None) -> dic
 
     started = time.perf_counter()
     docs = sorted(set(doc_ids if doc_ids is not None else store.unresolved_documents()))
+    # e-mail parties are resolved (and their `communicated` edges built) with every document
+    # of the case, analyzed or not: those up to the watermark are in the graph already
+    party_watermark = int((store.get_state(STATE) or {}).get("party_watermark", 0))
     mentions = store.name_mentions_of(docs)
     parties = [p for d in docs for p in store.email_parties(d)]
     groups = build_groups(mentions, parties, text_of=store.document_text)
@@ -466,7 +476,7 @@ def resolve_documents(store: CaseStore, doc_ids: list[str] | None = None) -> dic
             return found
         return next(iter(joiner.entities_in(joiner.root(g.gid))), "")
 
-    rows = [r for r in state_rows(groups, joiner.root, owner) if r.entity_id]
+    rows = [r for r in state_rows(groups, owner, joiner.leftover) if r.entity_id]
     rows = _without_known_rows(store, rows, new_reps)
 
     changed = sorted({e["id"] for e in saved})
@@ -487,7 +497,8 @@ def resolve_documents(store: CaseStore, doc_ids: list[str] | None = None) -> dic
             store.replace_edges_of(
                 sorted(rebuilt | set(merged_away)), edges_of_entities(store, sorted(rebuilt))
             )
-        store.add_edges(edges_for_documents(store, docs, exclude=rebuilt), MAX_EVIDENCE)
+        new_edges = edges_for_documents(store, docs, exclude=rebuilt, parties_after=party_watermark)
+        store.add_edges(new_edges, MAX_EVIDENCE)
         name_keys = index_names_of(store, changed, removed=merged_away)
         _mark(store)
     return {
@@ -730,7 +741,7 @@ def full_state(
             fallback = machine[1].get(g.parties[0], "") if g.parties else ""
         return owner_of_group(g, mention_owner, party_owner, fallback)
 
-    rows = [r for r in state_rows(groups, clusters.root, entity_of) if r.entity_id]
+    rows = [r for r in state_rows(groups, entity_of, clusters.leftover) if r.entity_id]
     store.replace_resolve_keys(rows)
     _mark(store, full=True)
     return len(rows)

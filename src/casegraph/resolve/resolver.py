@@ -367,6 +367,8 @@ class Clusters:
             self.uf.find(g.gid)
             self.full[g.gid] = {k: p for k, p in g.parsed.items() if p.is_full and g.is_person}
         self.reasons: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        # lone names no person carries, joined by their word across documents (step d)
+        self.leftover: set[int] = set()
 
     def root(self, gid: int) -> int:
         return self.uf.find(gid)
@@ -628,6 +630,7 @@ def _join_singles(clusters: Clusters, singles: list[Group], reps: dict[str, tupl
     for token, members in leftovers.items():
         if as_given[token] > as_surname[token]:
             continue
+        clusters.leftover.update(g.gid for g in members)
         for other in members[1:]:
             clusters.union(members[0].gid, other.gid, "same name", 1.0, (_label(members[0]), _label(other)))
 

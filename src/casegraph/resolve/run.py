@@ -7,7 +7,8 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from casegraph.resolve.corrections import Applier
-from casegraph.resolve.resolver import resolve_rows
+from casegraph.resolve.incremental import full_state
+from casegraph.resolve.resolver import build_groups, join_groups, make_entities
 
 if TYPE_CHECKING:
     from casegraph.store.interface import CaseStore
@@ -27,7 +28,13 @@ def resolve_store(store: CaseStore) -> dict[str, Any]:
     refresh_email_parties(store)
     mentions = list(store.iter_name_mentions())
     parties = store.email_parties()
-    entities = resolve_rows(mentions, parties, text_of=store.document_text)  # titles before surnames
+    groups = build_groups(mentions, parties, text_of=store.document_text)  # titles before surnames
+    clusters = join_groups(groups)
+    entities = make_entities(groups, clusters)
+    machine = (
+        {m: e["id"] for e in entities for m in e["mention_ids"]},
+        {p: e["id"] for e in entities for p in e["party_ids"]},
+    )
     by_mention = {m["id"]: m for m in mentions}
     applier = Applier(entities, by_mention)
     applied = sum(applier.apply(c) for c in store.corrections())
@@ -37,6 +44,9 @@ def resolve_store(store: CaseStore) -> dict[str, Any]:
     for e in entities:
         e["meta"]["anchors"] = [list(a) for a in e["anchors"][:20]]
     store.replace_entities(entities, mention_links, party_links)
+    # the keys the next documents are resolved against (resolve/incremental.py)
+    party_owner = {p: e["id"] for e in entities for p in e["party_ids"]}
+    keys = full_state(store, groups, clusters, machine, applier.owner, party_owner)
     merged = sum(1 for e in entities if len({m_key(by_mention[m]) for m in e["mention_ids"]}) > 1)
     summary = {
         "mentions": len(mentions),
@@ -44,6 +54,7 @@ def resolve_store(store: CaseStore) -> dict[str, Any]:
         "entities": len(entities),
         "entities_with_several_names": merged,
         "corrections_applied": applied,
+        "resolve_keys": keys,
         "seconds": round(time.perf_counter() - started, 3),
     }
     store.set_state("last_resolve", summary)

@@ -3,8 +3,8 @@
 
 One row says "entity E carries ...":
 - `name`     a group's name as step a (same name) joins it: "FAMILY|key";
-- `single`   a lone person's name (a surname or given name) of a group inside a larger entity;
-- `leftover` a lone name whose entity holds only lone names (step d's leftovers);
+- `single`   a lone person's name (a surname or given name) that joined a person;
+- `leftover` a lone name no person carried, which joins the same word elsewhere (step d);
 - `address`  an e-mail address;
 - `person`   a full person's name that anchors variant spellings and lone surnames (step c's
              `reps`), with its surname and first given name (data: plain form|suffixes);
@@ -103,19 +103,10 @@ def owner_of_group(
 
 
 def state_rows(
-    groups: Iterable[Group],
-    root_of: Callable[[int], int],
-    entity_of: Callable[[Group], str],
-    skip_reps: set[str] | None = None,
+    groups: Iterable[Group], entity_of: Callable[[Group], str], leftover: set[int]
 ) -> list[ResolveKey]:
-    """Every key of these groups, each (entity, kind, key) once. `root_of` gives a group's
-    cluster; a lone name whose cluster holds only lone names is a `leftover`. Full names in
-    `skip_reps` are already stored as reps."""
-    groups = list(groups)
-    only_lone: dict[int, bool] = {}
-    for g in groups:
-        root = root_of(g.gid)
-        only_lone[root] = only_lone.get(root, True) and is_lone_name(g)
+    """Every key of these groups, each (entity, kind, key) once. `leftover`: the groups of
+    lone names no person carried, which join each other by their word (step d)."""
     rows: list[ResolveKey] = []
     seen: set[tuple[str, str, str]] = set()
 
@@ -129,14 +120,12 @@ def state_rows(
     owner: dict[int, str] = {}
     for g in groups:
         owner[g.gid] = entity_of(g)
-        add(group_rows(owner[g.gid], g, only_lone[root_of(g.gid)]))
+        add(group_rows(owner[g.gid], g, g.gid in leftover))
         if (found := name_key(g)) is not None:
             by_key[found].append(g)
     reps, others = rep_tables(by_key)
-    for key, (gid, parsed) in reps.items():
-        if not skip_reps or key not in skip_reps:
-            add(rep_rows(owner[gid], parsed))
-    for key, (gid, parsed) in others.items():
-        if not skip_reps or key not in skip_reps:
-            add(other_rows(owner[gid], parsed))
+    for gid, parsed in reps.values():
+        add(rep_rows(owner[gid], parsed))
+    for gid, parsed in others.values():
+        add(other_rows(owner[gid], parsed))
     return rows

@@ -54,6 +54,21 @@ class ResolutionStore(StoreBase):
     def max_mention_id(self) -> int:
         return int(self.scalar("SELECT max(id) FROM mentions") or 0)
 
+    def max_party_id(self) -> int:
+        return int(self.scalar("SELECT max(id) FROM email_parties") or 0)
+
+    def reparsed_party_documents(self, watermark: int) -> list[str]:
+        """Documents seen by a resolve whose e-mail parties were written again since (ids
+        above `watermark`, the largest party id at that resolve)."""
+        return [
+            r["doc_id"]
+            for r in self.query(
+                "SELECT DISTINCT p.doc_id FROM email_parties p JOIN resolved_documents r ON r.doc_id = p.doc_id"
+                " WHERE p.id > ? ORDER BY p.doc_id",
+                (watermark,),
+            )
+        ]
+
     def name_mentions_of(self, doc_ids: Sequence[str]) -> list[dict[str, Any]]:
         """Mentions naming a person, organisation or place in these documents, by id."""
         out: list[dict[str, Any]] = []
