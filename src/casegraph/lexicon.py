@@ -101,7 +101,6 @@ SPEECH_VERBS = frozenset(
         "say",
         "scream",
         "shout",
-        "speak",
         "state",
         "stress",
         "suggest",
@@ -118,9 +117,10 @@ SPEECH_VERBS = frozenset(
     }
 )
 # verbs that may introduce words in quote marks without reporting them as said: beliefs and
-# wishes ("he thinks"), estimates, orders, threats, "pointed out", "signed"
+# wishes ("he thinks"), estimates, orders, threats, "pointed out", "signed", and "speak", whose
+# object is whom or what someone spoke about ("spoke with reporters"), not the words
 QUOTE_CUES_NOT_SPEECH = frozenset(
-    {"believe", "estimate", "hope", "order", "point", "sign", "think", "threaten", "wish"}
+    {"believe", "estimate", "hope", "order", "point", "sign", "speak", "think", "threaten", "wish"}
 )
 
 FAMILY_NOUNS = frozenset(
