@@ -8,9 +8,12 @@ through. Jobs and request bodies are the server's own.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, NotRequired
 
 from pydantic import BaseModel, ConfigDict, Field
+from typing_extensions import TypedDict
+
+from casegraph.models import AnalyzeSummary, CheckSummary
 
 
 def documented(shape: Any, many: bool = False) -> dict[int | str, dict[str, Any]]:
@@ -22,6 +25,23 @@ class Open(BaseModel):
     model_config = ConfigDict(extra="allow")
 
 
+class IngestJobResult(TypedDict):
+    """What an ingest job did: files by outcome over all uploads, documents in the case, and
+    the analysis run after it (when asked for)."""
+
+    counts: dict[str, int]
+    documents: int
+    analyze: NotRequired[AnalyzeSummary]
+
+
+class CheckJobResult(TypedDict):
+    """What a check job found: the article checked and its report's summary (the report is
+    at /api/checks/ARTICLE)."""
+
+    article: str
+    summary: CheckSummary
+
+
 class JobOut(Open):
     id: str
     kind: str
@@ -30,7 +50,7 @@ class JobOut(Open):
     done: int
     total: int
     errors: list[dict[str, str]]
-    result: Any = None
+    result: IngestJobResult | AnalyzeSummary | CheckJobResult | None = None
     error: str
     created: float
     finished: float | None = None

@@ -17,8 +17,9 @@ from starlette.datastructures import UploadFile
 from casegraph import models
 from casegraph.api import Case
 from casegraph.errors import NotFoundError
+from casegraph.models import AnalyzeSummary
 from casegraph.server.jobs import FileError, Job
-from casegraph.server.schemas import AnalyzeIn, CheckIn, JobOut, documented
+from casegraph.server.schemas import AnalyzeIn, CheckIn, CheckJobResult, IngestJobResult, JobOut, documented
 from casegraph.server.state import ServerState, case_dep, state_of
 
 router = APIRouter(prefix="/api", tags=["jobs"])
@@ -80,26 +81,22 @@ def _kind(value: str | None) -> Literal["source", "article"]:
 
 
 def ingest_work(files: list[Path], kind: str, analyze: bool) -> Any:
-    def work(case: Case, job: Job) -> Any:
+    def work(case: Case, job: Job) -> IngestJobResult:
         job.total = len(files) + (1 if analyze else 0)
         counts: dict[str, int] = {}
         for path in files:
             job.step = f"ingesting {path.name}"
             summary = case.ingest([str(path)], kind=kind, progress=False, corpus_pass=False)
-            for key, n in summary.get("counts", {}).items():
+            for key, n in summary["counts"].items():
                 counts[key] = counts.get(key, 0) + int(n)
-            for err in summary.get("errors", []):
+            for err in summary["errors"]:
                 job.errors.append(
-                    FileError(
-                        path=_shown(str(err.get("path", "")), path),
-                        status=str(err.get("status", "")),
-                        reason=str(err.get("reason", "")),
-                    )
+                    FileError(path=_shown(err["path"], path), status=err["status"], reason=err["reason"])
                 )
             job.done += 1
         job.step = "near-duplicates and boilerplate"
         final = case.ingest([], kind=kind, progress=False)
-        result: dict[str, Any] = {"counts": counts, "documents": final.get("documents", 0)}
+        result = IngestJobResult(counts=counts, documents=final["documents"])
         if analyze:
             job.step = "analyzing"
             result["analyze"] = case.analyze(progress=False)
@@ -135,10 +132,10 @@ def analyze(body: AnalyzeIn, request: Request) -> Any:
     """Analyze the documents not yet analyzed (or `doc_ids`) as a job."""
     ids = list(body.doc_ids) or None
 
-    def work(case: Case, job: Job) -> Any:
+    def work(case: Case, job: Job) -> AnalyzeSummary:
         job.step, job.total = "analyzing", 1
         result = case.analyze(ids, force=bool(ids), progress=False)
-        job.errors += [FileError(f["doc_id"], "failed", f["error"]) for f in result.get("failed", [])]
+        job.errors += [FileError(f["doc_id"], "failed", f["error"]) for f in result["failed"]]
         job.done = 1
         return result
 
@@ -146,12 +143,12 @@ def analyze(body: AnalyzeIn, request: Request) -> Any:
 
 
 def check_work(article: str) -> Any:
-    def work(case: Case, job: Job) -> Any:
+    def work(case: Case, job: Job) -> CheckJobResult:
         job.step, job.total = "checking (the first check loads the models)", 1
         report = case.check(article)
         job.done = 1
         job.step = "done"
-        return {"article": report["article"]["id"], "summary": report["summary"]}
+        return CheckJobResult(article=report["article"]["id"], summary=report["summary"])
 
     return work
 
