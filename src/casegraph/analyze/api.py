@@ -6,7 +6,7 @@ import sys
 import time
 from collections import Counter, deque
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING
 
 from casegraph.models import (
     AnalysisFailure,
@@ -25,6 +25,9 @@ from casegraph.models import (
     SentenceIndexSummary,
 )
 from casegraph.store import CaseStore
+
+if TYPE_CHECKING:
+    from multiprocessing.pool import AsyncResult
 
 MAX_BATCH_CHARS = 100_000  # text handed to a worker at a time (one larger document goes alone)
 MAX_BATCH_DOCS = 32
@@ -51,6 +54,7 @@ class AnalysisAPI:
         from casegraph.analyze.analyzer import (
             VERSION,
             AnalysisTally,
+            DocAnalysis,
             Payload,
             _init_worker,
             _work,
@@ -100,7 +104,7 @@ class AnalysisAPI:
             if batch:
                 yield batch
 
-        def save(results: list[Any]) -> None:
+        def save(results: list[DocAnalysis]) -> None:
             for result in results:
                 if result.error:
                     self.store.record_analysis_failure(result.doc_id, label, VERSION, result.error)
@@ -120,7 +124,7 @@ class AnalysisAPI:
 
             ctx = multiprocessing.get_context("fork")
             with ctx.Pool(processes, initializer=_init_worker, initargs=(name,)) as pool:
-                pending: deque[Any] = deque()
+                pending: deque[tuple[AsyncResult[list[DocAnalysis]], int]] = deque()
                 for batch in batches():
                     pending.append((pool.apply_async(_work, (batch,)), sum(len(p.text) for p in batch)))
                     while len(pending) >= processes * 2:  # a bounded window of work in flight
