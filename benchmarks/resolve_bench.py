@@ -124,6 +124,9 @@ def main() -> None:
                 )
                 print("article", added[-1], flush=True)
             out["add_article"] = added
+            if not args.no_compare:
+                after_articles = snapshot(case.store)
+                copy_case(db, work / "articles.db")
             people = case.entities(type="PERSON", limit=400)
             small = [e for e in people if 3 <= e["mentions"] <= 30][:2]
             corrections = []
@@ -145,13 +148,19 @@ def main() -> None:
             if not args.no_compare:
                 incremental = snapshot(case.store)
         if not args.no_compare:
-            full_db = work / "full.db"
-            shutil.copy(db, full_db)
-            with Case(full_db) as full_case:
-                _, wall, cpu = timed(full_case.resolve)
-                full = snapshot(full_case.store)
-            out["check_against_full_resolve"] = {**compare(incremental, full).summary(), "full_wall_s": wall}
-            print("against a full resolve", out["check_against_full_resolve"], flush=True)
+            for label, copy, state in (
+                ("after_articles", work / "articles.db", after_articles),
+                ("after_corrections", db, incremental),
+            ):
+                full_db = work / "full.db"
+                copy_case(copy, full_db)
+                with Case(full_db) as full_case:
+                    _, wall, cpu = timed(full_case.resolve)
+                    full = snapshot(full_case.store)
+                full_db.unlink()
+                result = {**compare(state, full).summary(), "full_wall_s": wall}
+                out.setdefault("against_a_full_resolve", {})[label] = result
+                print("against a full resolve", label, result, flush=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     target = ROOT / "benchmarks" / "results" / f"resolve_{name}.json"

@@ -39,6 +39,7 @@ class Difference:
     edges_differing: int = 0  # missing on one side, or other counts / documents / strength
     edges_differing_apart: int = 0  # of those, edges between entities no displaced mention touches
     apart: list[tuple[str, str, str, str]] = field(default_factory=list)  # their keys (entities of b)
+    apart_strength_only: int = 0  # of those, the same counts and documents, another strength
 
     def summary(self) -> dict[str, int]:
         return {
@@ -48,6 +49,7 @@ class Difference:
             "edges": self.edges,
             "edges_differing": self.edges_differing,
             "edges_differing_apart_from_displaced": self.edges_differing_apart,
+            "of_which_strength_only": self.apart_strength_only,
         }
 
 
@@ -104,4 +106,5 @@ def compare(a: Resolution, b: Resolution, tolerance: float = 0.01) -> Difference
             if key[0] not in touched and key[1] not in touched:
                 diff.edges_differing_apart += 1
                 diff.apart.append(key)
+                diff.apart_strength_only += bool(ca and cb and ca[:2] == cb[:2])
     return diff

@@ -400,10 +400,14 @@ def resolve_documents(store: CaseStore, doc_ids: list[str] | None = None) -> dic
     from casegraph.graph.lookup import index_names_of
 
     started = time.perf_counter()
-    docs = sorted(set(doc_ids if doc_ids is not None else store.unresolved_documents()))
+    analyzed = sorted(set(doc_ids if doc_ids is not None else store.unresolved_documents()))
     # e-mail parties are resolved (and their `communicated` edges built) with every document
-    # of the case, analyzed or not: those up to the watermark are in the graph already
+    # of the case, analyzed or not: those up to the watermark are in the graph already, those
+    # above it are resolved now whether their document was analyzed or not
     party_watermark = int((store.get_state(STATE) or {}).get("party_watermark", 0))
+    docs = sorted(set(analyzed) | set(store.documents_with_parties_after(party_watermark)))
+    if not docs:
+        return {"mode": "incremental", "documents": 0, "mentions": 0, "email_parties": 0, "entities": 0}
     mentions = store.name_mentions_of(docs)
     parties = [p for d in docs for p in store.email_parties(d)]
     groups = build_groups(mentions, parties, text_of=store.document_text)
@@ -492,7 +496,7 @@ def resolve_documents(store: CaseStore, doc_ids: list[str] | None = None) -> dic
             store.delete_entities(merged_away)
         store.save_entities(saved)
         store.link_mentions(mention_links, party_links)
-        store.add_resolve_keys(rows, docs)
+        store.add_resolve_keys(rows, analyzed)  # the documents whose mentions are resolved
         if rebuilt:
             store.replace_edges_of(
                 sorted(rebuilt | set(merged_away)), edges_of_entities(store, sorted(rebuilt))
@@ -503,7 +507,8 @@ def resolve_documents(store: CaseStore, doc_ids: list[str] | None = None) -> dic
         _mark(store)
     return {
         "mode": "incremental",
-        "documents": len(docs),
+        "documents": len(analyzed),
+        "documents_with_new_parties": len(docs) - len(analyzed),
         "mentions": len(mentions),
         "email_parties": len(parties),
         "entities": len(changed),
@@ -680,7 +685,6 @@ def apply_correction(store: CaseStore, correction: CorrectionRecord) -> dict[str
             ids_now = sorted(after_ids)
             store.replace_edges_of(sorted(set(touched) | after_ids), edges_of_entities(store, ids_now))
         index_names_of(store, sorted(after_ids), removed=removed)
-        _mark(store)
     return {
         "mode": "incremental",
         "entities_touched": sorted(set(touched) | after_ids),

@@ -57,6 +57,15 @@ class ResolutionStore(StoreBase):
     def max_party_id(self) -> int:
         return int(self.scalar("SELECT max(id) FROM email_parties") or 0)
 
+    def documents_with_parties_after(self, watermark: int) -> list[str]:
+        """Documents with e-mail parties written after the last resolve (ids above `watermark`)."""
+        return [
+            r["doc_id"]
+            for r in self.query(
+                "SELECT DISTINCT doc_id FROM email_parties WHERE id > ? ORDER BY doc_id", (watermark,)
+            )
+        ]
+
     def reparsed_party_documents(self, watermark: int) -> list[str]:
         """Documents seen by a resolve whose e-mail parties were written again since (ids
         above `watermark`, the largest party id at that resolve)."""
