@@ -862,14 +862,6 @@ class AttributionRow(TypedDict):
     speaker_name: str | None
 
 
-class DocumentHits(TypedDict):
-    """A source document that mentions some of the entities looked for."""
-
-    doc_id: str
-    entities: int
-    hits: int
-
-
 # -- The check report: what `check --json` prints and /api/checks/ID returns ------------------
 
 
