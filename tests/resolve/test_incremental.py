@@ -127,6 +127,10 @@ def test_corrections_hold_for_new_documents(staged, tmp_path):
     diff = compare(incremental, full)
     assert diff.displaced_multiword == []
     assert len(diff.displaced) <= MAX_DISPLACED * diff.linked
+    # a merge leaves the co-occurrence weights of other pairs in the sentences naming the
+    # merged entities as they were (their counts and documents are right)
+    assert diff.apart_strength_only == diff.edges_differing_apart, diff.summary()
+    assert {kind for _, _, kind, _ in diff.apart} <= {"mentioned_with"}
 
 
 def test_delete_and_split_hold_for_new_documents(staged, tmp_path):
