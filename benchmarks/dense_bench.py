@@ -251,6 +251,7 @@ def run_recall(args: argparse.Namespace) -> dict[str, Any]:
             began = time.perf_counter()
             scored = score_candidates(Retriever(case.store, semantic=semantic), items, t)
             ranks = []
+            copies = []  # the source sentence or a copy of it in another document is a candidate
             probabilities = []  # the verifier's, for the source sentence when it is a candidate
             judge = verifier.load()
             for p, (cands, _) in zip(pairs, scored, strict=True):
@@ -259,6 +260,7 @@ def run_recall(args: argparse.Namespace) -> dict[str, Any]:
                     (r for r, c in enumerate(cands) if c.doc_id == doc and holds(c.text, p["source"])), -1
                 )
                 ranks.append(rank)
+                copies.append(any(holds(c.text, p["source"]) for c in cands))
                 if rank >= 0:
                     c = cands[rank]
                     probabilities.append(round(judge.judge(p["paraphrase"], c.text, c.cosine).probability, 3))
@@ -270,12 +272,32 @@ def run_recall(args: argparse.Namespace) -> dict[str, Any]:
                 "of": len(pairs),
                 "recall": round(found / len(pairs), 3),
                 "first": sum(r == 0 for r in ranks),
+                "found_or_a_copy": sum(copies),
                 "reaches_verifier": sum(0 <= r < JUDGED for r in ranks),
                 "ranks": ranks,
                 "source_probability": probabilities,
                 "verifier_needs": judge.support,
                 "seconds": round(time.perf_counter() - began, 2),
             }
+        if index is not None:  # where the source sentence stands among the nearest by meaning alone
+            near = index.search(embed.encode([p["paraphrase"] for p in pairs]), k=SEMANTIC_HITS)
+            nearest = []
+            for p, hits in zip(pairs, near, strict=True):
+                doc = ids[str(ESTATE / p["file"])]
+                text = case.store.document_text(doc) or ""
+                nearest.append(
+                    next(
+                        (
+                            r
+                            for r, h in enumerate(hits)
+                            if h.doc_id == doc and holds(text[h.start : h.end], p["source"])
+                        ),
+                        -1,
+                    )
+                )
+            out["nearest_by_embedding"] = {
+                f"in_top_{n}": sum(0 <= r < n for r in nearest) for n in (1, 8, 32, SEMANTIC_HITS)
+            } | {"ranks": nearest}
         # the verdict: an article made of the paraphrases, checked without and with the index
         path = folder / "paraphrases.txt"
         text = "Paraphrases\n\n" + "\n\n".join(p["paraphrase"] for p in pairs) + "\n"
@@ -290,7 +312,7 @@ def run_recall(args: argparse.Namespace) -> dict[str, Any]:
             began = time.perf_counter()
             report = check_article(case.store, article, save=False, semantic=semantic)
             statuses: dict[str, int] = {}
-            sentence = document = 0
+            sentence = document = copy = 0
             per_pair = []
             for p, (a, b) in zip(pairs, where, strict=True):
                 doc = ids[str(ESTATE / p["file"])]
@@ -303,14 +325,21 @@ def run_recall(args: argparse.Namespace) -> dict[str, Any]:
                 statuses[item["status"]] = statuses.get(item["status"], 0) + 1
                 in_doc = [e for i in mine for e in i["evidence"] if e["doc_id"] == doc]
                 hit = any(holds(e["text"], p["source"]) for e in in_doc)
+                # the same words in another document (the estate holds copies of articles)
+                elsewhere = not hit and any(
+                    holds(e["text"], p["source"]) for i in mine for e in i["evidence"]
+                )
                 sentence += hit
                 document += bool(in_doc)
-                per_pair.append(f"{item['status']}{' +source' if hit else ' +document' if in_doc else ''}")
+                copy += elsewhere
+                mark = " +source" if hit else " +copy" if elsewhere else " +document" if in_doc else ""
+                per_pair.append(f"{item['status']}{mark}")
             out[f"verdict_{name}"] = {
                 "items": len(report["items"]),
                 "statuses": statuses,
                 "evidence_holds_source_sentence": sentence,
                 "evidence_holds_source_document": document,
+                "evidence_holds_a_copy_of_the_source_sentence": copy,
                 "recall": round(sentence / len(pairs), 3),
                 "per_pair": per_pair,
                 "seconds": round(time.perf_counter() - began, 2),
