@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -44,11 +45,12 @@ class GraphAPI:
         from casegraph.graph.lookup import index_names
         from casegraph.resolve.run import resolve_store
 
-        summary = resolve_store(self.store)
-        started = time.perf_counter()
-        summary.update(build_graph(self.store))
-        summary["name_keys"] = index_names(self.store)
-        summary["graph_seconds"] = round(time.perf_counter() - started, 3)
+        with _resolve_lock(self.store):
+            summary = resolve_store(self.store)
+            started = time.perf_counter()
+            summary.update(build_graph(self.store))
+            summary["name_keys"] = index_names(self.store)
+            summary["graph_seconds"] = round(time.perf_counter() - started, 3)
         return summary
 
     def resolve_new(self) -> dict[str, Any]:
@@ -59,11 +61,12 @@ class GraphAPI:
         from casegraph.resolve.incremental import not_ready, resolve_documents
         from casegraph.resolve.run import refresh_email_parties
 
-        why = not_ready(self.store)
-        if why is not None:
-            return {**self.resolve(), "mode": "full", "why_full": why}
-        refresh_email_parties(self.store)  # parties of documents stored without them
-        return resolve_documents(self.store)
+        with _resolve_lock(self.store):  # on PostgreSQL, one resolve of the case at a time
+            why = not_ready(self.store)
+            if why is None:
+                refresh_email_parties(self.store)  # parties of documents stored without them
+                return resolve_documents(self.store)
+        return {**self.resolve(), "mode": "full", "why_full": why}
 
     def entities(self, type: str | None = None, limit: int | None = None) -> list[EntityRecord]:
         """Resolved entities, most mentioned first: id, name, type, aliases, mentions, documents."""
@@ -288,15 +291,16 @@ class GraphAPI:
         without one (undo) or without an earlier resolve of this version, resolve in full."""
         from casegraph.resolve.incremental import apply_correction, not_ready
 
-        if correction_id is not None and not_ready(self.store) is None:
-            found = [c for c in self.store.corrections() if c["id"] == correction_id]
-            done = apply_correction(self.store, found[0]) if found else None
-            return {  # a correction naming no entity of the case changes nothing (as in full)
-                "entities": self.store.counts()["entities"],
-                "corrections_applied": int(done is not None),
-                "entities_touched": done["entities_touched"] if done else [],
-                "mode": "incremental",
-            }
+        with _resolve_lock(self.store):
+            if correction_id is not None and not_ready(self.store) is None:
+                found = [c for c in self.store.corrections() if c["id"] == correction_id]
+                done = apply_correction(self.store, found[0]) if found else None
+                return {  # a correction naming no entity of the case changes nothing (as in full)
+                    "entities": self.store.counts()["entities"],
+                    "corrections_applied": int(done is not None),
+                    "entities_touched": done["entities_touched"] if done else [],
+                    "mode": "incremental",
+                }
         summary = self.resolve()
         return {"entities": summary["entities"], "corrections_applied": summary["corrections_applied"]}
 
@@ -330,6 +334,13 @@ class GraphAPI:
 
     def _names(self, ids: Any) -> dict[str, EntityNode]:
         return {e["id"]: _ref(e) for e in self.store.entities_by_id(list(ids))}
+
+
+def _resolve_lock(store: CaseStore) -> AbstractContextManager[object]:
+    """The case-wide lock of resolution where the store has one (PostgreSQL: many writers);
+    nothing to hold on SQLite, whose transactions are already one writer at a time."""
+    exclusive = getattr(store, "exclusive", None)
+    return exclusive("corpus:resolve-run") if exclusive is not None else nullcontext()
 
 
 def _ref(entity: EntityRecord | dict[str, Any]) -> EntityNode:
