@@ -359,6 +359,30 @@ def _plausible(party: dict[str, str]) -> bool:
     return 2 <= len(name) <= 60 and len(name.split()) <= 5 and not re.search(r"\d|https?:|\.com", name)
 
 
+_BRACKETED = re.compile(r"^(?P<name>.*?)\s*[\[<(]\s*(?:mailto:)?(?P<addr>[^\]>)]*)[\]>)]\s*$")
+
+
+def parse_addresses(value: str) -> list[dict[str, str]]:
+    """The persons of an OCR'd header value as metadata ({"name", "address"}), split at ";":
+    "Ens, Amanda; jeffrey E. [jeevacation@gmail.com]" (formats/ocr_email.py)."""
+    out = []
+    for part in re.split(r";", value):
+        part = part.strip().strip(",").replace("©", "@")
+        if not part:
+            continue
+        m = _BRACKETED.match(part)
+        if m:
+            name, addr = m.group("name"), m.group("addr").strip()
+        elif "@" in part and " " not in part.strip():
+            name, addr = "", part
+        else:
+            name, addr = part, ""
+        name = re.sub(r"_{2,}.*$", "", name).strip().rstrip("[<(").strip().strip("\"'")
+        if name or addr:
+            out.append({"name": name, "address": addr})
+    return out
+
+
 def parties(text: str, meta: dict[str, Any], blocks: list[_Block] | None = None) -> list[EmailParty]:
     """The document's parties: those of its metadata, located on their header lines (block
     -1), then those of the header blocks written in its text (OCR'd prints, quoted replies);

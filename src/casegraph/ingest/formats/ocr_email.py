@@ -2,19 +2,17 @@
 "From: / Sent: / To: / Subject:" lines), read into the same meta keys as real e-mails
 (email_from, email_to, email_cc, email_bcc, subject, message_id) so that later stages see
 who wrote to whom. `meta.email_header = "ocr"` says the values come from OCR text and may
-carry OCR errors ("jeeyacation@gmail.com"). The text itself is left as it is. Header lines are
-read by ingest/email_header.field_line, the one reader of them.
+carry OCR errors ("jeeyacation@gmail.com"). The text itself is left as it is. Header lines and the
+persons in them are read by ingest/email_header (field_line, parse_addresses), their one reader.
 """
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from typing import Any
 
-from casegraph.ingest.email_header import field_line
+from casegraph.ingest.email_header import field_line, parse_addresses
 
-_BRACKETED = re.compile(r"^(?P<name>.*?)\s*[\[<(]\s*(?:mailto:)?(?P<addr>[^\]>)]*)[\]>)]\s*$")
 _DATE_FORMATS = (
     "%m/%d/%Y %I:%M:%S %p",
     "%m/%d/%Y %I:%M %p",
@@ -55,25 +53,6 @@ def ocr_email_meta(text: str, max_lines: int = 12) -> tuple[dict[str, Any], str 
     if fields.get("date"):
         meta["date_header"] = fields["date"]
     return meta, parse_date(fields.get("date", ""))
-
-
-def parse_addresses(value: str) -> list[dict[str, str]]:
-    out = []
-    for part in re.split(r";", value):
-        part = part.strip().strip(",").replace("©", "@")
-        if not part:
-            continue
-        m = _BRACKETED.match(part)
-        if m:
-            name, addr = m.group("name"), m.group("addr").strip()
-        elif "@" in part and " " not in part.strip():
-            name, addr = "", part
-        else:
-            name, addr = part, ""
-        name = re.sub(r"_{2,}.*$", "", name).strip().rstrip("[<(").strip().strip("\"'")
-        if name or addr:
-            out.append({"name": name, "address": addr})
-    return out
 
 
 def parse_date(value: str) -> str | None:
