@@ -52,6 +52,8 @@ def test_the_store_sql_reads_as_postgresql() -> None:
     )
     assert translate("INSERT INTO mentions(doc_id, start, end) VALUES (?,?,?)").returns_id
     assert "AS _sub" in translate("SELECT x FROM (SELECT 1 AS x) WHERE x > 0").sql
+    empty = translate("SELECT n FROM t WHERE key IN () AND id NOT IN ( ) AND k IN (?)").sql
+    assert "key = ANY('{}') AND id <> ALL('{}') AND k IN (%s)" in empty  # SQLite takes IN ()
     assert tsquery('"hunter biden" OR nazar* NOT "money"') == "('hunter' <-> 'biden') | 'nazar' & ! 'money'"
     assert tsquery('"x"*') == "'x':*"
 
@@ -129,3 +131,23 @@ def test_every_table_the_store_replaces_into_has_its_key() -> None:
     }
     assert tables, "the store's upserts were not found"
     assert tables <= set(CONFLICT_KEYS), sorted(tables - set(CONFLICT_KEYS))
+
+
+@pytest.mark.parametrize(
+    "query", ["Epstein", '"Palm Beach"', "Naz*", "Clinton OR Trump", "the", "New York Times"]
+)
+def test_snippets_are_those_fts5_writes(both: tuple[Case, Case], query: str) -> None:
+    """The PostgreSQL backend writes each hit's snippet as SQLite's FTS5 snippet() does (the
+    same window of 24 words, the same [brackets] and ellipses), on real estate documents."""
+    from casegraph.store import fts_query
+    from casegraph.store.postgres.snippet import snippet
+
+    sqlite = both[0].store
+    rows = sqlite.query(
+        "SELECT d.text, snippet(documents_fts, 1, '[', ']', ' … ', 24) AS snippet FROM documents_fts"
+        " JOIN documents d ON d.rowid = documents_fts.rowid WHERE documents_fts MATCH ?",
+        (fts_query(query),),
+    )
+    assert rows, query
+    for row in rows:
+        assert snippet(row["text"], fts_query(query)) == row["snippet"], query

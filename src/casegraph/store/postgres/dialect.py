@@ -10,8 +10,9 @@ is spelling, and this module rewrites it statement by statement (cached):
 - `INSERT OR IGNORE` becomes `ON CONFLICT DO NOTHING`, `INSERT OR REPLACE` an upsert on the
   table's key (a replaced row takes a new `rowid`, as in SQLite);
 - `LIKE` is case-insensitive (`ILIKE`), `x = ? COLLATE NOCASE` compares lower-cased,
-  `json_object(` is `json_build_object(`, a bare `WHERE (1)` is `WHERE (TRUE)`, and a
-  subquery in FROM without a name gets one.
+  `json_object(` is `json_build_object(`, a bare `WHERE (1)` is `WHERE (TRUE)`, an empty
+  list `x IN ()` is `x = ANY('{}')` (and `NOT IN ()` `<> ALL('{}')`), and a subquery in
+  FROM without a name gets one.
 
 The SQLite functions with no PostgreSQL namesake (`json_extract`, `instr`) are defined by
 the migrations. Queries that cannot be spelled alike (full-text search) are methods of their
@@ -91,6 +92,8 @@ _CLAUSES = {
     "ON",
     "HAVING",
 }
+_EMPTY_NOT_IN = re.compile(r"\bNOT\s+IN\s*\(\s*\)", re.IGNORECASE)
+_EMPTY_IN = re.compile(r"\bIN\s*\(\s*\)", re.IGNORECASE)
 _NOCASE = re.compile(r"([\w.]+)\s*=\s*%s\s+COLLATE\s+NOCASE", re.IGNORECASE)
 
 
@@ -170,6 +173,9 @@ def translate(sql: str, with_returning: bool = True) -> Statement:
         out.append(f" AS _sub{len(out)}")
     text = "".join(out)
     text = re.sub(r"\bWHERE\s+\(1\)", "WHERE (TRUE)", text)
+    if "()" in text.replace(" ", ""):  # an empty list: SQLite takes it, PostgreSQL wants a value
+        text = _EMPTY_NOT_IN.sub("<> ALL('{}')", text)
+        text = _EMPTY_IN.sub("= ANY('{}')", text)
     text = _NOCASE.sub(r"lower(\1) = lower(%s)", text)
     text = _qualify_upsert(text)
     if "ORDER" in text.upper():

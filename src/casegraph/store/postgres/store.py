@@ -19,6 +19,7 @@ from casegraph.store.documents import DocumentStore, _document_filters, fts_quer
 from casegraph.store.entities import EntityStore
 from casegraph.store.postgres.base import PgBase
 from casegraph.store.postgres.dialect import tsquery
+from casegraph.store.postgres.snippet import snippet
 from casegraph.store.resolution import ResolutionStore
 from casegraph.store.vectors import EvidenceStore, VectorStore
 
@@ -26,10 +27,6 @@ from casegraph.store.vectors import EvidenceStore, VectorStore
 SEARCH_WEIGHTS = "{0, 0, 0.2, 1.0}"
 # check's candidate retrieval weighs the body above the title (bm25's 0.5 and 1.0)
 SOURCE_WEIGHTS = "{0, 0, 1.0, 0.5}"
-# the snippet: about 24 words around the best match, matches in [brackets], as FTS5's snippet()
-HEADLINE = (
-    'StartSel=[, StopSel=], MaxWords=24, MinWords=12, ShortWord=0, MaxFragments=1, FragmentDelimiter=" … "'
-)
 
 
 class PostgresStore(
@@ -57,8 +54,10 @@ class PostgresStore(
         custodian: str | None = None,
         limit: int = 20,
     ) -> list[SearchHit]:
-        """Full-text search, best first (ts_rank, title weighted above body), with snippets."""
-        match = tsquery(fts_query(query))
+        """Full-text search, best first (ts_rank, title weighted above body), with the snippets
+        FTS5 writes (casegraph.store.postgres.snippet)."""
+        fts = fts_query(query)
+        match = tsquery(fts)
         if not match:
             return []
         where, params = _document_filters(kind, mime, date_from, date_to, custodian, prefix="d.")
@@ -70,12 +69,20 @@ class PostgresStore(
         if where:
             inner += " AND " + " AND ".join(where)
         inner += " ORDER BY score DESC, d.rowid LIMIT ?"
-        sql = (
-            "SELECT s.doc_id, s.path, s.title, s.kind, s.date, s.score,"
-            f" ts_headline('casegraph', s.text, q, '{HEADLINE}') AS snippet"
-            f" FROM ({inner}) s, to_tsquery('casegraph', ?) q ORDER BY s.score DESC, s.rowid"
-        )
-        return self.records(SearchHit, sql, [match, *params, limit, match])
+        hits = []
+        for row in self.query(inner, [match, *params, limit]):
+            hits.append(
+                SearchHit(
+                    doc_id=row["doc_id"],
+                    path=row["path"],
+                    title=row["title"],
+                    kind=row["kind"],
+                    date=row["date"],
+                    score=row["score"],
+                    snippet=snippet(row["text"], fts),
+                )
+            )
+        return hits
 
     def fts_sources(self, match: str, limit: int = 20, exclude: str | None = None) -> list[dict[str, Any]]:
         """Source documents matching an FTS5 expression (read as a tsquery), best first."""
@@ -167,11 +174,6 @@ class PostgresStore(
         with self.transaction():
             self.lock_in_transaction("corpus:boilerplate")
             super().set_boilerplate(lines)
-
-    def replace_email_parties(self, parties: Sequence[dict[str, Any]]) -> None:
-        with self.transaction():
-            self.lock_in_transaction("corpus:resolve")
-            super().replace_email_parties(parties)
 
     def replace_entities(
         self,
