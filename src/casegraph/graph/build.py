@@ -261,3 +261,52 @@ def edges_of_entities(store: CaseStore, entity_ids: Sequence[str]) -> list[dict[
     rows = [e.row() for e in edges.edges.values() if e.a in ids or e.b in ids]
     rows.sort(key=lambda r: (r["a"], r["b"], r["kind"], r["evidence_kind"]))
     return rows
+
+
+def cooccurrence_apart(
+    store: CaseStore, doc_ids: Sequence[str], touched: Iterable[str]
+) -> dict[tuple[str, str, str, str], EdgeDraft]:
+    """The `mentioned_with` edges in these documents between entities not in `touched`:
+    their weights depend on how many entities each sentence names, which a merge, split or
+    delete of `touched` changes (taken before and after, for store.adjust_edges)."""
+    skip = set(touched)
+    docs = sorted(set(doc_ids))
+    edges = EdgeSet(store.document_kinds_of(docs))
+    add_typed_relations(store, edges, store.typed_relations_in(docs))  # sentences they rest on
+    add_cooccurrence(store, edges, store.resolved_mentions_in(docs))
+    return {
+        key: e
+        for key, e in edges.edges.items()
+        if e.kind == "mentioned_with" and e.a not in skip and e.b not in skip
+    }
+
+
+def cooccurrence_changes(
+    before: dict[tuple[str, str, str, str], EdgeDraft], after: dict[tuple[str, str, str, str], EdgeDraft]
+) -> list[dict[str, Any]]:
+    """What changed between two takes of cooccurrence_apart: rows of differences (count,
+    documents, strength; the evidence of edges that are new)."""
+    rows = []
+    for key in sorted(set(before) | set(after)):
+        old, new = before.get(key), after.get(key)
+        count = (new.count if new else 0) - (old.count if old else 0)
+        documents = (len(new.documents) if new else 0) - (len(old.documents) if old else 0)
+        strength = (new.strength if new else 0.0) - (old.strength if old else 0.0)
+        if count == 0 and documents == 0 and abs(strength) < 1e-9:
+            continue
+        a, b, kind, evidence_kind = key
+        rows.append(
+            {
+                "a": a,
+                "b": b,
+                "kind": kind,
+                "evidence_kind": evidence_kind,
+                "directed": False,
+                "predicate": "",
+                "count": count,
+                "documents": documents,
+                "strength": strength,
+                "evidence": new.evidence if new else [],
+            }
+        )
+    return rows

@@ -21,8 +21,10 @@ test_incremental.py measures it on estate documents):
 - an entity keeps its id when new names change its canonical name (a full resolve derives the
   id from the name), and a new entity whose plain id is taken gets the anchored variant;
 - two entities a person corrected are never joined by a new document;
-- edges: counts, strength and documents are those of a full build; the predicate shown
-  and the (capped) evidence sample of an edge that already existed may differ.
+- edges: counts, strength and documents are those of a full build (a merge, split or
+  delete also weighs again the other pairs of the sentences naming the entities it
+  touches); the predicate shown and the (capped) evidence sample of an edge that already
+  existed may differ.
 Corrections are durable: a new name of a merged entity joins the merged entity, one of a
 split-off part joins the part, one of a deleted entity stays unlinked, a renamed entity keeps
 its name.
@@ -396,7 +398,13 @@ def resolve_documents(store: CaseStore, doc_ids: list[str] | None = None) -> dic
     """Resolve the mentions and e-mail parties of documents no resolve has seen (or
     `doc_ids`) against the stored entities; update those entities, the name index and the
     graph. The caller checks `not_ready` first."""
-    from casegraph.graph.build import MAX_EVIDENCE, edges_for_documents, edges_of_entities
+    from casegraph.graph.build import (
+        MAX_EVIDENCE,
+        cooccurrence_apart,
+        cooccurrence_changes,
+        edges_for_documents,
+        edges_of_entities,
+    )
     from casegraph.graph.lookup import index_names_of
 
     started = time.perf_counter()
@@ -484,6 +492,9 @@ def resolve_documents(store: CaseStore, doc_ids: list[str] | None = None) -> dic
     rows = _without_known_rows(store, rows, new_reps)
 
     changed = sorted({e["id"] for e in saved})
+    merged = sorted(rebuilt | set(merged_away))
+    merged_docs = store.documents_naming(merged) if merged_away else []
+    apart = cooccurrence_apart(store, merged_docs, merged) if merged_away else {}
     with store.transaction():
         if merged_away:
             into = {old: e["id"] for e in saved for old in e["meta"].get("merged_from", [])}
@@ -498,9 +509,9 @@ def resolve_documents(store: CaseStore, doc_ids: list[str] | None = None) -> dic
         store.link_mentions(mention_links, party_links)
         store.add_resolve_keys(rows, analyzed)  # the documents whose mentions are resolved
         if rebuilt:
-            store.replace_edges_of(
-                sorted(rebuilt | set(merged_away)), edges_of_entities(store, sorted(rebuilt))
-            )
+            store.replace_edges_of(merged, edges_of_entities(store, sorted(rebuilt)))
+            changes = cooccurrence_changes(apart, cooccurrence_apart(store, merged_docs, merged))
+            store.adjust_edges(changes, MAX_EVIDENCE)
         new_edges = edges_for_documents(store, docs, exclude=rebuilt, parties_after=party_watermark)
         store.add_edges(new_edges, MAX_EVIDENCE)
         name_keys = index_names_of(store, changed, removed=merged_away)
@@ -646,7 +657,12 @@ def _locate(store: CaseStore, ref: dict[str, Any]) -> str | None:
 def apply_correction(store: CaseStore, correction: CorrectionRecord) -> dict[str, Any] | None:
     """Apply one stored correction to the entities it names, and to their links, keys, name
     index and edges; None when it names no entity the store holds (nothing changed)."""
-    from casegraph.graph.build import edges_of_entities
+    from casegraph.graph.build import (
+        MAX_EVIDENCE,
+        cooccurrence_apart,
+        cooccurrence_changes,
+        edges_of_entities,
+    )
     from casegraph.graph.lookup import index_names_of
 
     started = time.perf_counter()
@@ -672,6 +688,10 @@ def apply_correction(store: CaseStore, correction: CorrectionRecord) -> dict[str
     removed = [i for i in touched if i not in after_ids]
     for e in after:
         e["meta"]["anchors"] = [list(a) for a in e["anchors"][:20]]
+    everyone = sorted(set(touched) | after_ids)
+    reweigh = correction["action"] != "rename"  # a rename changes no edge
+    docs = store.documents_naming(touched) if reweigh else []
+    apart = cooccurrence_apart(store, docs, everyone) if reweigh else {}
     with store.transaction():
         store.save_entities(after)
         if correction["action"] in ("merge", "split"):
@@ -681,13 +701,15 @@ def apply_correction(store: CaseStore, correction: CorrectionRecord) -> dict[str
             )
         store.delete_entities(removed)  # merged away (their mentions moved above) or deleted
         _move_keys(store, correction["action"], keys_before, before, after)
-        if correction["action"] != "rename":
-            ids_now = sorted(after_ids)
-            store.replace_edges_of(sorted(set(touched) | after_ids), edges_of_entities(store, ids_now))
+        if reweigh:
+            store.replace_edges_of(everyone, edges_of_entities(store, sorted(after_ids)))
+            # the other pairs of the sentences naming them: weights by the entities named
+            changes = cooccurrence_changes(apart, cooccurrence_apart(store, docs, everyone))
+            store.adjust_edges(changes, MAX_EVIDENCE)
         index_names_of(store, sorted(after_ids), removed=removed)
     return {
         "mode": "incremental",
-        "entities_touched": sorted(set(touched) | after_ids),
+        "entities_touched": everyone,
         "seconds": round(time.perf_counter() - started, 3),
     }
 

@@ -395,6 +395,35 @@ class ResolutionStore(StoreBase):
                 self._insert_evidence(conn, edge_id, e["evidence"][: max(0, max_evidence - held)])
             self._graph_changed(conn)
 
+    def adjust_edges(self, changes: Sequence[dict[str, Any]], max_evidence: int) -> None:
+        """Add differences (count, documents, strength) to edges; an edge left with no
+        evidence goes, one that did not exist is added with the change's evidence."""
+        with self.transaction() as conn:
+            next_id = int(conn.execute("SELECT coalesce(max(id), 0) FROM graph_edges").fetchone()[0]) + 1
+            for e in changes:
+                key = (e["a"], e["b"], e["kind"], e.get("evidence_kind", "source"))
+                row = conn.execute(
+                    "SELECT id, count FROM graph_edges WHERE a = ? AND b = ? AND kind = ? AND evidence = ?",
+                    key,
+                ).fetchone()
+                if row is None:
+                    if e["count"] > 0:
+                        self._insert_edge(conn, next_id, e)
+                        self._insert_evidence(conn, next_id, e["evidence"][:max_evidence])
+                        next_id += 1
+                    continue
+                edge_id = int(row[0])
+                if int(row[1]) + e["count"] <= 0:
+                    conn.execute("DELETE FROM edge_evidence WHERE edge_id = ?", (edge_id,))
+                    conn.execute("DELETE FROM graph_edges WHERE id = ?", (edge_id,))
+                    continue
+                conn.execute(
+                    "UPDATE graph_edges SET count = count + ?, documents = documents + ?, strength = strength + ?"
+                    " WHERE id = ?",
+                    (e["count"], e["documents"], e["strength"], edge_id),
+                )
+            self._graph_changed(conn)
+
     def replace_edges_of(self, entity_ids: Sequence[str], edges: Sequence[dict[str, Any]]) -> None:
         """Every edge touching one of these entities, replaced by `edges`."""
         with self.transaction() as conn:
