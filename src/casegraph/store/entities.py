@@ -120,15 +120,6 @@ class EntityStore(StoreBase):
             yield from rows
             last = rows[-1]["rowid"]
 
-    def replace_email_parties(self, parties: Sequence[dict[str, Any]]) -> None:
-        with self.transaction() as conn:
-            conn.execute("DELETE FROM email_parties")
-            conn.executemany(
-                "INSERT INTO email_parties(doc_id, role, name, address, start, end, text, block)"
-                " VALUES (:doc_id, :role, :name, :address, :start, :end, :text, :block)",
-                [{"block": -1, **p} for p in parties],
-            )
-
     def email_parties(self, doc_id: str | None = None) -> list[dict[str, Any]]:
         if doc_id:
             return self.query("SELECT * FROM email_parties WHERE doc_id = ? ORDER BY id", (doc_id,))
