@@ -161,7 +161,7 @@ class CheckStore(StoreBase):
         )
 
     def email_senders(self, doc_id: str) -> list[dict[str, Any]]:
-        """Who sent an e-mail document (filled by the resolve stage; empty if not run)."""
+        """Who sent an e-mail document (stored at ingest; entity_id and entity_name once resolved)."""
         try:
             return self.query(
                 "SELECT p.name, p.address, p.entity_id, e.name AS entity_name FROM email_parties p"
