@@ -209,7 +209,7 @@ class Segments(Protocol):
     def email_parties(self, doc_id: str | None = None) -> list[dict[str, Any]]: ...
 
     def email_senders(self, doc_id: str) -> list[dict[str, Any]]:
-        """Who sent an e-mail document (filled by the resolve stage; empty if not run)."""
+        """Who sent an e-mail document (stored at ingest; entity_id and entity_name once resolved)."""
         ...
 
 
