@@ -118,7 +118,7 @@ def main() -> None:
                         "analyze_wall_s": analyze_wall,
                         "resolve_wall_s": wall,
                         "resolve_cpu_s": cpu,
-                        "entities_changed": resolved.get("entities"),
+                        "entities_changed": resolved.get("entities_changed"),
                         "entities_new": resolved.get("entities_new"),
                     }
                 )

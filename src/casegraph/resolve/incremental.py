@@ -415,7 +415,7 @@ def resolve_documents(store: CaseStore, doc_ids: list[str] | None = None) -> dic
     party_watermark = int((store.get_state(STATE) or {}).get("party_watermark", 0))
     docs = sorted(set(analyzed) | set(store.documents_with_parties_after(party_watermark)))
     if not docs:
-        return {"mode": "incremental", "documents": 0, "mentions": 0, "email_parties": 0, "entities": 0}
+        return _summary(store, started, documents=0, mentions=0, email_parties=0)
     mentions = store.name_mentions_of(docs)
     parties = [p for d in docs for p in store.email_parties(d)]
     groups = build_groups(mentions, parties, text_of=store.document_text)
@@ -516,16 +516,30 @@ def resolve_documents(store: CaseStore, doc_ids: list[str] | None = None) -> dic
         store.add_edges(new_edges, MAX_EVIDENCE)
         name_keys = index_names_of(store, changed, removed=merged_away)
         _mark(store)
+    return _summary(
+        store,
+        started,
+        documents=len(analyzed),
+        documents_with_new_parties=len(docs) - len(analyzed),
+        mentions=len(mentions),
+        email_parties=len(parties),
+        entities_changed=len(changed),
+        entities_new=len(fresh),
+        entities_merged=len(merged_away),
+        name_keys=name_keys,
+    )
+
+
+def _summary(store: CaseStore, started: float, **figures: int) -> dict[str, Any]:
+    """What `analyze --json` says of resolution: the keys of a full resolve's summary
+    (mentions and parties of this run; entities and edges of the case), and how it ran."""
+    entities, edges = store.entity_and_edge_counts()
     return {
         "mode": "incremental",
-        "documents": len(analyzed),
-        "documents_with_new_parties": len(docs) - len(analyzed),
-        "mentions": len(mentions),
-        "email_parties": len(parties),
-        "entities": len(changed),
-        "entities_new": len(fresh),
-        "entities_merged": len(merged_away),
-        "name_keys": name_keys,
+        **figures,
+        "entities": entities,
+        "edges": edges,
+        "corrections_applied": 0,
         "seconds": round(time.perf_counter() - started, 3),
     }
 

@@ -51,6 +51,11 @@ class ResolutionStore(StoreBase):
             )
         ]
 
+    def entity_and_edge_counts(self) -> tuple[int, int]:
+        """(entities, graph edges) of the case."""
+        entities = int(self.scalar("SELECT count(*) FROM entities") or 0)
+        return entities, int(self.scalar("SELECT count(*) FROM graph_edges") or 0)
+
     def max_mention_id(self) -> int:
         return int(self.scalar("SELECT max(id) FROM mentions") or 0)
 
