@@ -43,6 +43,7 @@ class GraphAPI:
         rebuild the graph. Safe to run again at any time (analyze calls it at the end)."""
         from casegraph.graph.build import build_graph
         from casegraph.graph.lookup import index_names
+        from casegraph.resolve.incremental import mark_full
         from casegraph.resolve.run import resolve_store
 
         with _resolve_lock(self.store):
@@ -51,6 +52,7 @@ class GraphAPI:
             summary.update(build_graph(self.store))
             summary["name_keys"] = index_names(self.store)
             summary["graph_seconds"] = round(time.perf_counter() - started, 3)
+            mark_full(self.store)  # the next documents may join these entities incrementally
         return summary
 
     def resolve_new(self) -> dict[str, Any]:

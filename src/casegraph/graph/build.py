@@ -12,6 +12,7 @@ are kept in separate edges, so that paths and neighbours can rest on sources alo
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -146,12 +147,16 @@ def sentences_of(text: str, segments: list[tuple[int, int]]) -> list[tuple[int, 
 
 
 def add_cooccurrence(
-    store: CaseStore, edges: EdgeSet, resolved: Iterable[tuple[int, str, int, int, str]] | None = None
+    store: CaseStore,
+    edges: EdgeSet,
+    resolved: Iterable[tuple[int, str, int, int, str]] | None = None,
+    sentences_with: dict[str, list[int]] | None = None,
 ) -> None:
     """Entities named in the same sentence: one `mentioned_with` piece of evidence per sentence,
     except where a typed relation between the two already rests on that sentence. Over the
     case's resolved mentions, or `resolved` (id, doc_id, start, end, entity_id by document
-    and offset)."""
+    and offset); only in the sentences holding one of the offsets of `sentences_with` (sorted,
+    by document) when given."""
     typed = {
         (min(e.a, e.b), max(e.a, e.b), ev["doc_id"], ev["start"])
         for e in edges.edges.values()
@@ -166,9 +171,14 @@ def add_cooccurrence(
         text = store.document_text(doc_id)
         sentences = sentences_of(text, store.sentence_segments(doc_id))
         i = 0
+        only = sentences_with.get(doc_id, []) if sentences_with is not None else None
         for s_start, s_end in sentences:
             while i < len(mentions) and mentions[i][0] < s_start:
                 i += 1
+            if only is not None:
+                k = bisect_left(only, s_start)
+                if k == len(only) or only[k] >= s_end:
+                    continue
             j = i
             inside: dict[str, tuple[int, int]] = {}
             while j < len(mentions) and mentions[j][1] <= s_end:
@@ -263,17 +273,28 @@ def edges_of_entities(store: CaseStore, entity_ids: Sequence[str]) -> list[dict[
     return rows
 
 
+def touched_offsets(store: CaseStore, doc_ids: Sequence[str], touched: Iterable[str]) -> dict[str, list[int]]:
+    """Where these entities are named in these documents (sorted starts, by document)."""
+    ids = set(touched)
+    out: dict[str, list[int]] = defaultdict(list)
+    for _, doc_id, start, _, entity_id in store.resolved_mentions_in(doc_ids):
+        if entity_id in ids:
+            out[doc_id].append(start)
+    return {d: sorted(starts) for d, starts in out.items()}
+
+
 def cooccurrence_apart(
-    store: CaseStore, doc_ids: Sequence[str], touched: Iterable[str]
+    store: CaseStore, doc_ids: Sequence[str], touched: Iterable[str], offsets: dict[str, list[int]]
 ) -> dict[tuple[str, str, str, str], EdgeDraft]:
-    """The `mentioned_with` edges in these documents between entities not in `touched`:
-    their weights depend on how many entities each sentence names, which a merge, split or
-    delete of `touched` changes (taken before and after, for store.adjust_edges)."""
+    """The `mentioned_with` evidence between entities not in `touched` in the sentences that
+    name a touched entity (`offsets`: touched_offsets before the change): its weights depend
+    on how many entities each sentence names, which a merge, split or delete of `touched`
+    changes (taken before and after, for store.adjust_edges)."""
     skip = set(touched)
     docs = sorted(set(doc_ids))
     edges = EdgeSet(store.document_kinds_of(docs))
     add_typed_relations(store, edges, store.typed_relations_in(docs))  # sentences they rest on
-    add_cooccurrence(store, edges, store.resolved_mentions_in(docs))
+    add_cooccurrence(store, edges, store.resolved_mentions_in(docs), sentences_with=offsets)
     return {
         key: e
         for key, e in edges.edges.items()

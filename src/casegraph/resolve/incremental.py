@@ -404,6 +404,7 @@ def resolve_documents(store: CaseStore, doc_ids: list[str] | None = None) -> dic
         cooccurrence_changes,
         edges_for_documents,
         edges_of_entities,
+        touched_offsets,
     )
     from casegraph.graph.lookup import index_names_of
 
@@ -494,7 +495,8 @@ def resolve_documents(store: CaseStore, doc_ids: list[str] | None = None) -> dic
     changed = sorted({e["id"] for e in saved})
     merged = sorted(rebuilt | set(merged_away))
     merged_docs = store.documents_naming(merged) if merged_away else []
-    apart = cooccurrence_apart(store, merged_docs, merged) if merged_away else {}
+    offsets = touched_offsets(store, merged_docs, merged) if merged_away else {}
+    apart = cooccurrence_apart(store, merged_docs, merged, offsets) if merged_away else {}
     with store.transaction():
         if merged_away:
             into = {old: e["id"] for e in saved for old in e["meta"].get("merged_from", [])}
@@ -510,7 +512,8 @@ def resolve_documents(store: CaseStore, doc_ids: list[str] | None = None) -> dic
         store.add_resolve_keys(rows, analyzed)  # the documents whose mentions are resolved
         if rebuilt:
             store.replace_edges_of(merged, edges_of_entities(store, sorted(rebuilt)))
-            changes = cooccurrence_changes(apart, cooccurrence_apart(store, merged_docs, merged))
+            after = cooccurrence_apart(store, merged_docs, merged, offsets)
+            changes = cooccurrence_changes(apart, after)
             store.adjust_edges(changes, MAX_EVIDENCE)
         new_edges = edges_for_documents(store, docs, exclude=rebuilt, parties_after=party_watermark)
         store.add_edges(new_edges, MAX_EVIDENCE)
@@ -676,6 +679,7 @@ def apply_correction(store: CaseStore, correction: CorrectionRecord) -> dict[str
         cooccurrence_apart,
         cooccurrence_changes,
         edges_of_entities,
+        touched_offsets,
     )
     from casegraph.graph.lookup import index_names_of
 
@@ -705,7 +709,8 @@ def apply_correction(store: CaseStore, correction: CorrectionRecord) -> dict[str
     everyone = sorted(set(touched) | after_ids)
     reweigh = correction["action"] != "rename"  # a rename changes no edge
     docs = store.documents_naming(touched) if reweigh else []
-    apart = cooccurrence_apart(store, docs, everyone) if reweigh else {}
+    offsets = touched_offsets(store, docs, everyone) if reweigh else {}
+    apart = cooccurrence_apart(store, docs, everyone, offsets) if reweigh else {}
     with store.transaction():
         store.save_entities(after)
         if correction["action"] in ("merge", "split"):
@@ -718,7 +723,7 @@ def apply_correction(store: CaseStore, correction: CorrectionRecord) -> dict[str
         if reweigh:
             store.replace_edges_of(everyone, edges_of_entities(store, sorted(after_ids)))
             # the other pairs of the sentences naming them: weights by the entities named
-            changes = cooccurrence_changes(apart, cooccurrence_apart(store, docs, everyone))
+            changes = cooccurrence_changes(apart, cooccurrence_apart(store, docs, everyone, offsets))
             store.adjust_edges(changes, MAX_EVIDENCE)
         index_names_of(store, sorted(after_ids), removed=removed)
     return {
@@ -783,8 +788,18 @@ def full_state(
 
     rows = [r for r in state_rows(groups, entity_of, clusters.leftover) if r.entity_id]
     store.replace_resolve_keys(rows)
-    _mark(store, full=True)
     return len(rows)
 
 
-__all__ = ["apply_correction", "full_state", "not_ready", "resolve_documents"]
+def invalidate(store: CaseStore) -> None:
+    """A full resolve begins: until it has finished (entities, keys, graph and name index),
+    nothing is resolved incrementally against what it leaves (a resolve killed midway)."""
+    store.set_state(STATE, {})
+
+
+def mark_full(store: CaseStore) -> None:
+    """A full resolve has finished: new documents may be resolved against it."""
+    _mark(store, full=True)
+
+
+__all__ = ["apply_correction", "full_state", "invalidate", "mark_full", "not_ready", "resolve_documents"]

@@ -7,7 +7,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from casegraph.resolve.corrections import Applier
-from casegraph.resolve.incremental import full_state
+from casegraph.resolve.incremental import full_state, invalidate
 from casegraph.resolve.resolver import build_groups, join_groups, make_entities
 
 if TYPE_CHECKING:
@@ -25,6 +25,7 @@ def refresh_email_parties(store: CaseStore) -> int:
 
 def resolve_store(store: CaseStore) -> dict[str, Any]:
     started = time.perf_counter()
+    invalidate(store)  # GraphAPI.resolve marks the case ready once the graph is built too
     refresh_email_parties(store)
     mentions = list(store.iter_name_mentions())
     parties = store.email_parties()
@@ -43,10 +44,10 @@ def resolve_store(store: CaseStore) -> dict[str, Any]:
     party_links = [(e["id"], pid) for e in entities for pid in e["party_ids"]]
     for e in entities:
         e["meta"]["anchors"] = [list(a) for a in e["anchors"][:20]]
-    store.replace_entities(entities, mention_links, party_links)
-    # the keys the next documents are resolved against (resolve/incremental.py)
     party_owner = {p: e["id"] for e in entities for p in e["party_ids"]}
-    keys = full_state(store, groups, clusters, machine, applier.owner, party_owner)
+    with store.transaction():  # the entities and the keys the next documents join them by
+        store.replace_entities(entities, mention_links, party_links)
+        keys = full_state(store, groups, clusters, machine, applier.owner, party_owner)
     merged = sum(1 for e in entities if len({m_key(by_mention[m]) for m in e["mention_ids"]}) > 1)
     summary = {
         "mentions": len(mentions),
