@@ -72,7 +72,12 @@ def main() -> None:
     parser.add_argument("--name", default="", help="results go to benchmarks/results/resolve_NAME.json")
     parser.add_argument("--tmp", default=tempfile.gettempdir(), help="where the copies go")
     parser.add_argument("--articles", type=Path, default=ROOT.parent / "shared" / "corpus" / "seeds")
-    parser.add_argument("--no-compare", action="store_true", help="skip the full resolve to compare with")
+    parser.add_argument("--no-compare", action="store_true", help="skip the full resolves to compare with")
+    parser.add_argument(
+        "--compare-once",
+        action="store_true",
+        help="compare once, after the corrections (one full resolve, not two)",
+    )
     args = parser.parse_args()
     name = args.name or args.case.stem
     work = Path(tempfile.mkdtemp(prefix=f"resolve_bench_{name}_", dir=args.tmp))
@@ -148,10 +153,11 @@ def main() -> None:
             if not args.no_compare:
                 incremental = snapshot(case.store)
         if not args.no_compare:
-            for label, copy, state in (
+            takes = [
                 ("after_articles", work / "articles.db", after_articles),
                 ("after_corrections", db, incremental),
-            ):
+            ]
+            for label, copy, state in takes[1:] if args.compare_once else takes:
                 full_db = work / "full.db"
                 copy_case(copy, full_db)
                 with Case(full_db) as full_case:
