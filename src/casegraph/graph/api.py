@@ -64,9 +64,11 @@ class GraphAPI:
         from casegraph.resolve.run import refresh_email_parties
 
         with _resolve_lock(self.store):  # on PostgreSQL, one resolve of the case at a time
+            # parties of documents stored without them first: parties read again (a new
+            # parser version) make the case not ready
+            refresh_email_parties(self.store)
             why = not_ready(self.store)
             if why is None:
-                refresh_email_parties(self.store)  # parties of documents stored without them
                 return resolve_documents(self.store)
         return {**self.resolve(), "mode": "full", "why_full": why}
 
