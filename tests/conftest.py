@@ -67,8 +67,12 @@ def copy_case(source: Path | str, target: Path) -> Path | str:
     template (nobody may be connected to `source` meanwhile: keep built cases closed)."""
     if isinstance(source, str) and source.startswith("postgresql://"):
         return _postgres_database(template=_ORIGINALS.get(source, source))
-    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+    src, dst = sqlite3.connect(source), sqlite3.connect(target)
+    try:
         src.backup(dst)
+    finally:  # closed now (a `with` block would leave them open until collected)
+        src.close()
+        dst.close()
     return target
 
 

@@ -52,6 +52,8 @@ def test_the_store_sql_reads_as_postgresql() -> None:
     )
     assert translate("INSERT INTO mentions(doc_id, start, end) VALUES (?,?,?)").returns_id
     assert "AS _sub" in translate("SELECT x FROM (SELECT 1 AS x) WHERE x > 0").sql
+    ties = translate("SELECT r.id FROM rhetoric r WHERE r.doc_id = ? ORDER BY r.doc_id, r.start LIMIT ?").sql
+    assert ties.endswith("r.start NULLS FIRST, r.id LIMIT %s")  # spans at one offset: in the order stored
     empty = translate("SELECT n FROM t WHERE key IN () AND id NOT IN ( ) AND k IN (?)").sql
     assert "key = ANY('{}') AND id <> ALL('{}') AND k IN (%s)" in empty  # SQLite takes IN ()
     assert tsquery('"hunter biden" OR nazar* NOT "money"') == "('hunter' <-> 'biden') | 'nazar' & ! 'money'"

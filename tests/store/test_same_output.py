@@ -33,6 +33,8 @@ def build(case: Case) -> str:
     case.ingest([str(p) for p in SOURCES], kind="source", progress=False)
     case.analyze(progress=False, index=False)
     case.check(str(SEED_KAZAKH))
+    top = case.entities(type="PERSON", limit=1)[0]
+    case.rename(top["id"], "Renamed " + top["name"])  # a correction, listed and applied
     return str(case.store.path)
 
 

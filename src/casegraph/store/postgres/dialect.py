@@ -180,6 +180,7 @@ def translate(sql: str, with_returning: bool = True) -> Statement:
     text = _qualify_upsert(text)
     if "ORDER" in text.upper():
         text = _nulls_like_sqlite(text)
+        text = _ties_by_id(text)
     returns_id = False
     insert = _INSERT.match(text)
     if insert:
@@ -251,6 +252,41 @@ def _qualify_upsert(text: str) -> str:
         if kind != "other" or not token.isspace():
             previous = token.upper() if kind == "word" else token
     return head + "".join(out)
+
+
+_ORDER_BY_START = re.compile(
+    r"\bORDER\s+BY\s+(?P<items>(?:[\w.]+(?:\s+NULLS\s+FIRST)?\s*,\s*)*(?P<alias>\w+\.)?start(?:\s+NULLS\s+FIRST)?)"
+    r"(?P<tail>\s*(?:LIMIT\b.*)?)$",
+    re.IGNORECASE | re.DOTALL,
+)
+_FROM_TABLES = re.compile(r"\b(?:FROM|JOIN)\s+(?P<table>\w+)(?:\s+(?:AS\s+)?(?P<alias>\w+))?", re.IGNORECASE)
+_NOT_ALIASES = {"WHERE", "JOIN", "LEFT", "INNER", "CROSS", "ON", "ORDER", "GROUP", "LIMIT", "USING"}
+
+
+def _ties_by_id(text: str) -> str:
+    """Spans listed by position (`ORDER BY ..., x.start`) come out of SQLite in the order
+    they were stored when two start at the same offset (its index holds them by rowid);
+    PostgreSQL leaves such ties in any order. The span's generated id settles them, as
+    SQLite does. Only for a plain SELECT (no DISTINCT, GROUP BY or UNION) whose ORDER BY
+    ends the statement and whose table has that id."""
+    upper = text.upper()
+    if not upper.lstrip().startswith("SELECT") or any(
+        w in upper for w in ("DISTINCT", "GROUP BY", "UNION", "(SELECT")
+    ):
+        return text
+    order = _ORDER_BY_START.search(text)
+    if not order:
+        return text
+    alias = (order.group("alias") or "").rstrip(".")
+    tables = {}
+    for m in _FROM_TABLES.finditer(text[: order.start()]):
+        name = m.group("alias") if m.group("alias") and m.group("alias").upper() not in _NOT_ALIASES else None
+        tables[name or m.group("table")] = m.group("table")
+    table = tables.get(alias) if alias else (next(iter(tables.values())) if len(tables) == 1 else None)
+    if table not in SERIAL_ID:
+        return text
+    key = f"{alias}.id" if alias else "id"
+    return text[: order.end("items")] + f", {key}" + order.group("tail")
 
 
 _KEY_COLUMN = re.compile(r"^(\w+\.)?(rowid|id)$", re.IGNORECASE)
