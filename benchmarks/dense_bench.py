@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/dense_bench.py search --db CASE [--tile 4] [--faiss /path/to/faiss]
     .venv/bin/python benchmarks/dense_bench.py recall --db CASE
+    .venv/bin/python benchmarks/dense_bench.py embed --db CASE [--sentences 4000]
 
 `search`: exact search as `check` runs it (`SentenceIndex.search`: int8 rows, k=128 per
 item) over the case's index: latency per query (p50, p95 of one query at a time), one batch
@@ -17,6 +18,11 @@ words) against the case, on a temporary copy (the case is never written): retrie
 (the source sentence among the candidates the check scores) without and with the index, and
 the verdict of `check` on an article made of them (status, and whether the evidence holds the
 source sentence or at least its document).
+
+`embed`: on a copy, source documents not yet indexed (about --sentences sentences) indexed
+by one process (`build_index`), then again by a local Dask cluster of 2 workers
+(`embed_on_workers`, the model loaded in the workers first): sentences/s, CPU seconds, the
+workers' peak memory, and whether both runs stored the same bytes.
 
 Results are merged into benchmarks/results/dense.json under the mode's name.
 """
@@ -351,17 +357,86 @@ def run_recall(args: argparse.Namespace) -> dict[str, Any]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def cpu_s() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def run_embed(args: argparse.Namespace) -> dict[str, Any]:
+    from casegraph.scale import dask_client, embed_on_workers
+    from casegraph.search.index import build_index
+
+    folder = Path(tempfile.mkdtemp(prefix="dense-bench-"))
+    try:
+        case = Case(copy_case(Path(args.db), folder))
+        store = case.store
+        ids: list[str] = []
+        total = 0
+        for _, doc_id in store.sources_without_vectors(embed.STORE_KEY, limit=5000):
+            if total >= args.sentences:
+                break
+            n = len(store.indexable_sentences(doc_id)[1])
+            if 50 <= n <= 600:  # documents of ordinary length
+                ids.append(doc_id)
+                total += n
+        embed.load()
+        out: dict[str, Any] = {"db": str(args.db), "documents": len(ids)}
+        wall, cpu = time.perf_counter(), cpu_s()
+        one = build_index(store, ids)
+        seconds, used = time.perf_counter() - wall, cpu_s() - cpu
+        out["one_process"] = {
+            "sentences": one.sentences,
+            "embedded": one.embedded,
+            "wall_s": round(seconds, 1),
+            "cpu_s": round(used, 1),
+            "sentences_per_s": round(one.sentences / seconds, 1),
+            "sentences_per_cpu_s": round(one.sentences / used, 1),
+        }
+        wanted = set(ids)
+        first = [r for r in store.sentence_vector_rows(embed.STORE_KEY) if r[0] in wanted]
+        with store.transaction() as conn:
+            conn.execute(f"DELETE FROM sentence_vectors WHERE doc_id IN ({','.join('?' * len(ids))})", ids)
+        with dask_client(workers=2) as client:
+            client.run(embed.load)
+            before = client.run(cpu_s)
+            wall, cpu = time.perf_counter(), cpu_s()
+            two = embed_on_workers(store, client, ids)
+            seconds, here = time.perf_counter() - wall, cpu_s() - cpu
+            after = client.run(cpu_s)
+            peaks = client.run(lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+        workers = sum(after[k] - before[k] for k in after)
+        out["two_workers"] = {
+            "sentences": two["sentences"],
+            "embedded": two["embedded"],
+            "tasks": two["tasks"],
+            "wall_s": round(seconds, 1),
+            "coordinator_cpu_s": round(here, 1),
+            "workers_cpu_s": round(workers, 1),
+            "sentences_per_s": round(two["sentences"] / seconds, 1),
+            "sentences_per_cpu_s": round(two["sentences"] / (workers + here), 1),
+            "worker_peak_mb": [round(v) for v in peaks.values()],
+        }
+        second = [r for r in store.sentence_vector_rows(embed.STORE_KEY) if r[0] in wanted]
+        out["identical_rows"] = first == second
+        case.close()
+        return out
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("mode", choices=("search", "recall"))
+    parser.add_argument("mode", choices=("search", "recall", "embed"))
     parser.add_argument("--db", required=True, help="an indexed SQLite case (read, never written)")
     parser.add_argument("--tile", type=int, default=1, help="search: also over the index repeated N times")
     parser.add_argument("--faiss", default=None, help="search: a folder holding faiss (approximate indexes)")
+    parser.add_argument("--sentences", type=int, default=4000, help="embed: about this many sentences")
     parser.add_argument("--label", default=None, help="key in dense.json (default: the mode)")
     args = parser.parse_args()
     began = time.perf_counter()
     load = os.getloadavg()
-    out = run_search(args) if args.mode == "search" else run_recall(args)
+    run = {"search": run_search, "recall": run_recall, "embed": run_embed}[args.mode]
+    out = run(args)
     out["wall_s"] = round(time.perf_counter() - began, 1)
     out["load_average_start_end"] = [load, os.getloadavg()]
     results = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
