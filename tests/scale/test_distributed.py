@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from casegraph.api import Case
+from casegraph.ingest import email_header
 from casegraph.scale import analyze_distributed, dask_client, ingest_distributed
 from tests.conftest import ESTATE, SEED_BIDEN, SEED_KAZAKH, postgres_store
 
@@ -39,6 +40,7 @@ def snapshot(case: Case, with_row_ids: bool = False) -> dict[str, Any]:
         "relations": rows(store.relation_rows(), (*span, "kind", "predicate", "subject", "object")),
         "rhetoric": rows(store.rhetoric_rows(), (*span, "technique", "score")),
         "entities": rows(store.list_entities(), ("id", "name", "type", "mentions", "documents")),
+        "email_parties": rows(store.email_parties(), ("doc_id", "role", "name", "address", "start", "end")),
     }
     if with_row_ids:
         shot["mention_ids"] = [(m["id"], m["doc_id"], m["start"]) for m in store.mention_rows()]
@@ -52,6 +54,8 @@ def build(case: Case, client: Any | None) -> dict[str, Any]:
         return case.analyze(progress=False, index=False)
     ingest_distributed(case, client, ARTICLES, kind="article", progress=False)
     ingest_distributed(case, client, EMAILS, kind="source", progress=False)
+    # ingest stores each document's e-mail header structure, as one process does
+    assert not list(case.store.documents_without_email_headers(email_header.VERSION))
     return analyze_distributed(case, client, progress=False, index=False)
 
 

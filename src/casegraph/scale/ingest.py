@@ -18,6 +18,7 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
+from casegraph.ingest import email_header
 from casegraph.models import Document, FileProblem, FileRecord, Segment, SegmentKind
 from casegraph.scale.cluster import store_url, worker_store
 
@@ -131,6 +132,9 @@ def write_outcome(store: CaseStore, outcome: FileOutcome) -> dict[str, int]:
                 replaced[doc.id] = store.document_id_for_sha256(doc.sha256) or doc.id
                 counts["ingested"] = counts.get("ingested", 0) - 1
                 counts["duplicate"] = counts.get("duplicate", 0) + 1
+                continue
+            # as the pipeline does: the e-mail header structure is stored with the document
+            store.replace_email_headers(doc.id, email_header.parse(doc.text, doc.meta), email_header.VERSION)
         for row in outcome.files:
             status, doc_id = row["status"], row["doc_id"]
             if doc_id in replaced and status == "ingested":
