@@ -19,7 +19,7 @@ from casegraph.store.documents import DocumentStore, _document_filters, fts_quer
 from casegraph.store.entities import EntityStore
 from casegraph.store.postgres.base import PgBase
 from casegraph.store.postgres.dialect import tsquery
-from casegraph.store.postgres.snippet import snippet
+from casegraph.store.postgres.snippet import snippet, tokens
 from casegraph.store.resolution import ResolutionStore
 from casegraph.store.vectors import EvidenceStore, VectorStore
 
@@ -98,8 +98,10 @@ class PostgresStore(
         )
 
     def term_document_counts(self, terms: Sequence[str]) -> dict[str, int]:
-        """In how many documents each word occurs (counted on the GIN index)."""
-        words = sorted({t for t in terms if t})
+        """In how many documents each word occurs (counted on the GIN index). As SQLite's
+        index vocabulary, only a term that is one word as the index stores it (lower case,
+        no accents, no punctuation: "congress's" is not) is found."""
+        words = sorted({t for t in terms if t and [w for w, _, _ in tokens(t)] == [t]})
         if not words:
             return {}
         rows = self.query(
