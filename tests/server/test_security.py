@@ -232,3 +232,10 @@ def test_with_tokens_any_host_name(server_db: Path) -> None:
             "/api/documents?limit=1", headers={"host": "case.example.org", "Authorization": f"Bearer {TOKEN}"}
         )
         assert ok.status_code == 200
+
+
+def test_uploads_of_a_database_server_case_go_to_a_named_folder_without_the_password() -> None:
+    root = ServerConfig(db="postgresql://reporter:s3cret@dbhost:5432/estate").upload_root
+    assert root.is_absolute() and root.name == "casegraph-uploads-estate"
+    assert "s3cret" not in str(root) and "dbhost" not in str(root)
+    assert ServerConfig(db="/cases/c.db").upload_root == Path("/cases/c.db.uploads")

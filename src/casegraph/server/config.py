@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import ipaddress
+import re
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from casegraph.errors import CasegraphError
 
@@ -24,13 +26,21 @@ class ServerConfig:
     max_upload_bytes: int = 100 << 20  # one request, all files together
     max_upload_files: int = 200
     max_paste_chars: int = 2_000_000
-    uploads_dir: Path | None = None  # default: "<db>.uploads" beside the database
+    uploads_dir: Path | None = None  # default: "<db>.uploads" beside a SQLite case (see upload_root)
     worker_threads: int = 6  # requests handled at once; the others wait their turn
     secret: bytes = field(default_factory=lambda: secrets.token_bytes(32))
 
     @property
     def upload_root(self) -> Path:
-        return self.uploads_dir if self.uploads_dir is not None else Path(str(self.db) + ".uploads")
+        """Where uploaded files are kept: beside a SQLite case; for a database server's URL, a
+        folder in the working directory named after the database (never after the URL,
+        which may hold a password)."""
+        if self.uploads_dir is not None:
+            return self.uploads_dir
+        if "://" in str(self.db):
+            name = re.sub(r"[^A-Za-z0-9_-]", "_", urlsplit(str(self.db)).path.strip("/")) or "case"
+            return Path.cwd() / f"casegraph-uploads-{name}"
+        return Path(str(self.db) + ".uploads")
 
 
 def is_loopback(host: str) -> bool:
