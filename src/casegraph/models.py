@@ -664,6 +664,10 @@ class SentenceIndexSummary(TypedDict):
     seconds: float
     sentences_per_second: float
     model: str
+    # on Dask (casegraph.scale): workers and tasks (SQLite), documents left out (both backends)
+    workers: NotRequired[int]
+    tasks: NotRequired[int]
+    failed: NotRequired[list[AnalysisFailure]]
 
 
 # resolve's summary (casegraph.resolve.run, graph.build): counts (mentions, entities, edges by

@@ -22,7 +22,6 @@ from casegraph.models import (
     RelationParty,
     RelationRecord,
     RhetoricRecord,
-    SentenceIndexSummary,
 )
 from casegraph.store import CaseStore
 
@@ -141,15 +140,7 @@ class AnalysisAPI:
         if index:  # every source sentence embedded once, for `check` (casegraph.search.index)
             from casegraph.search.index import build_index
 
-            built = build_index(self.store, doc_ids, progress=show)
-            summary["index"] = SentenceIndexSummary(
-                documents=built.documents,
-                sentences=built.sentences,
-                embedded=built.embedded,
-                seconds=built.seconds,
-                sentences_per_second=built.sentences_per_second,
-                model=built.model,
-            )
+            summary["index"] = build_index(self.store, doc_ids, progress=show).to_dict()
         return summary
 
     def annotate_registers(self, doc_ids: list[str]) -> RegisterAnnotated:

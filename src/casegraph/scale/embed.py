@@ -20,6 +20,7 @@ from collections import deque
 from typing import TYPE_CHECKING, Any
 
 from casegraph.check import embed
+from casegraph.models import AnalysisFailure, SentenceIndexSummary
 from casegraph.search.index import (
     BATCH_SENTENCES,
     EmbedBatch,
@@ -44,14 +45,15 @@ def embed_on_workers(
     model: str = embed.STORE_KEY,
     progress: bool = False,
     batch_sentences: int = BATCH_SENTENCES,
-) -> dict[str, Any]:
+) -> SentenceIndexSummary:
     """Index the source sentences not yet indexed, the model running on `client`'s workers;
     the summary `build_index` gives, with `workers`, `tasks` and `failed` (id, error) added."""
     import distributed
 
     summary = IndexSummary(model=model)
     workers = max(1, len(client.scheduler_info().get("workers", {})))
-    out: dict[str, Any] = {**summary.to_dict(), "workers": workers, "tasks": 0, "failed": []}
+    out = summary.to_dict()
+    out["workers"], out["tasks"], out["failed"] = workers, 0, []
     total = store.count_sources_without_vectors(model, doc_ids)
     if total == 0:
         return out
@@ -62,7 +64,7 @@ def embed_on_workers(
 
         bar = tqdm(total=total, unit="doc", desc="index", file=sys.stderr)
     writer = IndexWriter(store, model, summary)
-    failed: list[dict[str, str]] = []
+    failed: list[AnalysisFailure] = []
     flight: deque[tuple[EmbedBatch, Any]] = deque()
     dask: Any = distributed  # partly annotated: called through Any
     tasks = 0
@@ -83,7 +85,7 @@ def embed_on_workers(
                 error = "a sentence it shares with a document that failed was not embedded"
             future.release()
         for doc_id in skipped:
-            failed.append({"doc_id": doc_id, "error": error})
+            failed.append(AnalysisFailure(doc_id=doc_id, error=error))
             print(f"index: {doc_id}: {error}", file=sys.stderr)
         if bar is not None:
             bar.update(len(batch.docs))
@@ -101,4 +103,6 @@ def embed_on_workers(
     if bar is not None:
         bar.close()
     summary.finish(time.perf_counter() - began)
-    return {**summary.to_dict(), "workers": workers, "tasks": tasks, "failed": failed}
+    out = summary.to_dict()
+    out["workers"], out["tasks"], out["failed"] = workers, tasks, failed
+    return out

@@ -27,13 +27,13 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
-from typing import Any
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
 from casegraph.check import embed
+from casegraph.models import SentenceIndexSummary
 from casegraph.store import CaseStore
 from casegraph.store.vectors import VectorRow
 
@@ -55,8 +55,15 @@ class IndexSummary:
     sentences_per_second: float = 0.0
     model: str = embed.STORE_KEY
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+    def to_dict(self) -> SentenceIndexSummary:
+        return SentenceIndexSummary(
+            documents=self.documents,
+            sentences=self.sentences,
+            embedded=self.embedded,
+            seconds=self.seconds,
+            sentences_per_second=self.sentences_per_second,
+            model=self.model,
+        )
 
     def finish(self, seconds: float) -> None:
         self.seconds = round(seconds, 2)
