@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
 
-from casegraph.ingest.segment import paragraph_segments, sentence_segments
+from casegraph.ingest.segment import sentence_spans
 
 MAX_SENTENCE = 600  # characters: OCR tables without punctuation are cut into windows of this size
 
@@ -201,8 +201,8 @@ def sentences(text: str, start: int = 0, end: int | None = None) -> Iterator[tup
     ingest's sentence segments of that stretch, long unpunctuated ones cut into windows."""
     end = len(text) if end is None else end
     part = text[start:end]
-    for segment in sentence_segments(part, paragraph_segments(part)):
-        yield from _trimmed(text, start + segment.start, start + segment.end)
+    for s, e in sentence_spans(part):
+        yield from _trimmed(text, start + s, start + e)
 
 
 def _trimmed(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:

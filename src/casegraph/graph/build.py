@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from typing import TYPE_CHECKING, Any
 
-from casegraph.ingest.segment import split_sentences
+from casegraph.ingest.segment import sentence_spans
 
 if TYPE_CHECKING:
     from casegraph.store.interface import CaseStore
@@ -143,7 +143,7 @@ def add_communications(
 def sentences_of(text: str, segments: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """The document's stored sentence segments; ingest's splitter for a document stored
     without them (written by an older version)."""
-    return segments or split_sentences(text)
+    return segments or sentence_spans(text)
 
 
 def add_cooccurrence(

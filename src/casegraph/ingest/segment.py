@@ -123,6 +123,12 @@ def sentence_segments(text: str, paragraphs: list[Segment]) -> list[Segment]:
     return out
 
 
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """The sentences ingest stores for this text, as (start, end): how a later stage splits
+    a text it does not read from the store (an article being checked, a fallback)."""
+    return [(s.start, s.end) for s in sentence_segments(text, paragraph_segments(text))]
+
+
 def segment(text: str, page_starts: list[int] | None = None) -> list[Segment]:
     paragraphs = paragraph_segments(text)
     return page_segments(text, page_starts) + paragraphs + sentence_segments(text, paragraphs)
