@@ -24,6 +24,47 @@ from casegraph.store.base import StoreBase, dumps, loads
 # Labels that name a thing worth resolving (numbers, dates and amounts are not entities).
 NAME_LABELS = ("PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EMAIL")
 
+# One edge and its evidence as rows: the full rebuild (replace_graph) and the incremental
+# update (store/resolution.py) write them alike.
+INSERT_EDGE = (
+    "INSERT INTO graph_edges(id, a, b, kind, predicate, directed, count, documents, strength,"
+    " evidence) VALUES (?,?,?,?,?,?,?,?,?,?)"
+)
+INSERT_EVIDENCE = (
+    "INSERT INTO edge_evidence(edge_id, doc_id, start, end, text, relation_id, confidence)"
+    " VALUES (?,?,?,?,?,?,?)"
+)
+
+
+def edge_row(edge_id: int, e: dict[str, Any]) -> tuple[Any, ...]:
+    return (
+        edge_id,
+        e["a"],
+        e["b"],
+        e["kind"],
+        e.get("predicate", ""),
+        int(e.get("directed", 0)),
+        e["count"],
+        e["documents"],
+        e["strength"],
+        e.get("evidence_kind", "source"),
+    )
+
+
+def evidence_rows(edge_id: int, evidence: Sequence[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    return [
+        (
+            edge_id,
+            ev["doc_id"],
+            ev["start"],
+            ev["end"],
+            ev.get("text", ""),
+            ev.get("relation_id"),
+            ev.get("confidence", 0.5),
+        )
+        for ev in evidence
+    ]
+
 
 def _entity_row(row: dict[str, Any]) -> EntityRecord:
     row["aliases"] = loads(row.get("aliases"), [])
@@ -404,41 +445,10 @@ class EntityStore(StoreBase):
             conn.execute("DELETE FROM graph_edges")
             conn.execute("DELETE FROM graph_index_cache")
             conn.execute("DELETE FROM graph_index_cache_by_evidence")
+            conn.executemany(INSERT_EDGE, (edge_row(i, e) for i, e in enumerate(edges, start=1)))
             conn.executemany(
-                "INSERT INTO graph_edges(id, a, b, kind, predicate, directed, count, documents, strength,"
-                " evidence) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                (
-                    (
-                        i,
-                        e["a"],
-                        e["b"],
-                        e["kind"],
-                        e.get("predicate", ""),
-                        int(e.get("directed", 0)),
-                        e["count"],
-                        e["documents"],
-                        e["strength"],
-                        e.get("evidence_kind", "source"),
-                    )
-                    for i, e in enumerate(edges, start=1)
-                ),
-            )
-            conn.executemany(
-                "INSERT INTO edge_evidence(edge_id, doc_id, start, end, text, relation_id, confidence)"
-                " VALUES (?,?,?,?,?,?,?)",
-                (
-                    (
-                        i,
-                        ev["doc_id"],
-                        ev["start"],
-                        ev["end"],
-                        ev.get("text", ""),
-                        ev.get("relation_id"),
-                        ev.get("confidence", 0.5),
-                    )
-                    for i, e in enumerate(edges, start=1)
-                    for ev in e["evidence"]
-                ),
+                INSERT_EVIDENCE,
+                (row for i, e in enumerate(edges, start=1) for row in evidence_rows(i, e["evidence"])),
             )
             conn.execute(
                 "INSERT INTO graph_state(key, value) VALUES ('version', '1')"

@@ -11,6 +11,7 @@ from typing import Any
 
 from casegraph.models import ResolveKey
 from casegraph.store.base import StoreBase, dumps
+from casegraph.store.entities import INSERT_EDGE, INSERT_EVIDENCE, edge_row, evidence_rows
 
 # Labels that name a thing worth resolving (as store/entities.py's NAME_LABELS).
 _NAME_LABELS = ("PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EMAIL")
@@ -447,41 +448,11 @@ class ResolutionStore(StoreBase):
 
     @staticmethod
     def _insert_edge(conn: Any, edge_id: int, e: dict[str, Any]) -> None:
-        conn.execute(
-            "INSERT INTO graph_edges(id, a, b, kind, predicate, directed, count, documents, strength,"
-            " evidence) VALUES (?,?,?,?,?,?,?,?,?,?)",
-            (
-                edge_id,
-                e["a"],
-                e["b"],
-                e["kind"],
-                e.get("predicate", ""),
-                int(e.get("directed", 0)),
-                e["count"],
-                e["documents"],
-                e["strength"],
-                e.get("evidence_kind", "source"),
-            ),
-        )
+        conn.execute(INSERT_EDGE, edge_row(edge_id, e))
 
     @staticmethod
     def _insert_evidence(conn: Any, edge_id: int, evidence: Sequence[dict[str, Any]]) -> None:
-        conn.executemany(
-            "INSERT INTO edge_evidence(edge_id, doc_id, start, end, text, relation_id, confidence)"
-            " VALUES (?,?,?,?,?,?,?)",
-            [
-                (
-                    edge_id,
-                    ev["doc_id"],
-                    ev["start"],
-                    ev["end"],
-                    ev.get("text", ""),
-                    ev.get("relation_id"),
-                    ev.get("confidence", 0.5),
-                )
-                for ev in evidence
-            ],
-        )
+        conn.executemany(INSERT_EVIDENCE, evidence_rows(edge_id, evidence))
 
     @staticmethod
     def _graph_changed(conn: Any) -> None:
