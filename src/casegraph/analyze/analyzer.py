@@ -34,8 +34,9 @@ from casegraph.models import (
     Span,
 )
 
-# bump when extraction changes so that users know to re-analyze (2: attribution model, text roles)
-VERSION = "2"
+# bump when extraction changes so that users know to re-analyze (2: attribution model, text
+# roles; 3: one speech-verb list, so more quote cues; e-mail header mentions read from ingest)
+VERSION = "3"
 
 
 @dataclass
