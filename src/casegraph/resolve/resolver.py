@@ -175,7 +175,7 @@ def build_groups(
             by_doc[doc_id].append(group)
         return group
 
-    from casegraph.resolve.emails import valid_address
+    from casegraph.ingest.email_header import valid_address
 
     for m in mentions:
         label = m["label"]
