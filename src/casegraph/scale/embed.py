@@ -27,6 +27,7 @@ from casegraph.search.index import (
     IndexSummary,
     IndexWriter,
     embed_quantized,
+    index_bar,
     plan_batches,
 )
 
@@ -58,11 +59,7 @@ def embed_on_workers(
     if total == 0:
         return out
     began = time.perf_counter()
-    bar = None
-    if progress:
-        from tqdm import tqdm
-
-        bar = tqdm(total=total, unit="doc", desc="index", file=sys.stderr)
+    bar = index_bar(total, progress)
     writer = IndexWriter(store, model, summary)
     failed: list[AnalysisFailure] = []
     flight: deque[tuple[EmbedBatch, Any]] = deque()

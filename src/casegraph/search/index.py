@@ -28,6 +28,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -214,6 +215,16 @@ class IndexWriter:
             self.lost.clear()
 
 
+def index_bar(total: int, progress: bool) -> Any:
+    """The terminal progress bar (documents) of an index run, in one process or on Dask;
+    None when not shown."""
+    if not progress:
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit="doc", desc="index", file=sys.stderr)
+
+
 def build_index(
     store: CaseStore,
     doc_ids: list[str] | None = None,
@@ -229,11 +240,7 @@ def build_index(
     if total == 0:
         return summary
     began = time.perf_counter()
-    bar = None
-    if progress:
-        from tqdm import tqdm
-
-        bar = tqdm(total=total, unit="doc", desc="index", file=sys.stderr)
+    bar = index_bar(total, progress)
     writer = IndexWriter(store, model, summary)
     for batch in plan_batches(store, model, doc_ids, batch_sentences):
         writer.write(batch, embed_quantized(batch.fresh))

@@ -24,6 +24,18 @@ from casegraph.store.base import StoreBase, dumps, loads
 # Labels that name a thing worth resolving (numbers, dates and amounts are not entities).
 NAME_LABELS = ("PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EMAIL")
 
+# Relations (except co-occurrence) with both ends resolved to entities (a, b): for all of
+# the case (typed_relations) or some documents (store/resolution.typed_relations_in).
+TYPED_RELATIONS = (
+    "SELECT r.id, r.doc_id, r.kind, r.predicate, r.start, r.end, r.text, r.confidence,"
+    " r.negated, r.hedged,"
+    " coalesce(r.subject_entity, ms.entity_id) AS a, coalesce(r.object_entity, mo.entity_id) AS b"
+    " FROM relations r"
+    " LEFT JOIN mentions ms ON ms.id = r.subject_mention"
+    " LEFT JOIN mentions mo ON mo.id = r.object_mention"
+    " WHERE r.kind != 'mentioned_with'"
+)
+
 # One edge and its evidence as rows: the full rebuild (replace_graph) and the incremental
 # update (store/resolution.py) write them alike.
 INSERT_EDGE = (
@@ -344,16 +356,7 @@ class EntityStore(StoreBase):
 
     def typed_relations(self) -> Iterator[dict[str, Any]]:
         """Relations (except co-occurrence) with both ends resolved to entities."""
-        sql = (
-            "SELECT r.id, r.doc_id, r.kind, r.predicate, r.start, r.end, r.text, r.confidence,"
-            " r.negated, r.hedged,"
-            " coalesce(r.subject_entity, ms.entity_id) AS a, coalesce(r.object_entity, mo.entity_id) AS b"
-            " FROM relations r"
-            " LEFT JOIN mentions ms ON ms.id = r.subject_mention"
-            " LEFT JOIN mentions mo ON mo.id = r.object_mention"
-            " WHERE r.kind != 'mentioned_with'"
-        )
-        for row in self.conn.execute(sql):
+        for row in self.conn.execute(TYPED_RELATIONS):
             yield dict(row)
 
     # -- structured registers (FARA) -----------------------------------------------------

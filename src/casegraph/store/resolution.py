@@ -11,7 +11,13 @@ from typing import Any
 
 from casegraph.models import ResolveKey
 from casegraph.store.base import StoreBase, dumps
-from casegraph.store.entities import INSERT_EDGE, INSERT_EVIDENCE, edge_row, evidence_rows
+from casegraph.store.entities import (
+    INSERT_EDGE,
+    INSERT_EVIDENCE,
+    TYPED_RELATIONS,
+    edge_row,
+    evidence_rows,
+)
 
 # Labels that name a thing worth resolving (as store/entities.py's NAME_LABELS).
 _NAME_LABELS = ("PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EMAIL")
@@ -342,16 +348,7 @@ class ResolutionStore(StoreBase):
         out: list[dict[str, Any]] = []
         for chunk in _chunks(sorted(set(doc_ids))):
             marks = ",".join("?" * len(chunk))
-            out += self.query(
-                "SELECT r.id, r.doc_id, r.kind, r.predicate, r.start, r.end, r.text, r.confidence,"
-                " r.negated, r.hedged,"
-                " coalesce(r.subject_entity, ms.entity_id) AS a, coalesce(r.object_entity, mo.entity_id) AS b"
-                " FROM relations r"
-                " LEFT JOIN mentions ms ON ms.id = r.subject_mention"
-                " LEFT JOIN mentions mo ON mo.id = r.object_mention"
-                f" WHERE r.kind != 'mentioned_with' AND r.doc_id IN ({marks})",
-                tuple(chunk),
-            )
+            out += self.query(f"{TYPED_RELATIONS} AND r.doc_id IN ({marks})", tuple(chunk))
         out.sort(key=lambda r: r["id"])
         return out
 
