@@ -7,9 +7,11 @@ every configuration built the same case (same document ids, same annotations, sa
 entities), and search p95 and path p95 on both backends.
 
     .venv/bin/python benchmarks/scale_bench.py [--every 50] [--workers 2]
+        [--backends sqlite postgresql] [--out benchmarks/results/scale.json] [--keep]
 
-Each configuration runs in its own subprocess (its own peak memory); results go to
-benchmarks/results/scale.json.
+Each configuration runs in its own subprocess (its own peak memory and CPU time, its Dask
+workers included); the PostgreSQL server's CPU time is reported beside it. Results go to
+--out; --keep leaves the PostgreSQL server and its cases running (their URLs are printed).
 """
 
 from __future__ import annotations
@@ -103,6 +105,11 @@ def one(db: str, workers: int, files: list[str]) -> dict[str, Any]:
         digest=digest(case),
         counts=case.store.counts(),
     )
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    out["cpu_s"] = {  # Dask's worker processes have ended by now: they count as children
+        "process": round(own.ru_utime + own.ru_stime, 1),
+        "workers": round(children.ru_utime + children.ru_stime, 1),
+    }
     if workers <= 1:  # the query latencies, on the case one process built
         out.update(queries(case))
     case.close()
@@ -139,12 +146,34 @@ def queries(case: Any) -> dict[str, Any]:
     }
 
 
+def server_cpu_s(cluster: Any) -> float:
+    """CPU seconds of the PostgreSQL server so far: the postmaster's own and that of its
+    ended backends (each connection is a child process of the postmaster)."""
+    pid = (cluster.data / "postmaster.pid").read_text().split()[0]
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    ticks = sum(int(f) for f in fields[11:15])  # utime, stime, cutime, cstime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def database_mb(url: str) -> float:
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        row = conn.execute("SELECT pg_database_size(current_database())").fetchone()
+    return round(int(row[0]) / 1e6, 1) if row else 0.0
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--every", type=int, default=50, help="take every Nth file of the estate")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--backends", nargs="+", choices=("sqlite", "postgresql"), default=["sqlite", "postgresql"]
+    )
+    parser.add_argument("--out", type=Path, default=RESULTS, help="where the report goes")
+    parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL server and its cases")
     parser.add_argument("--one", nargs=2, metavar=("DB", "WORKERS"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     files = sample(args.every)
@@ -157,12 +186,17 @@ def main() -> None:
     load_before = os.getloadavg()[0]
     text_bytes = sum(os.path.getsize(f) for f in files)
     runs = []
-    with tempfile.TemporaryDirectory() as tmp, Cluster.start_in() as cluster:
-        for backend in ("sqlite", "postgresql"):
+    with tempfile.TemporaryDirectory() as tmp:
+        cluster = Cluster.start_in() if "postgresql" in args.backends else None
+        for backend in args.backends:
             for workers in (1, args.workers):
                 name = f"{backend}_{workers}"
-                db = str(Path(tmp) / f"{name}.db") if backend == "sqlite" else cluster.create_database(name)
+                if cluster is None:
+                    db = str(Path(tmp) / f"{name}.db")
+                else:
+                    db = cluster.create_database(name)
                 print(f"scale_bench: {backend}, {workers} worker(s), {len(files)} files ...", file=sys.stderr)
+                server_before = server_cpu_s(cluster) if backend == "postgresql" else 0.0
                 done = subprocess.run(
                     [sys.executable, __file__, "--every", str(args.every), "--one", db, str(workers)],
                     capture_output=True,
@@ -174,7 +208,14 @@ def main() -> None:
                 run["backend"] = backend
                 if backend == "sqlite":
                     run["db_mb"] = round(os.path.getsize(db) / 1e6, 1)
+                else:
+                    run["server_cpu_s"] = round(server_cpu_s(cluster) - server_before, 1)
+                    run["db_mb"] = database_mb(db)
+                    if args.keep:
+                        print(f"scale_bench: kept {db}", file=sys.stderr)
                 runs.append(run)
+        if cluster is not None and not args.keep:
+            cluster.stop()
     for run in runs:
         base = next(r for r in runs if r["backend"] == run["backend"] and r["workers"] == 1)
         run["analyze_speedup"] = round(base["analyze_s"] / run["analyze_s"], 2)
@@ -192,8 +233,8 @@ def main() -> None:
         "identical_cases": len({r["digest"] for r in runs}) == 1,
         "runs": runs,
     }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(report, indent=2) + "\n")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=2) + "\n")
     header = f"{'backend':11} {'workers':>7} {'ingest doc/s':>12} {'analyze doc/s':>13} {'words/s':>8} {'speed-up':>8} {'peak MB (coord / workers)':>26}"
     print(header)
     for r in runs:
