@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_left
+from collections.abc import Sequence
 from functools import lru_cache
 
 # one token of FTS5's unicode61 tokenizer: letters (L*), digits (N*), private use (Co)
@@ -103,14 +104,23 @@ def _sentence_starts(text: str, doc: list[tuple[str, int, int]]) -> list[int]:
 
 
 def snippet(
-    text: str, match: str, count: int = 24, open_: str = "[", close: str = "]", ellipsis: str = " … "
+    text: str,
+    match: str,
+    count: int = 24,
+    open_: str = "[",
+    close: str = "]",
+    ellipsis: str = " … ",
+    counted: Sequence[bool] | None = None,
 ) -> str:
     """`snippet(fts, column, open_, close, ellipsis, count)` of FTS5 for one column's text
-    and the FTS5 expression `match`."""
+    and the FTS5 expression `match`; `counted`: the phrases FTS5 reports in this row (not
+    one in an AND group the row fails, nor one after NOT), all by default."""
     doc = tokens(text)
     query = phrases(match)
     sizes = [len(words) for words, _ in query]
     hits = instances(doc, query)
+    if counted is not None:
+        hits = [(position, phrase) for position, phrase in hits if counted[phrase]]
     size = len(doc)
     best_score, best_start = 0, 0
     starts = _sentence_starts(text, doc)

@@ -1,5 +1,5 @@
 """The PostgreSQL case store: the store's methods over `PgBase`, with PostgreSQL's own
-full-text search (tsvector, GIN, ts_rank, ts_headline) and locks for many writers.
+full-text search (tsvector and GIN, ranked by FTS5's bm25) and locks for many writers.
 
 Concurrency: every unit of work (a document with its segments; one document's annotations;
 a corpus-wide replacement) is one transaction, and takes an advisory lock on what it
@@ -17,16 +17,17 @@ from casegraph.store.annotations import AnnotationStore
 from casegraph.store.checks import CheckStore
 from casegraph.store.documents import DocumentStore, _document_filters, fts_query
 from casegraph.store.entities import EntityStore
+from casegraph.store.postgres import fts as fts5
 from casegraph.store.postgres.base import PgBase
 from casegraph.store.postgres.dialect import tsquery
 from casegraph.store.postgres.snippet import snippet, tokens
 from casegraph.store.resolution import ResolutionStore
 from casegraph.store.vectors import EvidenceStore, VectorStore
 
-# ts_rank's weights are {D, C, B, A}: the title is A, the body B (as bm25's 5.0 and 1.0)
-SEARCH_WEIGHTS = "{0, 0, 0.2, 1.0}"
-# check's candidate retrieval weighs the body above the title (bm25's 0.5 and 1.0)
-SOURCE_WEIGHTS = "{0, 0, 1.0, 0.5}"
+# bm25's column weights (title, body), as the SQLite store passes them to FTS5: search weighs
+# the title above the body, check's candidate retrieval the body above the title
+SEARCH_WEIGHTS = (5.0, 1.0)
+SOURCE_WEIGHTS = (0.5, 1.0)
 
 
 class PostgresStore(
@@ -54,48 +55,61 @@ class PostgresStore(
         custodian: str | None = None,
         limit: int = 20,
     ) -> list[SearchHit]:
-        """Full-text search, best first (ts_rank, title weighted above body), with the snippets
-        FTS5 writes (casegraph.store.postgres.snippet)."""
+        """Full-text search, best first (FTS5's bm25, title weighted above body: the same
+        scores as SQLite's), with the snippets FTS5 writes (casegraph.store.postgres.snippet)."""
         fts = fts_query(query)
         match = tsquery(fts)
         if not match:
             return []
         where, params = _document_filters(kind, mime, date_from, date_to, custodian, prefix="d.")
-        inner = (
-            "SELECT d.rowid, d.id AS doc_id, d.path, d.title, d.kind, d.date, d.text,"
-            f" ts_rank('{SEARCH_WEIGHTS}', d.tsv, q, 1) AS score"
-            " FROM documents d, to_tsquery('casegraph', ?) q WHERE d.tsv @@ q"
+        found = self._ranked(
+            fts, "d.id AS doc_id, d.path, d.title, d.kind, d.date", where, params, SEARCH_WEIGHTS, limit
         )
-        if where:
-            inner += " AND " + " AND ".join(where)
-        inner += " ORDER BY score DESC, d.rowid LIMIT ?"
-        hits = []
-        for row in self.query(inner, [match, *params, limit]):
-            hits.append(
-                SearchHit(
-                    doc_id=row["doc_id"],
-                    path=row["path"],
-                    title=row["title"],
-                    kind=row["kind"],
-                    date=row["date"],
-                    score=row["score"],
-                    snippet=snippet(row["text"], fts),
-                )
+        texts = {
+            r["rowid"]: r["text"]
+            for r in self.query(
+                "SELECT rowid, text FROM documents WHERE rowid = ANY(?)", ([r["rowid"] for r in found],)
             )
-        return hits
+        }
+        return [
+            SearchHit(
+                doc_id=row["doc_id"],
+                path=row["path"],
+                title=row["title"],
+                kind=row["kind"],
+                date=row["date"],
+                score=row["score"],
+                snippet=snippet(texts[row["rowid"]], fts, counted=row["counted"]),
+            )
+            for row in found
+        ]
 
     def fts_sources(self, match: str, limit: int = 20, exclude: str | None = None) -> list[dict[str, Any]]:
-        """Source documents matching an FTS5 expression (read as a tsquery), best first."""
-        query = tsquery(match)
-        if not query:
+        """Source documents matching an FTS5 expression, best bm25 first (body weighted above
+        title), as on SQLite."""
+        if not tsquery(match):
             return []
-        return self.query(
-            f"SELECT d.id AS doc_id, ts_rank('{SOURCE_WEIGHTS}', d.tsv, q, 1) AS score"
-            " FROM documents d, to_tsquery('casegraph', ?) q"
-            " WHERE d.tsv @@ q AND d.kind = 'source' AND d.id != ?"
-            " ORDER BY score DESC, d.rowid LIMIT ?",
-            (query, exclude or "", limit),
+        rows = self._ranked(
+            match,
+            "d.id AS doc_id",
+            ["d.kind = 'source'", "d.id != ?"],
+            [exclude or ""],
+            SOURCE_WEIGHTS,
+            limit,
         )
+        return [{"doc_id": r["doc_id"], "score": r["score"]} for r in rows]
+
+    def _ranked(
+        self,
+        match: str,
+        columns: str,
+        where: Sequence[str],
+        params: Sequence[Any],
+        weights: tuple[float, float],
+        limit: int,
+    ) -> list[dict[str, Any]]:
+        self._fill_sizes()
+        return fts5.Matcher(self, match).ranked(columns, where, params, weights, limit)
 
     def term_document_counts(self, terms: Sequence[str]) -> dict[str, int]:
         """In how many documents each word occurs (counted on the GIN index). As SQLite's
@@ -104,13 +118,22 @@ class PostgresStore(
         words = sorted({t for t in terms if t and [w for w, _, _ in tokens(t)] == [t]})
         if not words:
             return {}
+        self._fill_sizes()
         rows = self.query(
-            "SELECT t AS term, (SELECT count(*) FROM documents d WHERE d.tsv @@ q) AS doc"
+            "SELECT t AS term, (SELECT count(*) FROM documents d WHERE d.tsv @@ q AND NOT "
+            + fts5.INEXACT
+            + ") + (SELECT count(DISTINCT rowid) FROM fts_postings p WHERE p.lexeme = t) AS doc"
             " FROM unnest(?::text[]) AS t, plainto_tsquery('casegraph', t) AS q"
             " WHERE numnode(q) > 0",
             (words,),
         )
         return {r["term"]: int(r["doc"]) for r in rows if r["doc"]}
+
+    def _fill_sizes(self) -> None:
+        """Once per process: measure the documents a version before fts_sizes stored."""
+        if not self._sizes_filled:
+            fts5.fill(self)
+            self._sizes_filled = True
 
     def add_line_counts(self, doc_id: str, lines: dict[int, str]) -> None:
         """Count each distinct normalised line of one document once (by its 63-bit hash)."""
@@ -153,11 +176,25 @@ class PostgresStore(
                 (path, size, mtime, sha256, status, reason, doc_id),
             )
 
+    _sizes_filled = False  # whether this process made sure every document has its fts_sizes
+
     def add_document(self, doc: Document, size: int = 0) -> bool:
-        """As on SQLite; two processes storing the same bytes at once store them once."""
-        with self.transaction():
+        """As on SQLite, with the token counts bm25 needs; two processes storing the same
+        bytes at once store them once."""
+        with self.transaction() as conn:
             self.lock_in_transaction("document:" + doc.sha256)
-            return super().add_document(doc, size)
+            if not super().add_document(doc, size):
+                return False
+            rowid = self.scalar("SELECT rowid FROM documents WHERE id = ?", (doc.id,))
+            fts5.store_document(conn, rowid, doc.title, doc.text)
+            return True
+
+    def update_document_meta(self, doc_id: str, **fields: Any) -> None:
+        with self.transaction() as conn:
+            super().update_document_meta(doc_id, **fields)
+            row = self.query_one("SELECT rowid, title, text FROM documents WHERE id = ?", (doc_id,))
+            if "title" in fields and row is not None:  # the title's tokens count in bm25
+                fts5.store_document(conn, row["rowid"], row["title"], row["text"])
 
     def save_analysis(self, result: Any, model: str, version: str) -> None:
         """As on SQLite; two processes analyzing one document at once leave one analysis."""
