@@ -91,7 +91,7 @@ def test_dask_workers_write_postgres_directly(client: Any, single: dict[str, Any
         summary = build(case, client)
         assert summary["documents"] == len(EMAILS) + len(ARTICLES)
         got = snapshot(case)
-        # the workers embed the source sentences and write the index themselves
+        # the workers embed the source sentences, this process stores them
         from casegraph.check import embed
 
         index = analyze_distributed(case, client, progress=False, resolve=False)["index"]

@@ -1,7 +1,7 @@
-"""The sentence-embedding index built on a real Dask LocalCluster (2 worker processes) with
-SQLite: the workers embed, this process stores; the index equals the one a single process
-builds (same documents, spans, int8 vectors and scales, byte for byte), also when a batch
-repeats sentences an earlier batch embedded."""
+"""The sentence-embedding index built on a real Dask LocalCluster (2 worker processes): the
+workers embed, this process stores; the index equals the one a single process builds (same
+documents, spans, int8 vectors and scales, byte for byte), also when a batch repeats
+sentences an earlier batch embedded, on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from casegraph.check import embed
 from casegraph.scale import dask_client, embed_on_workers
 from casegraph.search.index import IndexSummary, IndexWriter, build_index, embed_quantized, plan_batches
 from casegraph.store.vectors import VectorRow
-from tests.conftest import ESTATE
+from tests.conftest import ESTATE, postgres_store
 
 # four estate e-mails: 69 indexable sentences, some repeated from one e-mail to the next
 EMAILS = [str(p) for p in sorted((ESTATE / "Emails").glob("HOUSE_OVERSIGHT_*.json"))[:4]]
@@ -67,6 +67,15 @@ def test_workers_build_the_index_one_process_builds(
         assert rows(case) == single
         again = embed_on_workers(case.store, client, batch_sentences=BATCH)
         assert again["documents"] == 0 and again["tasks"] == 0  # nothing left: no task sent
+
+
+@pytest.mark.both_backends  # opens its PostgreSQL case itself: once
+def test_on_postgres_too(client: Any, single: list[VectorRow], tmp_path: Path) -> None:
+    with Case(store=postgres_store(tmp_path)) as case:
+        case.ingest(EMAILS, kind="source", progress=False)
+        summary = embed_on_workers(case.store, client, batch_sentences=BATCH)
+        assert summary["tasks"] >= 3 and summary["failed"] == []
+        assert rows(case) == single
 
 
 def test_analyze_on_workers_embeds_the_sources(client: Any, tmp_path: Path) -> None:

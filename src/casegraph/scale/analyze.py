@@ -21,7 +21,6 @@ from casegraph.scale.cluster import store_url, worker_store
 if TYPE_CHECKING:
     from casegraph.analyze.analyzer import DocAnalysis, Payload
     from casegraph.api import Case
-    from casegraph.search.index import IndexSummary
     from casegraph.store.interface import CaseStore
 
 MAX_BATCH_CHARS = 100_000
@@ -205,66 +204,13 @@ def analyze_distributed(
     bar.close()
     seconds = time.perf_counter() - started
     summary = {**run_summary(label, done, total_docs, seconds), "workers": workers, "retried": retried}
-    if index and url:  # workers embed source sentences and write the index themselves
-        summary["index"] = embed_distributed(store, client, url, doc_ids)
-    elif index:  # SQLite: workers embed, this process (the one writer) stores the vectors
+    if index:  # workers embed; this process stores the vectors as one process would (same bytes)
         from casegraph.scale.embed import embed_on_workers
 
         summary["index"] = embed_on_workers(store, client, doc_ids, progress=show)
     if resolve and summary["documents"]:
         summary["resolve"] = resolve_once(case)
     return summary
-
-
-EMBED_BATCH_DOCS = 64
-
-
-def embed_in_database(url: str, doc_ids: list[str]) -> IndexSummary:
-    """Task (PostgreSQL): embed the sentences of these source documents, store the vectors."""
-    from casegraph.search.index import build_index
-
-    return build_index(worker_store(url), doc_ids)
-
-
-def embed_distributed(store: CaseStore, client: Any, url: str, doc_ids: list[str] | None) -> dict[str, Any]:
-    """The sentence-embedding index (casegraph.search.index) built by tasks of
-    EMBED_BATCH_DOCS source documents each; the summary `build_index` gives, summed."""
-    import distributed
-
-    from casegraph.check import embed
-
-    started = time.perf_counter()
-    batches: list[list[str]] = []
-    after = 0
-    while True:
-        page = store.sources_without_vectors(embed.STORE_KEY, doc_ids, after=after, limit=EMBED_BATCH_DOCS)
-        if not page:
-            break
-        after = page[-1][0]
-        batches.append([doc_id for _, doc_id in page])
-    total: dict[str, Any] = {
-        "documents": 0,
-        "sentences": 0,
-        "embedded": 0,
-        "model": embed.STORE_KEY,
-        "failed": [],
-    }
-    futures = [client.submit(embed_in_database, url, b, retries=RETRIES, pure=False) for b in batches]
-    dask: Any = distributed  # partly annotated: called through Any
-    for future, batch in zip(futures, batches, strict=True):
-        dask.wait([future])
-        if future.status == "error":
-            total["failed"] += [{"doc_id": d, "error": str(future.exception())[:300]} for d in batch]
-            continue
-        part: IndexSummary = future.result()
-        total["documents"] += part.documents
-        total["sentences"] += part.sentences
-        total["embedded"] += part.embedded
-    total["seconds"] = round(time.perf_counter() - started, 2)
-    total["sentences_per_second"] = (
-        round(total["sentences"] / total["seconds"], 1) if total["seconds"] else 0.0
-    )
-    return total
 
 
 def resolve_once(case: Case) -> dict[str, Any]:

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from casegraph.store.postgres.dialect import tsquery
-from casegraph.store.postgres.snippet import fold, tokens
+from casegraph.store.postgres.snippet import tokens
 
 K1, B = 1.2, 0.75
 # a tsvector is exact below these (001_core.sql; the margins cover the few tokens on which
@@ -109,7 +109,6 @@ def fill(store: Any, batch: int = 50) -> int:
 # -- the query ---------------------------------------------------------------------------
 
 _FTS_TOKEN = re.compile(r'"([^"]*)"(\*?)|(\S+)')  # as dialect.tsquery reads an FTS5 expression
-_WORD = re.compile(r"[^\W_]+")
 
 
 @dataclass(frozen=True)
@@ -156,7 +155,7 @@ class Expression:
             if bare in ("AND", "OR", "NOT"):
                 operator = bare
                 continue
-            words = tuple(fold(w) for w in _WORD.findall(text if text is not None else bare or ""))
+            words = tuple(w for w, _, _ in tokens(text if text is not None else bare or ""))
             if not words:
                 continue
             if operator == "OR" and groups[-1]:
