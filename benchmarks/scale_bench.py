@@ -8,6 +8,7 @@ entities), and search p95 and path p95 on both backends.
 
     .venv/bin/python benchmarks/scale_bench.py [--every 50] [--workers 2]
         [--backends sqlite postgresql] [--out benchmarks/results/scale.json] [--keep]
+    .venv/bin/python benchmarks/scale_bench.py --queries CASE   # search and path p95 only
 
 Each configuration runs in its own subprocess (its own peak memory and CPU time, its Dask
 workers included); the PostgreSQL server's CPU time is reported beside it. Results go to
@@ -174,8 +175,15 @@ def main() -> None:
     )
     parser.add_argument("--out", type=Path, default=RESULTS, help="where the report goes")
     parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL server and its cases")
+    parser.add_argument("--queries", metavar="DB", help="only the query latencies, on this built case")
     parser.add_argument("--one", nargs=2, metavar=("DB", "WORKERS"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.queries:
+        from casegraph.api import Case
+
+        with Case(args.queries) as case:
+            print(json.dumps(queries(case)))
+        return
     files = sample(args.every)
     if args.one:
         print(json.dumps(one(args.one[0], int(args.one[1]), files)))
