@@ -76,15 +76,12 @@ def store_document(conn: Any, rowid: int, title: str, text: str) -> None:
         (rowid, sizes.title, sizes.body, sizes.exact),
     )
     conn.execute("DELETE FROM fts_postings WHERE rowid = ?", (rowid,))
-    if not sizes.exact:
-        conn.executemany(
-            "INSERT INTO fts_postings(lexeme, rowid, col, positions) VALUES (?, ?, ?, ?)",
-            [
-                (word, rowid, column, found)
-                for column, words in positions.items()
-                for word, found in words.items()
-            ],
-        )
+    if not sizes.exact:  # tens of thousands of rows for a long document: COPY
+        with conn.raw.cursor().copy("COPY fts_postings (lexeme, rowid, col, positions) FROM STDIN") as copy:
+            copy.set_types(["text", "int8", "int2", "int4[]"])
+            for column, words in positions.items():
+                for word, found in words.items():
+                    copy.write_row((word, rowid, column, found))
 
 
 def fill(store: Any, batch: int = 50) -> int:
