@@ -27,8 +27,11 @@ def resolve_store(store: CaseStore) -> dict[str, Any]:
     started = time.perf_counter()
     invalidate(store)  # GraphAPI.resolve marks the case ready once the graph is built too
     refresh_email_parties(store)
-    mentions = list(store.iter_name_mentions())
-    parties = store.email_parties()
+    # documents by id (their content hash), each one's rows in the order they were written:
+    # the same order on both backends however many workers wrote the case, where row ids
+    # interleave the documents of parallel writers (the incremental resolve goes by id too)
+    mentions = sorted(store.iter_name_mentions(), key=lambda m: (m["doc_id"], m["id"]))
+    parties = sorted(store.email_parties(), key=lambda p: (p["doc_id"], p["id"]))
     groups = build_groups(mentions, parties, text_of=store.document_text)  # titles before surnames
     clusters = join_groups(groups)
     entities = make_entities(groups, clusters)

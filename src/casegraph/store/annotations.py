@@ -203,7 +203,7 @@ class AnnotationStore(StoreBase):
             + _ENTITY_ID.format(m="m")
             + " AS entity_id, m.entity_id AS resolved_entity FROM mentions m"
             + where
-            + " ORDER BY m.doc_id, m.start"
+            + " ORDER BY m.doc_id, m.start, m.end, m.label, m.text"
             + _limit(limit)
         )
         return self.records(MentionRow, sql, params)

@@ -176,7 +176,7 @@ class EntityStore(StoreBase):
     def email_parties(self, doc_id: str | None = None) -> list[dict[str, Any]]:
         if doc_id:
             return self.query("SELECT * FROM email_parties WHERE doc_id = ? ORDER BY id", (doc_id,))
-        return self.query("SELECT * FROM email_parties ORDER BY id")
+        return self.query("SELECT * FROM email_parties ORDER BY doc_id, id")  # as written, by document
 
     # -- output of resolution -----------------------------------------------------------
 
@@ -347,16 +347,17 @@ class EntityStore(StoreBase):
         ]
 
     def resolved_mentions(self) -> Iterator[tuple[int, str, int, int, str]]:
-        """(id, doc_id, start, end, entity_id) of resolved mentions, by document and offset."""
+        """(id, doc_id, start, end, entity_id) of resolved mentions, by document, offsets and
+        entity: an order that does not depend on the order the rows were written in."""
         for row in self.conn.execute(
             "SELECT id, doc_id, start, end, entity_id FROM mentions WHERE entity_id IS NOT NULL"
-            " ORDER BY doc_id, start"
+            " ORDER BY doc_id, start, end, entity_id"
         ):
             yield row[0], row[1], row[2], row[3], row[4]
 
     def typed_relations(self) -> Iterator[dict[str, Any]]:
         """Relations (except co-occurrence) with both ends resolved to entities."""
-        for row in self.conn.execute(TYPED_RELATIONS):
+        for row in self.conn.execute(TYPED_RELATIONS + " ORDER BY r.doc_id, r.id"):
             yield dict(row)
 
     # -- structured registers (FARA) -----------------------------------------------------

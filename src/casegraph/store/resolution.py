@@ -328,7 +328,7 @@ class ResolutionStore(StoreBase):
 
     def resolved_mentions_in(self, doc_ids: Sequence[str]) -> list[tuple[int, str, int, int, str]]:
         """(id, doc_id, start, end, entity_id) of resolved mentions of these documents, by
-        document and offset (as resolved_mentions)."""
+        document, offsets and entity (as resolved_mentions)."""
         out: list[tuple[int, str, int, int, str]] = []
         for chunk in _chunks(sorted(set(doc_ids))):
             marks = ",".join("?" * len(chunk))
@@ -340,7 +340,7 @@ class ResolutionStore(StoreBase):
                     tuple(chunk),
                 )
             ]
-        out.sort(key=lambda t: (t[1], t[2]))
+        out.sort(key=lambda t: (t[1], t[2], t[3], t[4]))
         return out
 
     def typed_relations_in(self, doc_ids: Sequence[str]) -> list[dict[str, Any]]:
@@ -349,7 +349,7 @@ class ResolutionStore(StoreBase):
         for chunk in _chunks(sorted(set(doc_ids))):
             marks = ",".join("?" * len(chunk))
             out += self.query(f"{TYPED_RELATIONS} AND r.doc_id IN ({marks})", tuple(chunk))
-        out.sort(key=lambda r: r["id"])
+        out.sort(key=lambda r: (r["doc_id"], r["id"]))
         return out
 
     def document_kinds_of(self, doc_ids: Sequence[str]) -> dict[str, str]:
