@@ -81,38 +81,29 @@ def main() -> None:
         "sqlite_sources": [],
         "postgres_sources": [],
     }
-    same_search = same_sources = 0
+    same = {"search": 0, "sources": 0}
+    calls = {
+        "search": lambda c, q: c.search(q, limit=20),
+        "sources": lambda c, q: c.store.fts_sources(fts_query(q), limit=20),
+    }
     for query in queries:
-        hits = {}
-        for name, case in (("sqlite", sqlite), ("postgres", postgres)):
-            hits[name], spent = timed(lambda c=case, q=query: c.search(q, limit=20))
-            seconds[f"{name}_search"].append(spent)
-        if hits["sqlite"] == hits["postgres"]:
-            same_search += 1
-        else:
-            report["differences"].append(
-                {
-                    "query": query,
-                    "kind": "search",
-                    "sqlite": hits["sqlite"][:3],
-                    "postgres": hits["postgres"][:3],
-                }
-            )
-        sources = {}
-        for name, case in (("sqlite", sqlite), ("postgres", postgres)):
-            sources[name], spent = timed(lambda c=case, q=query: c.store.fts_sources(fts_query(q), limit=20))
-            seconds[f"{name}_sources"].append(spent)
-        if sources["sqlite"] == sources["postgres"]:
-            same_sources += 1
-        else:
-            report["differences"].append(
-                {
-                    "query": query,
-                    "kind": "sources",
-                    "sqlite": sources["sqlite"][:3],
-                    "postgres": sources["postgres"][:3],
-                }
-            )
+        for kind, call in calls.items():
+            got = {}
+            for name, case in (("sqlite", sqlite), ("postgres", postgres)):
+                got[name], spent = timed(lambda c=case, f=call, q=query: f(c, q))
+                seconds[f"{name}_{kind}"].append(spent)
+            if got["sqlite"] == got["postgres"]:
+                same[kind] += 1
+            else:
+                report["differences"].append(
+                    {
+                        "query": query,
+                        "kind": kind,
+                        "sqlite": got["sqlite"][:3],
+                        "postgres": got["postgres"][:3],
+                    }
+                )
+    same_search, same_sources = same["search"], same["sources"]
     report["same_search"] = same_search
     report["same_sources"] = same_sources
     report["latency_ms"] = {

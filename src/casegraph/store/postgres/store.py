@@ -62,9 +62,8 @@ class PostgresStore(
         if not match:
             return []
         where, params = _document_filters(kind, mime, date_from, date_to, custodian, prefix="d.")
-        found = self._ranked(
-            fts, "d.id AS doc_id, d.path, d.title, d.kind, d.date", where, params, SEARCH_WEIGHTS, limit
-        )
+        columns = "d.id AS doc_id, d.path, d.title, d.kind, d.date"
+        found = self._matcher(fts).ranked(columns, where, params, SEARCH_WEIGHTS, limit)
         texts = {
             r["rowid"]: r["text"]
             for r in self.query(
@@ -89,8 +88,7 @@ class PostgresStore(
         title), as on SQLite."""
         if not tsquery(match):
             return []
-        rows = self._ranked(
-            match,
+        rows = self._matcher(match).ranked(
             "d.id AS doc_id",
             ["d.kind = 'source'", "d.id != ?"],
             [exclude or ""],
@@ -99,17 +97,10 @@ class PostgresStore(
         )
         return [{"doc_id": r["doc_id"], "score": r["score"]} for r in rows]
 
-    def _ranked(
-        self,
-        match: str,
-        columns: str,
-        where: Sequence[str],
-        params: Sequence[Any],
-        weights: tuple[float, float],
-        limit: int,
-    ) -> list[dict[str, Any]]:
+    def _matcher(self, match: str) -> fts5.Matcher:
+        """FTS5's matching and ranking of `match` (documents measured first, if need be)."""
         self._fill_sizes()
-        return fts5.Matcher(self, match).ranked(columns, where, params, weights, limit)
+        return fts5.Matcher(self, match)
 
     def term_document_counts(self, terms: Sequence[str]) -> dict[str, int]:
         """In how many documents each word occurs (counted on the GIN index). As SQLite's
