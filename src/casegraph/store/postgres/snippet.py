@@ -6,33 +6,73 @@ scores a bonus), brackets each match, and puts ' … ' where the text goes on. P
 ts_headline chooses and cuts differently, so the PostgreSQL backend computes the snippet
 here, following FTS5's own code (fts5_aux.c: fts5SnippetFunction, fts5SnippetScore,
 fts5HighlightCb, fts5CInstIterNext; SQLite 3.40) over FTS5's tokenizer (unicode61
-remove_diacritics 2: runs of letters, digits and private-use characters, case and accents
-folded).
+remove_diacritics 2, each character beyond ASCII classified and folded by SQLite itself).
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
+import sqlite3
+import threading
 from bisect import bisect_left
 from collections.abc import Sequence
 from functools import lru_cache
 
-# one token of FTS5's unicode61 tokenizer: letters (L*), digits (N*), private use (Co)
-_TOKEN = re.compile(r"(?:[^\W_]|[\ue000-\uf8ff])+")
+# a run that may hold tokens: ASCII letters and digits (always token characters, folded by
+# lower()) and any other character, which FTS5's tables decide on (`_fts5_char`)
+_RUN = re.compile(r"[A-Za-z0-9\u0080-\U0010ffff]+")
 _PHRASE = re.compile(r'"([^"]*)"(\*?)')
+
+# SQLite's own tokenizer, asked once per character beyond ASCII: unicode61 classifies and
+# folds with tables of its own Unicode version (a character newer than those is a token
+# character; Greek tonos and Hangul syllables stay), which Python's unicodedata cannot stand in for
+_probe = sqlite3.connect(":memory:", check_same_thread=False)
+_probe.execute("CREATE VIRTUAL TABLE p USING fts5(t, tokenize='unicode61 remove_diacritics 2')")
+_probe.execute("CREATE VIRTUAL TABLE temp.p_terms USING fts5vocab(main, p, instance)")
+_probe_lock = threading.Lock()
+
+
+@lru_cache(maxsize=200_000)  # bounded: a text may hold any of 1.1M code points
+def _fts5_char(c: str) -> str | None:
+    """None where FTS5 separates tokens at `c`; else `c` folded (case, diacritics: '' for a
+    mark that folds away)."""
+    with _probe_lock:
+        _probe.execute("DELETE FROM p")
+        _probe.execute("INSERT INTO p(rowid, t) VALUES (1, ?)", ("x" + c + "x",))
+        terms = [r[0] for r in _probe.execute("SELECT term FROM temp.p_terms ORDER BY offset")]
+    return terms[0][1:-1] if len(terms) == 1 else None
 
 
 @lru_cache(maxsize=65536)
 def fold(token: str) -> str:
     """Case and accents folded, as unicode61 with remove_diacritics 2."""
-    decomposed = unicodedata.normalize("NFD", token.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    if token.isascii():
+        return token.lower()
+    return "".join(_fts5_char(c) or "" for c in token)
 
 
 def tokens(text: str) -> list[tuple[str, int, int]]:
-    """(folded token, start, end) of each token of `text` (character offsets)."""
-    return [(fold(m.group()), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    """(folded token, start, end) of each token of `text` (character offsets), as FTS5's
+    unicode61 tokenizer reads it (a token that folds to nothing is dropped, as there)."""
+    out = []
+    for m in _RUN.finditer(text):
+        run = m.group()
+        if run.isascii():
+            out.append((run.lower(), m.start(), m.end()))
+            continue
+        start, folded = -1, ""
+        for i, c in enumerate(run, m.start()):
+            kind = c.lower() if c.isascii() else _fts5_char(c)
+            if kind is None:  # a separator
+                if start >= 0 and folded:
+                    out.append((folded, start, i))
+                start, folded = -1, ""
+            else:
+                start = i if start < 0 else start
+                folded += kind
+        if start >= 0 and folded:
+            out.append((folded, start, m.end()))
+    return out
 
 
 def phrases(match: str) -> list[tuple[list[str], bool]]:
@@ -40,7 +80,7 @@ def phrases(match: str) -> list[tuple[list[str], bool]]:
     NOT): each phrase's folded tokens and whether its last token is a prefix."""
     found = []
     for m in _PHRASE.finditer(match):
-        words = [fold(w.group()) for w in _TOKEN.finditer(m.group(1))]
+        words = [w for w, _, _ in tokens(m.group(1))]
         if words:
             found.append((words, m.group(2) == "*"))
     return found
