@@ -117,3 +117,22 @@ def test_speakers_compare_by_entity_then_by_name():
     source = "Jane Doe, a lobbyist in Washington, met the minister. Her brother John Doe runs a bakery."
     assert role_fits(Speaker("lobbyist Doe"), source, "Jane Doe") is True
     assert role_fits(Speaker("lobbyist Doe"), source, "John Doe") is False
+
+
+def test_the_sender_is_the_one_whose_message_holds_the_words(tmp_path):
+    """A court filing that prints several e-mails late in its 227k characters: words before
+    every header are no sender's; after a header, that header's sender's."""
+    from casegraph.api import Case
+    from casegraph.check.speakers import _sender
+
+    path = MERGED / "HOUSE_OVERSIGHT_011908 - Summons and Complaint(1).txt"
+    with Case(new_case_db(tmp_path)) as case:
+        case.ingest([str(path)], kind="source", progress=False)
+        doc = case.store.list_documents()[0]
+        text = case.store.document_text(doc["id"])
+        doc = {**doc, "text": text, "meta": {}}
+        first = text.index("From: Manuela - Mega Partners")
+        last = text.index("FROM: JACQUIE JOHNSON")
+        assert _sender(case.store, doc, 19557) is None  # the complaint's own words
+        assert _sender(case.store, doc, first + 200).name == "Manuela - Mega Partners"
+        assert _sender(case.store, doc, last + 300).name == "JACQUIE JOHNSON"

@@ -139,10 +139,18 @@ def evidence_speaker(
 
 
 def _sender(store: CaseStore, doc: dict[str, Any], start: int) -> EvidenceSpeaker | None:
+    # the sender of the message the words are in: the last header before them (in a print of
+    # several e-mails, words before every header are no sender's that the case knows)
+    found, headed = None, False
     for row in store.email_senders(doc["id"]):
+        headed = headed or row.get("start") is not None
+        if row.get("start") is not None and row["start"] > start:
+            break
         name = row.get("entity_name") or row.get("name") or row.get("address") or ""
         if name:
-            return EvidenceSpeaker(name, row.get("entity_id"), "sender")
+            found = EvidenceSpeaker(name, row.get("entity_id"), "sender")
+    if found is not None or headed:
+        return found
     meta = doc.get("meta") or {}
     sender = meta.get("email_from")
     if isinstance(sender, dict):

@@ -161,11 +161,13 @@ class CheckStore(StoreBase):
         )
 
     def email_senders(self, doc_id: str) -> list[dict[str, Any]]:
-        """Who sent an e-mail document (stored at ingest; entity_id and entity_name once resolved)."""
+        """Who sent an e-mail document, by where their header is (stored at ingest; a sender
+        read from metadata has no place and comes first; entity_id and entity_name once resolved)."""
         try:
             return self.query(
-                "SELECT p.name, p.address, p.entity_id, e.name AS entity_name FROM email_parties p"
-                " LEFT JOIN entities e ON e.id = p.entity_id WHERE p.doc_id = ? AND p.role = 'from'",
+                "SELECT p.name, p.address, p.start, p.entity_id, e.name AS entity_name FROM email_parties p"
+                " LEFT JOIN entities e ON e.id = p.entity_id WHERE p.doc_id = ? AND p.role = 'from'"
+                " ORDER BY p.start, p.id",
                 (doc_id,),
             )
         except Exception:
