@@ -108,12 +108,13 @@ class CheckStore(StoreBase):
             "SELECT d.id AS doc_id, -bm25(documents_fts, 0.5, 1.0) AS score"
             " FROM documents_fts JOIN documents d ON d.rowid = documents_fts.rowid"
             " WHERE documents_fts MATCH ? AND d.kind = 'source' AND d.id != ?"
-            " ORDER BY bm25(documents_fts, 0.5, 1.0) LIMIT ?",
+            " ORDER BY bm25(documents_fts, 0.5, 1.0), d.id LIMIT ?",
             (match, exclude or "", limit),
         )
 
     def sources_mentioning(self, entity_ids: Sequence[str], limit: int = 20) -> list[dict[str, Any]]:
-        """Source documents that mention the most of these entities (then the most often)."""
+        """Source documents that mention the most of these entities (then the most often, then
+        by id)."""
         ids = sorted(set(entity_ids))
         if not ids:
             return []
@@ -121,7 +122,7 @@ class CheckStore(StoreBase):
             "SELECT m.doc_id, count(DISTINCT m.entity_id) AS entities, count(*) AS hits"
             " FROM mentions m JOIN documents d ON d.id = m.doc_id"
             f" WHERE m.entity_id IN ({_marks(ids)}) AND d.kind = 'source'"
-            " GROUP BY m.doc_id ORDER BY entities DESC, hits DESC LIMIT ?",
+            " GROUP BY m.doc_id ORDER BY entities DESC, hits DESC, m.doc_id LIMIT ?",  # ties: one order everywhere
             (*ids, limit),
         )
 

@@ -360,7 +360,9 @@ class DocumentStore(StoreBase):
         )
         if where:
             sql += " AND " + " AND ".join(where)
-        sql += " ORDER BY bm25(documents_fts, 5.0, 1.0) LIMIT ?"
+        sql += (
+            " ORDER BY bm25(documents_fts, 5.0, 1.0), d.id LIMIT ?"  # ties by id: one order on both backends
+        )
         return self.records(SearchHit, sql, [match, *params, limit])
 
 

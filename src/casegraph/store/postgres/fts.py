@@ -212,25 +212,28 @@ class Matcher:
         limit: int,
     ) -> list[dict[str, Any]]:
         """The `limit` best documents `d` that match and pass `where` (SQL on `d`, with
-        `params`), best bm25 first (ties by rowid): `d.rowid`, `columns`, `score` and `counted` (which
+        `params`), best bm25 first (ties by document id): `d.rowid`, `doc_id`, `columns`, `score` and `counted` (which
         phrases FTS5 counts in it) each.
         `weights`: the title's and the body's, as given to FTS5's bm25()."""
         if not self.expression.phrases:
             return []
         store = self.store
         filters = "".join(" AND " + w for w in where)
+        selected = "d.rowid, d.id AS doc_id" + (", " + columns if columns else "")
         exact_rows = store.query(
-            f"SELECT d.rowid, {columns} FROM documents d, to_tsquery('casegraph', ?) q"
+            f"SELECT {selected} FROM documents d, to_tsquery('casegraph', ?) q"
             f" WHERE d.tsv @@ q AND NOT {INEXACT}{filters}",
             [tsquery(self.match), *params],
         )
         long_all = self._long_positions()
         matching = [
-            rowid for rowid, found in long_all.items() if self._frequencies(found, self.expression.phrases)
+            rowid
+            for rowid, found in long_all.items()
+            if self._frequencies(found, self.expression.phrases) is not None
         ]
         long_rows = (
             store.query(
-                f"SELECT d.rowid, {columns} FROM documents d WHERE d.rowid = ANY(?::bigint[]) AND {INEXACT}{filters}",
+                f"SELECT {selected} FROM documents d WHERE d.rowid = ANY(?::bigint[]) AND {INEXACT}{filters}",
                 [matching, *params],
             )
             if matching
@@ -262,7 +265,7 @@ class Matcher:
                 row["score"] = score(frequencies[0], idfs, sizes.get(row["rowid"], 0), average)
                 row["counted"] = frequencies[1]
                 ranked.append(row)
-        ranked.sort(key=lambda r: (-r["score"], r["rowid"]))
+        ranked.sort(key=lambda r: (-r["score"], r["doc_id"]))  # ties by id, as on SQLite
         return ranked[:limit]
 
     def _lexemes(self, words: Sequence[str]) -> list[str]:

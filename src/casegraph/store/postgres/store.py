@@ -62,7 +62,7 @@ class PostgresStore(
         if not match:
             return []
         where, params = _document_filters(kind, mime, date_from, date_to, custodian, prefix="d.")
-        columns = "d.id AS doc_id, d.path, d.title, d.kind, d.date"
+        columns = "d.path, d.title, d.kind, d.date"
         found = self._matcher(fts).ranked(columns, where, params, SEARCH_WEIGHTS, limit)
         texts = {
             r["rowid"]: r["text"]
@@ -89,7 +89,7 @@ class PostgresStore(
         if not tsquery(match):
             return []
         rows = self._matcher(match).ranked(
-            "d.id AS doc_id",
+            "",
             ["d.kind = 'source'", "d.id != ?"],
             [exclude or ""],
             SOURCE_WEIGHTS,
