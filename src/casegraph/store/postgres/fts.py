@@ -212,9 +212,9 @@ class Matcher:
         limit: int,
     ) -> list[dict[str, Any]]:
         """The `limit` best documents `d` that match and pass `where` (SQL on `d`, with
-        `params`), best bm25 first (ties by document id): `d.rowid`, `doc_id`, `columns`, `score` and `counted` (which
-        phrases FTS5 counts in it) each.
-        `weights`: the title's and the body's, as given to FTS5's bm25()."""
+        `params`), best bm25 first, ties by document id. Each row: `rowid`, `doc_id`, the
+        `columns`, `score`, and `counted` (the phrases FTS5 counts in it). `weights`: the
+        title's and the body's, as given to FTS5's bm25()."""
         if not self.expression.phrases:
             return []
         store = self.store

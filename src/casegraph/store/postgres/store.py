@@ -103,9 +103,9 @@ class PostgresStore(
         return fts5.Matcher(self, match)
 
     def term_document_counts(self, terms: Sequence[str]) -> dict[str, int]:
-        """In how many documents each word occurs (counted on the GIN index). As SQLite's
-        index vocabulary, only a term that is one word as the index stores it (lower case,
-        no accents, no punctuation: "congress's" is not) is found."""
+        """In how many documents each word occurs (on the GIN index; long documents on their
+        postings). As SQLite's index vocabulary, only a term that is one word as the index
+        stores it (lower case, no accents, no punctuation: "congress's" is not) is found."""
         words = sorted({t for t in terms if t and [w for w, _, _ in tokens(t)] == [t]})
         if not words:
             return {}
