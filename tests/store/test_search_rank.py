@@ -97,3 +97,22 @@ def test_word_document_counts_are_the_same(cases: tuple[Case, Case]) -> None:
     sqlite, postgres = (c.store.term_document_counts(words) for c in cases)
     assert sqlite["mitchell"] >= 1 and sqlite["the"] > 1
     assert sqlite == postgres
+
+
+def test_tokens_are_fts5s_own() -> None:
+    """FTS5 reads characters by its own Unicode tables: in this estate document the
+    directional isolates around links (U+2066, U+2069) are tokens to it, which Python's
+    tables call format characters. The token sequence is FTS5's, word for word."""
+    import sqlite3
+
+    from casegraph.store.postgres.snippet import tokens
+
+    path = MERGED / "HOUSE_OVERSIGHT_031059 - P1AVJm_HqFLaBUsE7vlrVYNGTgLmbJimgfile.txt"
+    text = path.read_text(encoding="utf-8")
+    assert "\u2066" in text
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE VIRTUAL TABLE f USING fts5(t, tokenize='unicode61 remove_diacritics 2')")
+    db.execute("CREATE VIRTUAL TABLE temp.v USING fts5vocab(main, f, instance)")
+    db.execute("INSERT INTO f(rowid, t) VALUES (1, ?)", (text,))
+    fts5 = [r[0] for r in db.execute("SELECT term FROM temp.v ORDER BY offset")]
+    assert [t for t, _, _ in tokens(text)] == fts5
