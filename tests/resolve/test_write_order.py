@@ -1,6 +1,6 @@
 """Resolution does not depend on the order the annotation rows were written in. Parallel
 writers (Dask workers writing to PostgreSQL) interleave documents, so row ids come in
-another order than one process writes them; on the whole estate that changed 30 entities
+another order than one process writes them; on the whole estate 29 entities differed
 until the resolver read documents by id. Here 86 estate documents (26 e-mails, 60 short
 merged documents) are resolved as stored and as if written in reverse and shuffled
 document order: the same entities, with the same mentions, and the same graph."""
