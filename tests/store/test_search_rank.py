@@ -116,3 +116,20 @@ def test_tokens_are_fts5s_own() -> None:
     db.execute("INSERT INTO f(rowid, t) VALUES (1, ?)", (text,))
     fts5 = [r[0] for r in db.execute("SELECT term FROM temp.v ORDER BY offset")]
     assert [t for t, _, _ in tokens(text)] == fts5
+
+
+def test_equal_scores_fall_by_document_id(tmp_path: Path) -> None:
+    """Two documents that score the same, stored in opposite orders on the two backends (so
+    their row ids run the other way): both list them by document id."""
+    first, second = tmp_path / "a.txt", tmp_path / "b.txt"
+    first.write_text("Nazarbayev met the lobbyist in Astana.\n", encoding="utf-8")
+    second.write_text("Nazarbayev met the diplomat in Almaty.\n", encoding="utf-8")
+    with Case(tmp_path / "case.db") as sqlite, Case(store=postgres_store(tmp_path)) as postgres:
+        sqlite.ingest([str(first), str(second)], kind="source", progress=False)
+        postgres.ingest([str(second)], kind="source", progress=False)
+        postgres.ingest([str(first)], kind="source", progress=False)
+        found = [hits(c, "Nazarbayev") for c in (sqlite, postgres)]
+        sources = [c.store.fts_sources(fts_query("Nazarbayev"), limit=5) for c in (sqlite, postgres)]
+    assert len(found[0]) == 2 and found[0][0][1] == found[0][1][1]  # a tie
+    assert [doc_id for doc_id, _, _ in found[0]] == sorted(doc_id for doc_id, _, _ in found[0])
+    assert found[0] == found[1] and sources[0] == sources[1]
