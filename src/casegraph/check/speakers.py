@@ -143,9 +143,11 @@ def _sender(store: CaseStore, doc: dict[str, Any], start: int) -> EvidenceSpeake
     # several e-mails, words before every header are no sender's that the case knows)
     found, headed = None, False
     for row in store.email_senders(doc["id"]):
-        headed = headed or row.get("start") is not None
-        if row.get("start") is not None and row["start"] > start:
-            break
+        at = row.get("start")  # None: read from the metadata, not from a header in the text
+        if at is not None:
+            headed = True
+            if at > start:
+                break
         name = row.get("entity_name") or row.get("name") or row.get("address") or ""
         if name:
             found = EvidenceSpeaker(name, row.get("entity_id"), "sender")

@@ -14,13 +14,12 @@ from casegraph.store.base import StoreBase, dumps
 from casegraph.store.entities import (
     INSERT_EDGE,
     INSERT_EVIDENCE,
+    NAME_LABELS,
     TYPED_RELATIONS,
     edge_row,
     evidence_rows,
 )
 
-# Labels that name a thing worth resolving (as store/entities.py's NAME_LABELS).
-_NAME_LABELS = ("PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EMAIL")
 _CHUNK = 500
 
 
@@ -93,13 +92,13 @@ class ResolutionStore(StoreBase):
     def name_mentions_of(self, doc_ids: Sequence[str]) -> list[dict[str, Any]]:
         """Mentions naming a person, organisation or place in these documents, by id."""
         out: list[dict[str, Any]] = []
-        labels = ",".join("?" * len(_NAME_LABELS))
+        labels = ",".join("?" * len(NAME_LABELS))
         for chunk in _chunks(list(doc_ids)):
             marks = ",".join("?" * len(chunk))
             out += self.query(
                 f"SELECT id, doc_id, start, end, text, label, cluster FROM mentions"
                 f" WHERE doc_id IN ({marks}) AND label IN ({labels})",
-                (*chunk, *_NAME_LABELS),
+                (*chunk, *NAME_LABELS),
             )
         out.sort(key=lambda m: m["id"])
         return out

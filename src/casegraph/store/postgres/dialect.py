@@ -343,7 +343,8 @@ def _quote(column: str) -> str:
 
 # -- full-text queries ------------------------------------------------------------------------
 
-_FTS_TOKEN = re.compile(r'"([^"]*)"(\*?)|(\S+)')
+# one token of an FTS5 expression: a "phrase" (with * for a prefix) or a bare word or operator
+FTS_TOKEN = re.compile(r'"([^"]*)"(\*?)|(\S+)')
 
 
 def tsquery(match: str) -> str:
@@ -352,7 +353,7 @@ def tsquery(match: str) -> str:
     of a PostgreSQL `to_tsquery`. Every word is quoted, so no input is a syntax error."""
     parts: list[str] = []
     pending = "&"
-    for m in _FTS_TOKEN.finditer(match):
+    for m in FTS_TOKEN.finditer(match):
         phrase, star, bare = m.group(1), m.group(2), m.group(3)
         if bare is not None and bare in ("AND", "OR", "NOT"):
             pending = {"AND": "&", "OR": "|", "NOT": "& !"}[bare]

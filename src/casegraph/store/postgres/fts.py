@@ -24,12 +24,11 @@ counted, on the positions themselves.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from casegraph.store.postgres.dialect import tsquery
+from casegraph.store.postgres.dialect import FTS_TOKEN, tsquery
 from casegraph.store.postgres.snippet import tokens
 
 K1, B = 1.2, 0.75
@@ -105,8 +104,6 @@ def fill(store: Any, batch: int = 50) -> int:
 
 # -- the query ---------------------------------------------------------------------------
 
-_FTS_TOKEN = re.compile(r'"([^"]*)"(\*?)|(\S+)')  # as dialect.tsquery reads an FTS5 expression
-
 
 @dataclass(frozen=True)
 class Phrase:
@@ -147,7 +144,7 @@ class Expression:
         phrases: list[Phrase] = []
         groups: list[list[tuple[int, bool]]] = [[]]
         operator = "AND"
-        for m in _FTS_TOKEN.finditer(match):
+        for m in FTS_TOKEN.finditer(match):
             text, star, bare = m.group(1), m.group(2), m.group(3)
             if bare in ("AND", "OR", "NOT"):
                 operator = bare

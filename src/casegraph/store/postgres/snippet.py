@@ -18,10 +18,11 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from functools import lru_cache
 
+from casegraph.store.postgres.dialect import FTS_TOKEN
+
 # a run that may hold tokens: ASCII letters and digits (always token characters, folded by
 # lower()) and any other character, which FTS5's tables decide on (`_fts5_char`)
 _RUN = re.compile(r"[A-Za-z0-9\u0080-\U0010ffff]+")
-_PHRASE = re.compile(r'"([^"]*)"(\*?)')
 
 # SQLite's own tokenizer, asked once per character beyond ASCII: unicode61 classifies and
 # folds with tables of its own Unicode version (a character newer than those is a token
@@ -41,14 +42,6 @@ def _fts5_char(c: str) -> str | None:
         _probe.execute("INSERT INTO p(rowid, t) VALUES (1, ?)", ("x" + c + "x",))
         terms = [r[0] for r in _probe.execute("SELECT term FROM temp.p_terms ORDER BY offset")]
     return terms[0][1:-1] if len(terms) == 1 else None
-
-
-@lru_cache(maxsize=65536)
-def fold(token: str) -> str:
-    """Case and accents folded, as unicode61 with remove_diacritics 2."""
-    if token.isascii():
-        return token.lower()
-    return "".join(_fts5_char(c) or "" for c in token)
 
 
 def tokens(text: str) -> list[tuple[str, int, int]]:
@@ -77,12 +70,16 @@ def tokens(text: str) -> list[tuple[str, int, int]]:
 
 def phrases(match: str) -> list[tuple[list[str], bool]]:
     """The phrases of an FTS5 expression as `fts_query` writes them ("word word"*, AND, OR,
-    NOT): each phrase's folded tokens and whether its last token is a prefix."""
+    NOT), numbered as FTS5 (and `fts.Expression`) number them: each phrase's folded tokens
+    and whether its last token is a prefix."""
     found = []
-    for m in _PHRASE.finditer(match):
-        words = [w for w, _, _ in tokens(m.group(1))]
+    for m in FTS_TOKEN.finditer(match):
+        text, star, bare = m.group(1), m.group(2), m.group(3)
+        if bare in ("AND", "OR", "NOT"):
+            continue
+        words = [w for w, _, _ in tokens(text if text is not None else bare or "")]
         if words:
-            found.append((words, m.group(2) == "*"))
+            found.append((words, bool(star)))
     return found
 
 
